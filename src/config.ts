@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from './db/connection.js';
+
+/** Everything printsync reads from the environment, parsed and validated once at start. */
+const configSchema = z.object({
+  databaseUrl: z
+    .string()
+    .default(DEFAULT_DATABASE_URL)
+    .superRefine((url, ctx) => {
+      try {
+        parseDatabaseUrl(url);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
+  host: z.string().default('127.0.0.1'),
+  port: z.coerce.number().int().min(0).max(65_535).default(8080),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Jobs one worker process runs at a time. */
+  workerConcurrency: z.coerce.number().int().min(1).max(64).default(4),
+  /** Largest accepted request body. */
+  bodyLimitBytes: z.coerce.number().int().min(1024).default(1_048_576),
+  /** Public base URL of this printsync, used in links sent to other systems. */
+  publicUrl: z.string().url().optional(),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export interface ConfigOverrides {
+  databaseUrl?: string | undefined;
+  port?: string | number | undefined;
+  host?: string | undefined;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
+  const result = configSchema.safeParse({
+    databaseUrl: overrides.databaseUrl ?? env.DATABASE_URL,
+    host: overrides.host ?? env.HOST,
+    port: overrides.port ?? env.PORT,
+    logLevel: env.LOG_LEVEL,
+    workerConcurrency: env.WORKER_CONCURRENCY,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    publicUrl: env.PUBLIC_URL,
+  });
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${envName(i.path[0])}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${problems}`);
+  }
+  return result.data;
+}
+
+function envName(key: PropertyKey | undefined): string {
+  const names: Record<string, string> = {
+    databaseUrl: 'DATABASE_URL',
+    host: 'HOST',
+    port: 'PORT',
+    logLevel: 'LOG_LEVEL',
+    workerConcurrency: 'WORKER_CONCURRENCY',
+    bodyLimitBytes: 'BODY_LIMIT_BYTES',
+    publicUrl: 'PUBLIC_URL',
+  };
+  return names[String(key)] ?? String(key);
+}

@@ -1,0 +1,62 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  /** The URL with any password masked, for logs. */
+  displayUrl: string;
+  /** PostgreSQL connection string (pg-boss needs it); null on SQLite. */
+  postgresUrl: string | null;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_DATABASE_URL = 'sqlite:data/printsync.db';
+
+/** `sqlite:PATH`, `sqlite::memory:` or `postgres://…` / `postgresql://…`. */
+export function parseDatabaseUrl(url: string): { dialect: DialectName; location: string } {
+  if (url.startsWith('sqlite:')) {
+    const location = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (!location) throw new Error('DATABASE_URL: "sqlite:" needs a file path, e.g. sqlite:data/printsync.db');
+    return { dialect: 'sqlite', location };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) return { dialect: 'postgres', location: url };
+  throw new Error(`DATABASE_URL: expected "sqlite:PATH" or "postgres://…", got "${maskPassword(url)}"`);
+}
+
+export function maskPassword(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}
+
+export function openDatabase(url: string): DatabaseHandle {
+  const { dialect, location } = parseDatabaseUrl(url);
+  if (dialect === 'sqlite') return openSqlite(location, url);
+  return openPostgres(location);
+}
+
+function openSqlite(location: string, url: string): DatabaseHandle {
+  if (location !== ':memory:') mkdirSync(dirname(resolve(location)), { recursive: true });
+  const sqlite = new BetterSqlite3(location);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  // Several processes (serve, CLI commands) may share the file: wait for a lock rather than fail.
+  sqlite.pragma('busy_timeout = 10000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', displayUrl: url, postgresUrl: null, close: () => db.destroy() };
+}
+
+// Money and counters are bigint columns; they stay far below 2^53, so plain numbers are safe.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+function openPostgres(url: string): DatabaseHandle {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', displayUrl: maskPassword(url), postgresUrl: url, close: () => db.destroy() };
+}

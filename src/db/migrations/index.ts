@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as core from './001-core.js';
+
+/**
+ * Every migration, in order. Listed by hand rather than read from the folder so that the set
+ * is fixed at build time and a typo fails `tsc`. Names never change once released.
+ */
+export const migrations: Record<string, Migration> = {
+  '001-core': core,
+};

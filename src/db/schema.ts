@@ -1,0 +1,210 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Table shapes shared by SQLite and PostgreSQL. To keep one code path for both:
+ * - timestamps are ISO 8601 UTC strings (`2026-11-28T10:00:00.000Z`), which sort as text;
+ * - booleans are integers 0/1;
+ * - structured values (phones, tiers, parameters, payloads) are JSON text, parsed in the store.
+ */
+type Id = Generated<number>;
+type Timestamp = string;
+type Flag = number;
+type JsonText = string;
+
+export interface ApiTokensTable {
+  id: Id;
+  name: string;
+  token_hash: string;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface PersonsTable {
+  id: Id;
+  last_name: string | null;
+  first_name: string | null;
+  middle_name: string | null;
+  /** JSON: Array<{ e164: string; extension: string | null }> */
+  phones: JsonText;
+  /** JSON: string[] (trimmed, lower-cased) */
+  emails: JsonText;
+  is_guest: Flag;
+  organization_id: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: number;
+}
+
+export interface OrganizationsTable {
+  id: Id;
+  title: string;
+  inn: string | null;
+  kpp: string | null;
+  company_type: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: number;
+}
+
+/** Ids of our entities in external systems: one row per entity, system and kind of link. */
+export interface ExternalLinksTable {
+  entity_type: string;
+  entity_id: number;
+  system: string;
+  kind: string;
+  external_id: string;
+  updated_at: Timestamp;
+}
+
+export interface CategoriesTable {
+  id: Id;
+  name: string;
+  parent_id: number | null;
+  calculator_engine: string;
+  calculator_primary: Flag;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: number;
+}
+
+export interface ProductsTable {
+  id: Id;
+  category_id: number | null;
+  name: string;
+  sku: string | null;
+  description: string | null;
+  currency: string;
+  /** JSON: the quantity tiers («тиражность»), see domain/catalog. */
+  tiers: JsonText;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: number;
+}
+
+export interface OrdersTable {
+  id: Id;
+  number: string;
+  site: string | null;
+  source: string;
+  person_id: number | null;
+  organization_id: number | null;
+  status: string;
+  payment_status: string;
+  payment_method: string | null;
+  currency: string;
+  items_total: number;
+  delivery_price: number;
+  discount: number;
+  total: number;
+  /** JSON: { method, address, recipient, price } or null */
+  delivery: JsonText | null;
+  manager: string | null;
+  comment: string | null;
+  render_status: string;
+  archive_url: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: number;
+}
+
+export interface OrderItemsTable {
+  id: Id;
+  order_id: number;
+  position: number;
+  product_id: number | null;
+  name: string;
+  quantity: number;
+  unit_price: number;
+  total: number;
+  /** JSON: Record<string, string | number | boolean> — parameters the client chose. */
+  parameters: JsonText;
+}
+
+export interface OrderCommentsTable {
+  id: Id;
+  order_id: number;
+  author: string;
+  text: string;
+  created_at: Timestamp;
+}
+
+export interface OrderStatusHistoryTable {
+  id: Id;
+  order_id: number;
+  from_status: string | null;
+  to_status: string;
+  changed_by: string | null;
+  changed_at: Timestamp;
+}
+
+/** Every change integrations care about, written in the transaction of the change. */
+export interface DomainEventsTable {
+  id: Id;
+  type: string;
+  entity_type: string;
+  entity_id: number;
+  payload: JsonText;
+  occurred_at: Timestamp;
+}
+
+export interface SettingsTable {
+  integration: string;
+  version: number;
+  data: JsonText;
+  created_at: Timestamp;
+  created_by: string | null;
+}
+
+export interface SyncLogTable {
+  id: Id;
+  entity_type: string;
+  entity_id: number;
+  system: string;
+  operation: string;
+  outcome: string;
+  request: JsonText | null;
+  response: JsonText | null;
+  external_id: string | null;
+  error: string | null;
+  duration_ms: number | null;
+  job_id: string | null;
+  created_at: Timestamp;
+}
+
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  status_code: ColumnType<number | null, number | null, number | null>;
+  response_body: JsonText | null;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  api_tokens: ApiTokensTable;
+  persons: PersonsTable;
+  organizations: OrganizationsTable;
+  external_links: ExternalLinksTable;
+  categories: CategoriesTable;
+  products: ProductsTable;
+  orders: OrdersTable;
+  order_items: OrderItemsTable;
+  order_comments: OrderCommentsTable;
+  order_status_history: OrderStatusHistoryTable;
+  domain_events: DomainEventsTable;
+  settings: SettingsTable;
+  sync_log: SyncLogTable;
+  idempotency_keys: IdempotencyKeysTable;
+}
+
+export type PersonRow = Selectable<PersonsTable>;
+export type NewPersonRow = Insertable<PersonsTable>;
+export type PersonRowUpdate = Updateable<PersonsTable>;
+export type OrganizationRow = Selectable<OrganizationsTable>;
+export type CategoryRow = Selectable<CategoriesTable>;
+export type ProductRow = Selectable<ProductsTable>;
+export type OrderRow = Selectable<OrdersTable>;
+export type OrderItemRow = Selectable<OrderItemsTable>;
+export type OrderCommentRow = Selectable<OrderCommentsTable>;
+export type SyncLogRow = Selectable<SyncLogTable>;

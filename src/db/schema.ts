@@ -196,6 +196,7 @@ export interface Database {
   settings: SettingsTable;
   sync_log: SyncLogTable;
   idempotency_keys: IdempotencyKeysTable;
+  jobs: JobsTable;
 }
 
 export type PersonRow = Selectable<PersonsTable>;
@@ -208,3 +209,26 @@ export type OrderRow = Selectable<OrdersTable>;
 export type OrderItemRow = Selectable<OrderItemsTable>;
 export type OrderCommentRow = Selectable<OrderCommentsTable>;
 export type SyncLogRow = Selectable<SyncLogTable>;
+
+/** The embedded (SQLite) job queue; see src/jobs/sqlite.driver.ts. */
+export interface JobsTable {
+  id: Id;
+  name: string;
+  /** Collapse key; unique among pending jobs of one name. */
+  key: string | null;
+  payload: JsonText;
+  /** pending | retrying | active | completed | dead */
+  state: string;
+  attempts: number;
+  max_attempts: number;
+  run_at: Timestamp;
+  /** Lease: which worker holds the job and until when. */
+  locked_by: string | null;
+  locked_until: Timestamp | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  started_at: Timestamp | null;
+  completed_at: Timestamp | null;
+  failed_at: Timestamp | null;
+}

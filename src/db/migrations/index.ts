@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as core from './001-core.js';
+import * as jobs from './002-jobs.js';
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so that the set
@@ -7,4 +8,5 @@ import * as core from './001-core.js';
  */
 export const migrations: Record<string, Migration> = {
   '001-core': core,
+  '002-jobs': jobs,
 };

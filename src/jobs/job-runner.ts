@@ -1,0 +1,184 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { JobCatalog, JobDefinition } from './catalog.js';
+import type { JobContext, StopOptions, WorkerOptions } from './driver.js';
+import { LeaseLostError, describeError } from './errors.js';
+import type { ClaimedJob, JobStore } from './job-store.js';
+import { decideAfterFailure } from './retry-policy.js';
+
+/** The subset of a pino logger the queue uses. */
+export interface JobLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export const silentLogger: JobLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+interface Running {
+  done: Promise<void>;
+  controller: AbortController;
+}
+
+/**
+ * The worker loop shared by every driver: claims up to `concurrency` jobs, keeps their leases
+ * alive while handlers run, and turns each outcome into complete / retry later / dead through
+ * the one retry policy. Drivers only store.
+ */
+export class JobRunner {
+  readonly #running = new Map<string, Running>();
+  #loop: Promise<void> | null = null;
+  #stopping = false;
+  #wake: (() => void) | null = null;
+
+  constructor(
+    private readonly store: JobStore,
+    private readonly db: Kysely<Database>,
+    private readonly catalog: JobCatalog,
+    private readonly logger: JobLogger,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  get activeCount(): number {
+    return this.#running.size;
+  }
+
+  start(options: WorkerOptions = {}): void {
+    if (this.#loop) return;
+    const concurrency = options.concurrency ?? 4;
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`concurrency must be an integer ≥ 1, got ${concurrency}`);
+    const pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    const names = this.catalog.names;
+    if (names.length === 0) throw new Error('no jobs are defined: pass a catalog with at least one job to work');
+    const leaseMsByName = new Map(names.map((name) => [name, this.catalog.require(name).leaseMs]));
+    this.#stopping = false;
+    this.#loop = this.#poll(names, leaseMsByName, concurrency, pollIntervalMs);
+  }
+
+  async stop(options: StopOptions = {}): Promise<void> {
+    if (!this.#loop) return;
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    this.#stopping = true;
+    this.#wake?.();
+    await this.#loop;
+    this.#loop = null;
+
+    const pending = [...this.#running.values()];
+    if (pending.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    const outcome = await Promise.race([Promise.allSettled(pending.map((r) => r.done)), timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      // Leave the rest to their leases: aborting tells handlers to give up, and another worker
+      // takes the jobs once the leases run out.
+      this.logger.warn({ jobs: [...this.#running.keys()], timeoutMs }, 'jobs still running at stop; aborting them');
+      for (const running of this.#running.values()) running.controller.abort(new Error('worker stopping'));
+    }
+  }
+
+  async #poll(names: readonly string[], leaseMsByName: ReadonlyMap<string, number>, concurrency: number, pollIntervalMs: number): Promise<void> {
+    while (!this.#stopping) {
+      const free = concurrency - this.#running.size;
+      let claimed: ClaimedJob[] = [];
+      if (free > 0) {
+        try {
+          claimed = await this.store.claim(names, free, leaseMsByName);
+        } catch (error) {
+          this.logger.error({ err: error }, 'claiming jobs failed; will poll again');
+        }
+        for (const job of claimed) this.#execute(job);
+      }
+      // A full batch suggests more is waiting: poll again at once rather than after a pause.
+      if (free > 0 && claimed.length === free) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, pollIntervalMs);
+        function done(): void {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.#wake = done;
+      });
+      this.#wake = null;
+    }
+  }
+
+  #execute(job: ClaimedJob): void {
+    const controller = new AbortController();
+    const done = this.#run(job, controller)
+      .catch((error: unknown) => this.logger.error({ err: error, jobId: job.id, job: job.name }, 'job bookkeeping failed; the lease will return it'))
+      .finally(() => {
+        this.#running.delete(job.id);
+        this.#wake?.();
+      });
+    this.#running.set(job.id, { done, controller });
+  }
+
+  async #run(job: ClaimedJob, controller: AbortController): Promise<void> {
+    const definition = this.catalog.find(job.name);
+    if (!definition) {
+      await this.store.bury(job, `no handler is defined for job "${job.name}" in this process`);
+      return;
+    }
+    // Runs cut short by crashes count against the budget, so a job that kills its worker
+    // every time does not loop forever.
+    if (job.attempt > job.maxAttempts) {
+      await this.store.bury(job, `gave up after ${job.maxAttempts} attempts: the last runs never finished (worker crashed or stalled)`);
+      return;
+    }
+    const log = { jobId: job.id, job: job.name, attempt: job.attempt };
+    const renewal = this.#keepLease(job, definition, controller);
+    let completed = false;
+    const ctx: JobContext = {
+      jobId: job.id,
+      name: job.name,
+      attempt: job.attempt,
+      maxAttempts: job.maxAttempts,
+      signal: controller.signal,
+      completeWith: async (effect) => {
+        if (completed) throw new Error(`job ${job.id}: completeWith called twice`);
+        await this.db.transaction().execute(async (trx) => {
+          await effect(trx);
+          if (!(await this.store.complete(trx, job))) throw new LeaseLostError(job.id);
+        });
+        completed = true;
+      },
+    };
+    try {
+      await definition.handler(job.payload, ctx);
+      if (!completed && !(await this.store.complete(this.db, job))) {
+        this.logger.warn(log, 'job finished after its lease was lost; it may run again elsewhere');
+        return;
+      }
+      this.logger.debug(log, 'job completed');
+    } catch (error) {
+      if (error instanceof LeaseLostError || controller.signal.reason instanceof LeaseLostError) {
+        this.logger.warn({ ...log, err: error }, 'lease lost during the run; leaving the job to its new holder');
+        return;
+      }
+      const decision = decideAfterFailure(error, job.attempt, definition.retry, this.random);
+      if (decision.kind === 'retry') {
+        await this.store.retryLater(job, decision.delayMs, decision.reason);
+        this.logger.warn({ ...log, delayMs: decision.delayMs, error: describeError(error) }, 'job failed; will retry');
+      } else {
+        await this.store.bury(job, decision.reason);
+        this.logger.error({ ...log, reason: decision.reason }, 'job is dead');
+      }
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  #keepLease(job: ClaimedJob, definition: JobDefinition, controller: AbortController): NodeJS.Timeout {
+    // Renew at a third of the lease so two missed renewals still leave time before it expires.
+    return setInterval(() => {
+      this.store.renew(job, definition.leaseMs).then(
+        (held) => {
+          if (!held && !controller.signal.aborted) controller.abort(new LeaseLostError(job.id));
+        },
+        (error: unknown) => this.logger.warn({ err: error, jobId: job.id }, 'lease renewal failed; retrying at the next tick'),
+      );
+    }, Math.floor(definition.leaseMs / 3));
+  }
+}

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver } from 'kysely';
+import type { DatabaseConnection, Driver, SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 
@@ -48,7 +49,7 @@ function openSqlite(location: string, url: string): DatabaseHandle {
   sqlite.pragma('foreign_keys = ON');
   // Several processes (serve, CLI commands) may share the file: wait for a lock rather than fail.
   sqlite.pragma('busy_timeout = 10000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   return { db, dialect: 'sqlite', displayUrl: url, postgresUrl: null, close: () => db.destroy() };
 }
 
@@ -59,4 +60,29 @@ function openPostgres(url: string): DatabaseHandle {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', displayUrl: maskPassword(url), postgresUrl: url, close: () => db.destroy() };
+}
+
+/**
+ * Kysely opens SQLite transactions with a deferred `begin`. A deferred transaction that reads
+ * and then writes can fail at once with SQLITE_BUSY when another process writes meanwhile
+ * (busy_timeout does not apply to that upgrade). Every printsync transaction writes, so take
+ * the write lock up front and let busy_timeout queue the processes.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
 }

@@ -31,6 +31,8 @@ export interface PersonsTable {
   emails: JsonText;
   is_guest: Flag;
   organization_id: number | null;
+  /** Lower-cased names, e-mails and phone digits; SQLite's lower() only folds ASCII. */
+  search_text: string;
   created_at: Timestamp;
   updated_at: Timestamp;
   version: number;
@@ -42,6 +44,8 @@ export interface OrganizationsTable {
   inn: string | null;
   kpp: string | null;
   company_type: string | null;
+  /** Lower-cased title, INN and KPP. */
+  search_text: string;
   created_at: Timestamp;
   updated_at: Timestamp;
   version: number;

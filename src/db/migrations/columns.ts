@@ -1,9 +1,5 @@
 import type { CreateTableBuilder, Kysely } from 'kysely';
-import { PostgresAdapter } from 'kysely';
-
-export function isPostgres(db: Kysely<unknown>): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
-}
+import { isPostgres } from '../dialect.js';
 
 /**
  * Creates a table with an auto-incrementing integer primary key `id` in either dialect:

@@ -1,0 +1,95 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { openDatabase } from './db/connection.js';
+import type { DatabaseHandle } from './db/connection.js';
+import { migrateToLatest } from './db/migrate.js';
+import { Outbox } from './events/outbox.js';
+import { SubscriptionRegistry } from './events/subscriptions.js';
+import type { Subscription } from './events/subscriptions.js';
+import { JobCatalog } from './jobs/catalog.js';
+import type { JobDefinition } from './jobs/catalog.js';
+import type { JobQueue } from './jobs/driver.js';
+import { createJobQueue } from './jobs/index.js';
+import { ApiTokenStore } from './store/api-tokens.js';
+import { ExternalLinkStore } from './store/external-links.js';
+import { IdempotencyStore } from './store/idempotency.js';
+import { OrderStore } from './store/orders.js';
+import { OrganizationStore } from './store/organizations.js';
+import { PersonStore } from './store/persons.js';
+
+/**
+ * What a part of printsync outside the core (an integration, a test's counting subscriber)
+ * plugs in: jobs it runs and the domain events that cause them.
+ */
+export interface AppExtension {
+  name: string;
+  jobs?: readonly JobDefinition<never>[];
+  subscriptions?: readonly Subscription[];
+}
+
+export interface AppServices {
+  config: Config;
+  logger: Logger;
+  database: DatabaseHandle;
+  queue: JobQueue;
+  outbox: Outbox;
+  stores: {
+    apiTokens: ApiTokenStore;
+    idempotency: IdempotencyStore;
+    links: ExternalLinkStore;
+    persons: PersonStore;
+    organizations: OrganizationStore;
+    orders: OrderStore;
+  };
+  close(): Promise<void>;
+}
+
+export interface CreateAppOptions {
+  logger: Logger;
+  extensions?: readonly AppExtension[];
+}
+
+/** The composition root: opens the database, migrates it, and wires stores, queue and events. */
+export async function createApp(config: Config, options: CreateAppOptions): Promise<AppServices> {
+  const { logger } = options;
+  const database = openDatabase(config.databaseUrl);
+  try {
+    const { applied } = await migrateToLatest(database.db);
+    if (applied.length) logger.info({ applied }, 'database migrated');
+
+    const catalog = new JobCatalog();
+    const subscriptions = new SubscriptionRegistry();
+    for (const extension of options.extensions ?? []) {
+      for (const job of extension.jobs ?? []) catalog.add(job);
+      for (const subscription of extension.subscriptions ?? []) subscriptions.subscribe(subscription);
+    }
+    const queue = await createJobQueue(database, { catalog, logger });
+    const outbox = new Outbox(queue, subscriptions);
+    const db = database.db;
+    const links = new ExternalLinkStore(db);
+    logger.info({ database: database.displayUrl, queue: queue.kind }, 'printsync ready');
+
+    return {
+      config,
+      logger,
+      database,
+      queue,
+      outbox,
+      stores: {
+        apiTokens: new ApiTokenStore(db),
+        idempotency: new IdempotencyStore(db),
+        links,
+        persons: new PersonStore(db, links, outbox),
+        organizations: new OrganizationStore(db, links, outbox),
+        orders: new OrderStore(db, links, outbox),
+      },
+      async close() {
+        await queue.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,191 @@
+import { z } from 'zod';
+import type { ExternalIds } from './clients.js';
+import { DomainError } from './errors.js';
+import type { OrderSource, OrderStatus, PaymentStatus, RenderStatus } from './order-status.js';
+import { ORDER_SOURCE_CODES, PAYMENT_STATUS_CODES, RENDER_STATUSES, findOrderStatus, isSettableStatus } from './order-status.js';
+
+/** Money is an integer number of minor units (kopecks for RUB); never a float. */
+const money = z.number().int('must be an integer number of minor units (kopecks)').min(0, 'must not be negative');
+
+export const parameterValueSchema = z.union([z.string().max(1_000), z.number(), z.boolean()]);
+
+export const orderItemInputSchema = z.strictObject({
+  productId: z.number().int().positive().nullish(),
+  name: z.string().trim().min(1).max(255),
+  quantity: z.number().int('must be a whole number').positive('must be greater than 0').max(10_000_000),
+  unitPrice: money,
+  /** What the client chose: format, paper, sides, finishing… */
+  parameters: z.record(z.string().max(100), parameterValueSchema).default({}),
+});
+
+export const deliveryInputSchema = z.strictObject({
+  method: z.string().trim().min(1).max(100),
+  address: z.string().trim().max(500).nullish(),
+  recipient: z.string().trim().max(255).nullish(),
+  price: money.default(0),
+});
+
+export const paymentInputSchema = z.strictObject({
+  status: z.enum(PAYMENT_STATUS_CODES).default('not_paid'),
+  method: z.string().trim().max(100).nullish(),
+});
+
+/** A status given by its API name or alias; only statuses staff may set are accepted. */
+export const settableStatusSchema = z.string().transform((value, ctx): OrderStatus => {
+  const status = findOrderStatus(value);
+  if (!status) {
+    ctx.addIssue({ code: 'custom', message: `unknown order status "${value}"` });
+    return z.NEVER;
+  }
+  if (!isSettableStatus(status.code)) {
+    ctx.addIssue({ code: 'custom', message: `status "${status.code}" is set by the system and cannot be chosen` });
+    return z.NEVER;
+  }
+  return status.code;
+});
+
+const orderNumber = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[\p{L}\p{N}._/-]+$/u, 'may contain letters, digits, ".", "_", "/" and "-"');
+
+export const orderCreateSchema = z.strictObject({
+  number: orderNumber.optional().describe('Unique order number; assigned by printsync when left out'),
+  site: z.string().trim().max(255).nullish(),
+  source: z.enum(ORDER_SOURCE_CODES).default('api'),
+  personId: z.number().int().positive().describe('The client, or the employee who ordered for an organization'),
+  organizationId: z.number().int().positive().nullish(),
+  status: settableStatusSchema.optional(),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as RUB').default('RUB'),
+  items: z.array(orderItemInputSchema).min(1, 'an order needs at least one item').max(500),
+  delivery: deliveryInputSchema.nullish(),
+  payment: paymentInputSchema.default({ status: 'not_paid' }),
+  discount: money.default(0),
+  manager: z.string().trim().max(255).nullish(),
+  comment: z.string().max(10_000).nullish(),
+});
+export type OrderCreateInput = z.output<typeof orderCreateSchema>;
+
+export const orderUpdateSchema = z.strictObject({
+  version: z.number().int().positive().describe('The version you read; a newer one on the server gives 409'),
+  site: z.string().trim().max(255).nullish(),
+  personId: z.number().int().positive().optional(),
+  organizationId: z.number().int().positive().nullish(),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as RUB').optional(),
+  items: z.array(orderItemInputSchema).min(1, 'an order needs at least one item').max(500).optional(),
+  delivery: deliveryInputSchema.nullish(),
+  payment: paymentInputSchema.partial().optional(),
+  discount: money.optional(),
+  manager: z.string().trim().max(255).nullish(),
+  comment: z.string().max(10_000).nullish(),
+});
+export type OrderUpdateInput = z.output<typeof orderUpdateSchema>;
+
+export const statusChangeSchema = z.strictObject({
+  status: settableStatusSchema,
+  changedBy: z.string().trim().max(255).nullish(),
+  version: z.number().int().positive().optional(),
+});
+export type StatusChangeInput = z.output<typeof statusChangeSchema>;
+
+export const commentCreateSchema = z.strictObject({
+  author: z.string().trim().min(1).max(255),
+  text: z.string().trim().min(1, 'must not be empty').max(10_000),
+});
+export type CommentCreateInput = z.output<typeof commentCreateSchema>;
+
+export const renderReportSchema = z
+  .strictObject({
+    status: z.enum(RENDER_STATUSES).default('ready'),
+    archiveUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2_000).nullish(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.status === 'ready' && !value.archiveUrl) {
+      ctx.addIssue({ code: 'custom', path: ['archiveUrl'], message: 'is required when the render is ready' });
+    }
+  });
+export type RenderReportInput = z.output<typeof renderReportSchema>;
+
+export interface OrderItem {
+  id: number;
+  position: number;
+  productId: number | null;
+  name: string;
+  quantity: number;
+  unitPrice: number;
+  total: number;
+  parameters: Record<string, string | number | boolean>;
+}
+
+export interface Delivery {
+  method: string;
+  address: string | null;
+  recipient: string | null;
+  price: number;
+}
+
+export interface OrderComment {
+  id: number;
+  author: string;
+  text: string;
+  createdAt: string;
+}
+
+export interface StatusChange {
+  from: OrderStatus | null;
+  to: OrderStatus;
+  changedBy: string | null;
+  changedAt: string;
+}
+
+export interface OrderTotals {
+  items: number;
+  delivery: number;
+  discount: number;
+  total: number;
+}
+
+export interface OrderSummary {
+  id: number;
+  number: string;
+  site: string | null;
+  source: OrderSource;
+  status: OrderStatus;
+  personId: number | null;
+  organizationId: number | null;
+  items: OrderItem[];
+  delivery: Delivery | null;
+  payment: { status: PaymentStatus; method: string | null };
+  currency: string;
+  totals: OrderTotals;
+  manager: string | null;
+  comment: string | null;
+  render: { status: RenderStatus; archiveUrl: string | null };
+  externalIds: ExternalIds;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export interface Order extends OrderSummary {
+  comments: OrderComment[];
+  statusHistory: StatusChange[];
+}
+
+/** Totals from items, delivery and discount; a discount larger than the order is refused. */
+export function computeTotals(
+  items: ReadonlyArray<{ quantity: number; unitPrice: number }>,
+  deliveryPrice: number,
+  discount: number,
+): OrderTotals {
+  const itemsTotal = items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0);
+  if (!Number.isSafeInteger(itemsTotal)) throw new DomainError('validation_failed', 'items: the order total is too large', [{ path: 'items', message: 'total is too large' }]);
+  if (discount > itemsTotal + deliveryPrice) {
+    throw new DomainError('validation_failed', `discount: ${discount} is more than the order amount ${itemsTotal + deliveryPrice}`, [
+      { path: 'discount', message: 'is more than the order amount' },
+    ]);
+  }
+  return { items: itemsTotal, delivery: deliveryPrice, discount, total: itemsTotal + deliveryPrice - discount };
+}

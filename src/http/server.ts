@@ -1,0 +1,69 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppServices } from '../app.js';
+import { bearerTokenResolver, installAuth } from './auth.js';
+import type { PrincipalResolver } from './auth.js';
+import { errorHandler } from './errors.js';
+import { orderRoutes } from './routes/orders.js';
+import { organizationRoutes } from './routes/organizations.js';
+import { personRoutes } from './routes/persons.js';
+
+export const API_PREFIX = '/api/v1';
+
+export interface HttpServerOptions {
+  /** Extra ways to authenticate (e.g. staff sessions), tried after bearer tokens. */
+  principalResolvers?: PrincipalResolver[];
+}
+
+/** Builds the HTTP server: public REST API under /api/v1, its OpenAPI document and /docs. */
+export async function buildHttpServer(services: AppServices, options: HttpServerOptions = {}): Promise<FastifyInstance> {
+  const server = Fastify({
+    loggerInstance: services.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    bodyLimit: services.config.bodyLimitBytes,
+    // One line per request would drown the sync log lines that matter; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    // Request ids appear in 5xx answers so a user can quote them; keep them short and unique.
+    genReqId: () => Math.random().toString(36).slice(2, 10),
+  });
+
+  server.setValidatorCompiler(validatorCompiler);
+  server.setSerializerCompiler(serializerCompiler);
+  server.setErrorHandler(errorHandler);
+  installAuth(server, [bearerTokenResolver(services.stores.apiTokens), ...(options.principalResolvers ?? [])]);
+
+  await server.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'printsync API',
+        version: '1',
+        description:
+          'Orders, clients and catalog of a print shop. Authenticate with `Authorization: Bearer <token>` ' +
+          '(`printsync tokens create --name NAME`). Creates accept an `Idempotency-Key` header.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await server.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  // The docs UI and its assets are for people who have no token yet.
+  server.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...route.config, public: true };
+  });
+
+  server.get('/health', { config: { public: true }, schema: { hide: true } }, async () => ({ ok: true }));
+
+  await server.withTypeProvider<ZodTypeProvider>().register(
+    async (api) => {
+      await api.register(personRoutes, { services });
+      await api.register(organizationRoutes, { services });
+      await api.register(orderRoutes, { services });
+    },
+    { prefix: API_PREFIX },
+  );
+  return server;
+}

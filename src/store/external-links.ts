@@ -1,0 +1,96 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { ExternalIds } from '../domain/clients.js';
+import { DomainError } from '../domain/errors.js';
+
+export type LinkedEntityType = 'person' | 'organization' | 'order' | 'product' | 'category';
+
+/** Ids of our entities in other systems (Bitrix24 contact, ASystem order, …). */
+export class ExternalLinkStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async forEntities(db: Kysely<Database>, entityType: LinkedEntityType, ids: number[]): Promise<Map<number, ExternalIds>> {
+    const result = new Map<number, ExternalIds>();
+    if (ids.length === 0) return result;
+    const rows = await db
+      .selectFrom('external_links')
+      .select(['entity_id', 'system', 'kind', 'external_id'])
+      .where('entity_type', '=', entityType)
+      .where('entity_id', 'in', ids)
+      .execute();
+    for (const row of rows) {
+      const ids = result.get(row.entity_id) ?? {};
+      (ids[row.system] ??= {})[row.kind] = row.external_id;
+      result.set(row.entity_id, ids);
+    }
+    return result;
+  }
+
+  async forEntity(entityType: LinkedEntityType, id: number, db: Kysely<Database> = this.db): Promise<ExternalIds> {
+    return (await this.forEntities(db, entityType, [id])).get(id) ?? {};
+  }
+
+  /** Applies a patch: a string sets the link, null removes it. */
+  async apply(
+    db: Kysely<Database>,
+    entityType: LinkedEntityType,
+    entityId: number,
+    patch: Record<string, Record<string, string | null>>,
+    now: string,
+  ): Promise<void> {
+    for (const [system, kinds] of Object.entries(patch)) {
+      for (const [kind, externalId] of Object.entries(kinds)) {
+        await this.set(db, { entityType, entityId, system, kind, externalId }, now);
+      }
+    }
+  }
+
+  async set(
+    db: Kysely<Database>,
+    link: { entityType: LinkedEntityType; entityId: number; system: string; kind: string; externalId: string | null },
+    now: string,
+  ): Promise<void> {
+    const { entityType, entityId, system, kind, externalId } = link;
+    if (externalId === null) {
+      await db
+        .deleteFrom('external_links')
+        .where('entity_type', '=', entityType)
+        .where('entity_id', '=', entityId)
+        .where('system', '=', system)
+        .where('kind', '=', kind)
+        .execute();
+      return;
+    }
+    const taken = await db
+      .selectFrom('external_links')
+      .select(['entity_type', 'entity_id'])
+      .where('system', '=', system)
+      .where('kind', '=', kind)
+      .where('external_id', '=', externalId)
+      .executeTakeFirst();
+    if (taken && (taken.entity_type !== entityType || taken.entity_id !== entityId)) {
+      throw new DomainError('conflict', `${system} ${kind} ${externalId} is already linked to ${taken.entity_type} ${taken.entity_id}`, [
+        { path: `externalIds.${system}.${kind}`, message: `already linked to ${taken.entity_type} ${taken.entity_id}` },
+      ]);
+    }
+    await db
+      .insertInto('external_links')
+      .values({ entity_type: entityType, entity_id: entityId, system, kind, external_id: externalId, updated_at: now })
+      .onConflict((oc) =>
+        oc.columns(['entity_type', 'entity_id', 'system', 'kind']).doUpdateSet({ external_id: externalId, updated_at: now }),
+      )
+      .execute();
+  }
+
+  /** Which of our entities an external id belongs to (inbound events, reconciliation). */
+  async findEntity(system: string, kind: string, externalId: string): Promise<{ entityType: LinkedEntityType; entityId: number } | null> {
+    const row = await this.db
+      .selectFrom('external_links')
+      .select(['entity_type', 'entity_id'])
+      .where('system', '=', system)
+      .where('kind', '=', kind)
+      .where('external_id', '=', externalId)
+      .executeTakeFirst();
+    return row ? { entityType: row.entity_type as LinkedEntityType, entityId: row.entity_id } : null;
+  }
+}

@@ -1,0 +1,368 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { isPostgres } from '../db/dialect.js';
+import type { Database, OrderItemRow, OrderRow } from '../db/schema.js';
+import type { ExternalIds } from '../domain/clients.js';
+import { DomainError, invalidField, notFound, versionConflict } from '../domain/errors.js';
+import type { OrderSource, OrderStatus, PaymentStatus, RenderStatus } from '../domain/order-status.js';
+import { INITIAL_ORDER_STATUS } from '../domain/order-status.js';
+import type {
+  CommentCreateInput,
+  Delivery,
+  Order,
+  OrderComment,
+  OrderCreateInput,
+  OrderItem,
+  OrderSummary,
+  OrderUpdateInput,
+  RenderReportInput,
+  StatusChangeInput,
+} from '../domain/orders.js';
+import { computeTotals } from '../domain/orders.js';
+import type { Outbox } from '../events/outbox.js';
+import type { ExternalLinkStore } from './external-links.js';
+import { nowIso, parseJson, toJson } from './json.js';
+import type { Page } from './pagination.js';
+import { DEFAULT_PAGE_SIZE, decodeCursor, toPage } from './pagination.js';
+import { containsText } from './search.js';
+import { transact } from './transaction.js';
+
+export interface OrderFilter {
+  status?: OrderStatus[] | undefined;
+  /** Part of the order number. */
+  number?: string | undefined;
+  personId?: number | undefined;
+  organizationId?: number | undefined;
+  site?: string | undefined;
+  paymentStatus?: PaymentStatus | undefined;
+  createdFrom?: string | undefined;
+  createdTo?: string | undefined;
+  limit?: number | undefined;
+  cursor?: string | undefined;
+}
+
+type Db = Kysely<Database>;
+
+/** Orders with their items, discussion feed («лента обсуждения») and status history. */
+export class OrderStore {
+  constructor(
+    private readonly db: Db,
+    private readonly links: ExternalLinkStore,
+    private readonly outbox: Outbox,
+  ) {}
+
+  async create(input: OrderCreateInput, db: Db = this.db): Promise<Order> {
+    return transact(db, async (trx) => {
+      await assertClient(trx, input.personId, input.organizationId ?? null, '');
+      if (input.number) await assertNumberFree(trx, input.number);
+      const totals = computeTotals(input.items, input.delivery?.price ?? 0, input.discount);
+      const now = nowIso();
+      const status = input.status ?? INITIAL_ORDER_STATUS;
+      const row = await trx
+        .insertInto('orders')
+        .values({
+          // Without a number from the caller the order is numbered by its id, known only after insert.
+          number: input.number ?? `pending-${randomUUID()}`,
+          site: input.site ?? null,
+          source: input.source,
+          person_id: input.personId,
+          organization_id: input.organizationId ?? null,
+          status,
+          payment_status: input.payment.status,
+          payment_method: input.payment.method ?? null,
+          currency: input.currency,
+          items_total: totals.items,
+          delivery_price: totals.delivery,
+          discount: totals.discount,
+          total: totals.total,
+          delivery: input.delivery ? toJson(toDelivery(input.delivery)) : null,
+          manager: input.manager ?? null,
+          comment: input.comment ?? null,
+          render_status: 'pending',
+          archive_url: null,
+          created_at: now,
+          updated_at: now,
+          version: 1,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      if (!input.number) {
+        row.number = String(row.id);
+        await trx.updateTable('orders').set({ number: row.number }).where('id', '=', row.id).execute();
+      }
+      const items = await insertItems(trx, row.id, input.items);
+      await trx
+        .insertInto('order_status_history')
+        .values({ order_id: row.id, from_status: null, to_status: status, changed_by: null, changed_at: now })
+        .execute();
+      await this.outbox.record(trx, { type: 'order.created', entityType: 'order', entityId: row.id, data: { number: row.number } });
+      return {
+        ...toSummary(row, items, {}),
+        comments: [],
+        statusHistory: [{ from: null, to: status, changedBy: null, changedAt: now }],
+      };
+    });
+  }
+
+  async get(id: number, db: Db = this.db): Promise<Order> {
+    const row = await db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('order', id);
+    const [items, comments, history, externalIds] = await Promise.all([
+      db.selectFrom('order_items').selectAll().where('order_id', '=', id).orderBy('position').execute(),
+      db.selectFrom('order_comments').selectAll().where('order_id', '=', id).orderBy('id').execute(),
+      db.selectFrom('order_status_history').selectAll().where('order_id', '=', id).orderBy('id').execute(),
+      this.links.forEntity('order', id, db),
+    ]);
+    return {
+      ...toSummary(row, items.map(toItem), externalIds),
+      comments: comments.map((c) => ({ id: c.id, author: c.author, text: c.text, createdAt: c.created_at })),
+      statusHistory: history.map((h) => ({
+        from: h.from_status as OrderStatus | null,
+        to: h.to_status as OrderStatus,
+        changedBy: h.changed_by,
+        changedAt: h.changed_at,
+      })),
+    };
+  }
+
+  async findByNumber(number: string): Promise<Order | null> {
+    const row = await this.db.selectFrom('orders').select('id').where('number', '=', number).executeTakeFirst();
+    return row ? this.get(row.id) : null;
+  }
+
+  /** Changes an order the caller read at `input.version`; a newer version on the server is a conflict. */
+  async update(id: number, input: OrderUpdateInput, db: Db = this.db): Promise<Order> {
+    return transact(db, async (trx) => {
+      const current = await lockedOrder(trx, id, input.version);
+      const personId = input.personId ?? current.person_id;
+      const organizationId = input.organizationId !== undefined ? input.organizationId : current.organization_id;
+      if (input.personId !== undefined || input.organizationId !== undefined) {
+        if (personId === null) throw invalidField('personId', 'is required');
+        await assertClient(trx, personId, organizationId, '');
+      }
+      const delivery =
+        input.delivery !== undefined ? (input.delivery ? toDelivery(input.delivery) : null) : parseJson<Delivery | null>(current.delivery, null);
+      const itemsForTotals =
+        input.items ??
+        (await trx.selectFrom('order_items').select(['quantity', 'unit_price as unitPrice']).where('order_id', '=', id).execute());
+      const totals = computeTotals(itemsForTotals, delivery?.price ?? 0, input.discount ?? current.discount);
+      if (input.items) {
+        await trx.deleteFrom('order_items').where('order_id', '=', id).execute();
+        await insertItems(trx, id, input.items);
+      }
+      await trx
+        .updateTable('orders')
+        .set({
+          ...(input.site !== undefined && { site: input.site }),
+          person_id: personId,
+          organization_id: organizationId,
+          ...(input.currency !== undefined && { currency: input.currency }),
+          ...(input.payment?.status !== undefined && { payment_status: input.payment.status }),
+          ...(input.payment?.method !== undefined && { payment_method: input.payment.method }),
+          ...(input.manager !== undefined && { manager: input.manager }),
+          ...(input.comment !== undefined && { comment: input.comment }),
+          delivery: delivery ? toJson(delivery) : null,
+          items_total: totals.items,
+          delivery_price: totals.delivery,
+          discount: totals.discount,
+          total: totals.total,
+          updated_at: nowIso(),
+          version: current.version + 1,
+        })
+        .where('id', '=', id)
+        .execute();
+      await this.outbox.record(trx, { type: 'order.updated', entityType: 'order', entityId: id, data: {} });
+      return this.get(id, trx);
+    });
+  }
+
+  /** Moves the order to another status; the same status again changes nothing and raises no event. */
+  async changeStatus(id: number, input: StatusChangeInput, db: Db = this.db): Promise<Order> {
+    return transact(db, async (trx) => {
+      const current = await lockedOrder(trx, id, input.version);
+      if (current.status === input.status) return this.get(id, trx);
+      const now = nowIso();
+      await trx
+        .updateTable('orders')
+        .set({ status: input.status, updated_at: now, version: current.version + 1 })
+        .where('id', '=', id)
+        .execute();
+      await trx
+        .insertInto('order_status_history')
+        .values({ order_id: id, from_status: current.status, to_status: input.status, changed_by: input.changedBy ?? null, changed_at: now })
+        .execute();
+      await this.outbox.record(trx, {
+        type: 'order.status_changed',
+        entityType: 'order',
+        entityId: id,
+        data: { from: current.status, to: input.status },
+      });
+      return this.get(id, trx);
+    });
+  }
+
+  async addComment(id: number, input: CommentCreateInput, db: Db = this.db): Promise<OrderComment> {
+    return transact(db, async (trx) => {
+      const current = await lockedOrder(trx, id);
+      const now = nowIso();
+      const comment = await trx
+        .insertInto('order_comments')
+        .values({ order_id: id, author: input.author, text: input.text, created_at: now })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await trx.updateTable('orders').set({ updated_at: now, version: current.version + 1 }).where('id', '=', id).execute();
+      await this.outbox.record(trx, { type: 'order.commented', entityType: 'order', entityId: id, data: { commentId: comment.id } });
+      return { id: comment.id, author: comment.author, text: comment.text, createdAt: comment.created_at };
+    });
+  }
+
+  /** The storefront reports that the print files are rendered (or failed): ERPs wait for this. */
+  async reportRender(id: number, input: RenderReportInput, db: Db = this.db): Promise<Order> {
+    return transact(db, async (trx) => {
+      const current = await lockedOrder(trx, id);
+      await trx
+        .updateTable('orders')
+        .set({
+          render_status: input.status,
+          archive_url: input.archiveUrl ?? current.archive_url,
+          updated_at: nowIso(),
+          version: current.version + 1,
+        })
+        .where('id', '=', id)
+        .execute();
+      await this.outbox.record(trx, {
+        type: 'order.rendered',
+        entityType: 'order',
+        entityId: id,
+        data: { status: input.status, archiveUrl: input.archiveUrl ?? current.archive_url },
+      });
+      return this.get(id, trx);
+    });
+  }
+
+  async list(filter: OrderFilter = {}): Promise<Page<OrderSummary>> {
+    const limit = filter.limit ?? DEFAULT_PAGE_SIZE;
+    const before = decodeCursor(filter.cursor);
+    let query = this.db.selectFrom('orders').selectAll().orderBy('id', 'desc').limit(limit + 1);
+    if (before !== null) query = query.where('id', '<', before);
+    if (filter.status?.length) query = query.where('status', 'in', filter.status);
+    if (filter.number) query = query.where(containsText('number', filter.number));
+    if (filter.personId !== undefined) query = query.where('person_id', '=', filter.personId);
+    if (filter.organizationId !== undefined) query = query.where('organization_id', '=', filter.organizationId);
+    if (filter.site) query = query.where('site', '=', filter.site);
+    if (filter.paymentStatus) query = query.where('payment_status', '=', filter.paymentStatus);
+    if (filter.createdFrom) query = query.where('created_at', '>=', filter.createdFrom);
+    if (filter.createdTo) query = query.where('created_at', '<', filter.createdTo);
+    const rows = await query.execute();
+    const ids = rows.map((r) => r.id);
+    const [itemRows, links] = await Promise.all([
+      ids.length
+        ? this.db.selectFrom('order_items').selectAll().where('order_id', 'in', ids).orderBy('order_id').orderBy('position').execute()
+        : Promise.resolve([]),
+      this.links.forEntities(this.db, 'order', ids),
+    ]);
+    const itemsByOrder = new Map<number, OrderItem[]>();
+    for (const item of itemRows) {
+      const list = itemsByOrder.get(item.order_id) ?? [];
+      list.push(toItem(item));
+      itemsByOrder.set(item.order_id, list);
+    }
+    return toPage(rows, limit, (row) => toSummary(row, itemsByOrder.get(row.id) ?? [], links.get(row.id) ?? {}));
+  }
+}
+
+async function insertItems(trx: Db, orderId: number, items: OrderCreateInput['items']): Promise<OrderItem[]> {
+  const rows = await trx
+    .insertInto('order_items')
+    .values(
+      items.map((item, index) => ({
+        order_id: orderId,
+        position: index + 1,
+        product_id: item.productId ?? null,
+        name: item.name,
+        quantity: item.quantity,
+        unit_price: item.unitPrice,
+        total: item.quantity * item.unitPrice,
+        parameters: toJson(item.parameters),
+      })),
+    )
+    .returningAll()
+    .execute();
+  return rows.map(toItem);
+}
+
+/**
+ * Reads the order inside the transaction, checking the caller's version when given. On
+ * PostgreSQL the row is locked, so two concurrent changes of one order apply one after the other.
+ */
+async function lockedOrder(trx: Db, id: number, expectedVersion?: number): Promise<OrderRow> {
+  let query = trx.selectFrom('orders').selectAll().where('id', '=', id);
+  // SQLite needs no row lock: its write transactions already run one at a time.
+  if (isPostgres(trx)) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  if (!row) throw notFound('order', id);
+  if (expectedVersion !== undefined && expectedVersion !== row.version) throw versionConflict('order', id, expectedVersion, row.version);
+  return row;
+}
+
+async function assertClient(trx: Db, personId: number, organizationId: number | null, prefix: string): Promise<void> {
+  const person = await trx.selectFrom('persons').select(['id', 'organization_id']).where('id', '=', personId).executeTakeFirst();
+  if (!person) throw invalidField(`${prefix}personId`, `person ${personId} does not exist`);
+  if (organizationId !== null) {
+    const organization = await trx.selectFrom('organizations').select('id').where('id', '=', organizationId).executeTakeFirst();
+    if (!organization) throw invalidField(`${prefix}organizationId`, `organization ${organizationId} does not exist`);
+    if (person.organization_id !== organizationId) {
+      throw invalidField(`${prefix}personId`, `person ${personId} is not an employee of organization ${organizationId}`);
+    }
+  }
+}
+
+async function assertNumberFree(trx: Db, number: string): Promise<void> {
+  const taken = await trx.selectFrom('orders').select('id').where('number', '=', number).executeTakeFirst();
+  if (taken) {
+    throw new DomainError('conflict', `number: order ${number} already exists (id ${taken.id})`, [
+      { path: 'number', message: `already used by order ${taken.id}` },
+    ]);
+  }
+}
+
+function toDelivery(input: NonNullable<OrderCreateInput['delivery']>): Delivery {
+  return { method: input.method, address: input.address ?? null, recipient: input.recipient ?? null, price: input.price };
+}
+
+function toItem(row: OrderItemRow): OrderItem {
+  return {
+    id: row.id,
+    position: row.position,
+    productId: row.product_id,
+    name: row.name,
+    quantity: row.quantity,
+    unitPrice: row.unit_price,
+    total: row.total,
+    parameters: parseJson(row.parameters, {}),
+  };
+}
+
+function toSummary(row: OrderRow, items: OrderItem[], externalIds: ExternalIds): OrderSummary {
+  return {
+    id: row.id,
+    number: row.number,
+    site: row.site,
+    source: row.source as OrderSource,
+    status: row.status as OrderStatus,
+    personId: row.person_id,
+    organizationId: row.organization_id,
+    items,
+    delivery: parseJson<Delivery | null>(row.delivery, null),
+    payment: { status: row.payment_status as PaymentStatus, method: row.payment_method },
+    currency: row.currency,
+    totals: { items: row.items_total, delivery: row.delivery_price, discount: row.discount, total: row.total },
+    manager: row.manager,
+    comment: row.comment,
+    render: { status: row.render_status as RenderStatus, archiveUrl: row.archive_url },
+    externalIds,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    version: row.version,
+  };
+}

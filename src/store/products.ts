@@ -1,0 +1,169 @@
+import type { Kysely } from 'kysely';
+import type { Database, ProductRow } from '../db/schema.js';
+import type { CalculatorEngine, Product, ProductCreateInput, ProductUpdateInput, QuantityTiers, Quote } from '../domain/catalog.js';
+import { quoteFromTiers } from '../domain/catalog.js';
+import { DomainError, notFound, versionConflict } from '../domain/errors.js';
+import { assertCategoryExists } from './categories.js';
+import { transact } from './transaction.js';
+import { nowIso, parseJson, toJson } from './json.js';
+import type { Page } from './pagination.js';
+import { DEFAULT_PAGE_SIZE, decodeCursor, toPage } from './pagination.js';
+import { searchText } from './search.js';
+
+export interface ProductFilter {
+  categoryId?: number | undefined;
+  /** Part of the name or SKU, any case. */
+  search?: string | undefined;
+  limit?: number | undefined;
+  cursor?: string | undefined;
+}
+
+export interface ProductQuote extends Quote {
+  productId: number;
+  currency: string;
+  /** The engine that produced this price. */
+  engine: CalculatorEngine;
+  /** The engine the product's category chose; null for a product without a category. */
+  categoryEngine: CalculatorEngine | null;
+}
+
+/**
+ * Rows read per round when searching. `products` has no folded `search_text` column (unlike
+ * persons), and SQLite's lower() only folds ASCII, so the name/SKU match runs here in batches;
+ * a print shop's catalog is hundreds of products, so a scan stays cheap.
+ */
+const SEARCH_BATCH = 500;
+
+/** Products with their quantity tiers («тиражность») and prices. */
+export class ProductStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async create(input: ProductCreateInput, db: Kysely<Database> = this.db): Promise<Product> {
+    return transact(db, async (trx) => {
+      if (input.categoryId) await assertCategoryExists(trx, input.categoryId, 'body.categoryId');
+      const now = nowIso();
+      const row = await trx
+        .insertInto('products')
+        .values({
+          category_id: input.categoryId ?? null,
+          name: input.name,
+          sku: input.sku ?? null,
+          description: input.description ?? null,
+          currency: input.currency,
+          tiers: toJson(input.tiers),
+          created_at: now,
+          updated_at: now,
+          version: 1,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toProduct(row);
+    });
+  }
+
+  async get(id: number, db: Kysely<Database> = this.db): Promise<Product> {
+    const row = await db.selectFrom('products').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('product', id);
+    return toProduct(row);
+  }
+
+  async update(id: number, input: ProductUpdateInput, db: Kysely<Database> = this.db): Promise<Product> {
+    return transact(db, async (trx) => {
+      const current = await trx.selectFrom('products').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!current) throw notFound('product', id);
+      if (input.version !== undefined && input.version !== current.version) {
+        throw versionConflict('product', id, input.version, current.version);
+      }
+      if (input.categoryId) await assertCategoryExists(trx, input.categoryId, 'body.categoryId');
+      const row = await trx
+        .updateTable('products')
+        .set({
+          ...(input.name !== undefined && { name: input.name }),
+          ...(input.categoryId !== undefined && { category_id: input.categoryId }),
+          ...(input.sku !== undefined && { sku: input.sku }),
+          ...(input.description !== undefined && { description: input.description }),
+          ...(input.currency !== undefined && { currency: input.currency }),
+          ...(input.tiers !== undefined && { tiers: toJson(input.tiers) }),
+          updated_at: nowIso(),
+          version: current.version + 1,
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toProduct(row);
+    });
+  }
+
+  /** Refused while order items point at the product: orders keep their history. */
+  async delete(id: number, db: Kysely<Database> = this.db): Promise<void> {
+    await transact(db, async (trx) => {
+      const current = await trx.selectFrom('products').select('id').where('id', '=', id).executeTakeFirst();
+      if (!current) throw notFound('product', id);
+      const item = await trx.selectFrom('order_items').select('order_id').where('product_id', '=', id).limit(1).executeTakeFirst();
+      if (item) throw new DomainError('conflict', `product ${id} is in orders (e.g. order ${item.order_id}); it cannot be deleted`);
+      await trx.deleteFrom('products').where('id', '=', id).execute();
+    });
+  }
+
+  async list(filter: ProductFilter = {}): Promise<Page<Product>> {
+    const limit = filter.limit ?? DEFAULT_PAGE_SIZE;
+    const needle = filter.search?.trim().toLowerCase() ?? '';
+    let before = decodeCursor(filter.cursor);
+    const batch = needle ? SEARCH_BATCH : limit + 1;
+    const matched: ProductRow[] = [];
+    // One round without a search; with one, rounds until a page and one more row matched.
+    for (;;) {
+      let query = this.db.selectFrom('products').selectAll().orderBy('id', 'desc').limit(batch);
+      if (before !== null) query = query.where('id', '<', before);
+      if (filter.categoryId !== undefined) query = query.where('category_id', '=', filter.categoryId);
+      const rows = await query.execute();
+      matched.push(...(needle ? rows.filter((row) => productSearchText(row).includes(needle)) : rows));
+      const last = rows.at(-1);
+      if (!needle || rows.length < batch || matched.length > limit || !last) break;
+      before = last.id;
+    }
+    return toPage(matched.slice(0, limit + 1), limit, toProduct);
+  }
+
+  /**
+   * The price of `quantity` units. Only the builtin engine exists yet (CALC-1 adds the ERP
+   * ones), so every product is priced from its tiers — which is also what «Брать стоимость из
+   * настроек тиражности продукта» (P1C-4) asks of 1С — and the answer says so.
+   */
+  async quote(id: number, quantity: number, path = 'quantity', db: Kysely<Database> = this.db): Promise<ProductQuote> {
+    const row = await db
+      .selectFrom('products')
+      .leftJoin('categories', 'categories.id', 'products.category_id')
+      .select(['products.id', 'products.tiers', 'products.currency', 'categories.calculator_engine'])
+      .where('products.id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw notFound('product', id);
+    const quote = quoteFromTiers(parseJson<QuantityTiers>(row.tiers, { mode: 'presets', presets: [] }), quantity, path);
+    return {
+      productId: row.id,
+      ...quote,
+      currency: row.currency,
+      engine: 'builtin',
+      categoryEngine: (row.calculator_engine as CalculatorEngine | null) ?? null,
+    };
+  }
+}
+
+function productSearchText(row: Pick<ProductRow, 'name' | 'sku'>): string {
+  return searchText([row.name, row.sku]);
+}
+
+export function toProduct(row: ProductRow): Product {
+  return {
+    id: row.id,
+    categoryId: row.category_id,
+    name: row.name,
+    sku: row.sku,
+    description: row.description,
+    currency: row.currency,
+    tiers: parseJson<QuantityTiers>(row.tiers, { mode: 'presets', presets: [] }),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    version: row.version,
+  };
+}

@@ -8,9 +8,11 @@ import type { AppServices } from '../app.js';
 import { bearerTokenResolver, installAuth } from './auth.js';
 import type { PrincipalResolver } from './auth.js';
 import { errorHandler } from './errors.js';
+import { categoryRoutes } from './routes/categories.js';
 import { orderRoutes } from './routes/orders.js';
 import { organizationRoutes } from './routes/organizations.js';
 import { personRoutes } from './routes/persons.js';
+import { productRoutes } from './routes/products.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -35,6 +37,11 @@ export async function buildHttpServer(services: AppServices, options: HttpServer
   server.setErrorHandler(errorHandler);
   installAuth(server, [bearerTokenResolver(services.stores.apiTokens), ...(options.principalResolvers ?? [])]);
 
+  // The docs UI and its assets are for people who have no token yet.
+  server.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...route.config, public: true };
+  });
+
   await server.register(fastifySwagger, {
     openapi: {
       info: {
@@ -50,10 +57,6 @@ export async function buildHttpServer(services: AppServices, options: HttpServer
     transform: jsonSchemaTransform,
   });
   await server.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
-  // The docs UI and its assets are for people who have no token yet.
-  server.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/docs')) route.config = { ...route.config, public: true };
-  });
 
   server.get('/health', { config: { public: true }, schema: { hide: true } }, async () => ({ ok: true }));
 
@@ -62,6 +65,8 @@ export async function buildHttpServer(services: AppServices, options: HttpServer
       await api.register(personRoutes, { services });
       await api.register(organizationRoutes, { services });
       await api.register(orderRoutes, { services });
+      await api.register(categoryRoutes, { services });
+      await api.register(productRoutes, { services });
     },
     { prefix: API_PREFIX },
   );

@@ -1,0 +1,204 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_DIALECTS } from '../support/databases.js';
+import { startTestApi } from '../support/api-server.js';
+import type { TestApi } from '../support/api-server.js';
+
+interface OrderBody {
+  id: number;
+  number: string;
+  status: string;
+  version: number;
+  totals: { items: number; delivery: number; discount: number; total: number };
+  items: Array<{ name: string; quantity: number; unitPrice: number; total: number; parameters: Record<string, unknown> }>;
+  comments: Array<{ author: string; text: string }>;
+  statusHistory: Array<{ from: string | null; to: string }>;
+  render: { status: string; archiveUrl: string | null };
+  payment: { status: string; method: string | null };
+}
+interface ErrorBody {
+  code: string;
+  message: string;
+  details: Array<{ path: string; message: string }>;
+}
+
+describe.each(TEST_DIALECTS)('orders API on %s', (dialect) => {
+  let api: TestApi;
+  let personId: number;
+
+  const orderInput = (overrides: Record<string, unknown> = {}) => ({
+    personId,
+    site: 'print.example.ru',
+    source: 'site',
+    items: [
+      { name: 'Визитки 90×50, 4+4', quantity: 500, unitPrice: 290, parameters: { Бумага: 'Мелованная 300 г/м²', Стороны: '4+4' } },
+      { name: 'Листовки А5', quantity: 1000, unitPrice: 350 },
+    ],
+    delivery: { method: 'Курьер', address: 'Москва, ул. Печатников, 1', recipient: 'Мария', price: 50_000 },
+    payment: { status: 'not_paid', method: 'Банковский перевод' },
+    discount: 10_000,
+    ...overrides,
+  });
+
+  const countOrders = async () => {
+    let count = 0;
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: unknown[]; nextCursor: string | null } } = await api.request('GET', `/api/v1/orders?limit=200${cursor ? `&cursor=${cursor}` : ''}`);
+      count += page.body.items.length;
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    return count;
+  };
+
+  beforeAll(async () => {
+    api = await startTestApi(dialect);
+    personId = (await api.request<{ id: number }>('POST', '/api/v1/persons', { lastName: 'Клиентов', phones: ['+79001234567'] })).body.id;
+  });
+  afterAll(async () => api?.close());
+
+  it('creates an order with totals in kopecks and a number, and reads it back', async () => {
+    const created = await api.request<OrderBody>('POST', '/api/v1/orders', orderInput());
+    expect(created.status).toBe(201);
+    expect(created.body.totals).toEqual({ items: 500 * 290 + 1000 * 350, delivery: 50_000, discount: 10_000, total: 535_000 });
+    expect(created.body.number).toBe(String(created.body.id));
+    expect(created.body.status).toBe('NotProcessed');
+    expect(created.body.items[0]?.parameters).toEqual({ Бумага: 'Мелованная 300 г/м²', Стороны: '4+4' });
+    const read = await api.request<OrderBody>('GET', `/api/v1/orders/${created.body.id}`);
+    expect(read.body).toEqual(created.body);
+  });
+
+  it('moves an order through statuses and keeps the history', async () => {
+    const { body: order } = await api.request<OrderBody>('POST', '/api/v1/orders', orderInput());
+    const printing = await api.request<OrderBody>('POST', `/api/v1/orders/${order.id}/status`, { status: 'Printing', changedBy: 'Анна' });
+    expect(printing.status).toBe(200);
+    // The platform's ApiName alias is accepted too.
+    const shipped = await api.request<OrderBody>('POST', `/api/v1/orders/${order.id}/status`, { status: 'Shipped' });
+    expect(shipped.body.statusHistory.map((h) => [h.from, h.to])).toEqual([
+      [null, 'NotProcessed'],
+      ['NotProcessed', 'Printing'],
+      ['Printing', 'Shipped'],
+    ]);
+    const filtered = await api.request<{ items: OrderBody[] }>('GET', '/api/v1/orders?status=Shipped');
+    expect(filtered.body.items.map((o) => o.id)).toContain(order.id);
+    expect(filtered.body.items.every((o) => o.status === 'Shipped')).toBe(true);
+  });
+
+  it('adds comments to the discussion feed and records a finished render', async () => {
+    const { body: order } = await api.request<OrderBody>('POST', '/api/v1/orders', orderInput());
+    const comment = await api.request('POST', `/api/v1/orders/${order.id}/comments`, { author: 'Менеджер', text: 'Макет согласован' });
+    expect(comment.status).toBe(201);
+    const rendered = await api.request<OrderBody>('POST', `/api/v1/orders/${order.id}/render`, {
+      archiveUrl: 'https://files.example.ru/orders/1.zip',
+    });
+    expect(rendered.body.render).toEqual({ status: 'ready', archiveUrl: 'https://files.example.ru/orders/1.zip' });
+    expect(rendered.body.comments.map((c) => c.text)).toEqual(['Макет согласован']);
+  });
+
+  it('applies an update made at the current version and refuses a stale one', async () => {
+    const { body: order } = await api.request<OrderBody>('POST', '/api/v1/orders', orderInput());
+    const updated = await api.request<OrderBody>('PATCH', `/api/v1/orders/${order.id}`, {
+      version: order.version,
+      payment: { status: 'paid' },
+      items: [{ name: 'Визитки', quantity: 1000, unitPrice: 250 }],
+    });
+    expect(updated.status).toBe(200);
+    expect(updated.body.payment.status).toBe('paid');
+    expect(updated.body.totals.items).toBe(250_000);
+    const stale = await api.request<ErrorBody>('PATCH', `/api/v1/orders/${order.id}`, { version: order.version, manager: 'Кто-то' });
+    expect(stale.status).toBe(409);
+    expect(stale.body.code).toBe('version_conflict');
+    const read = await api.request<OrderBody & { manager: string | null }>('GET', `/api/v1/orders/${order.id}`);
+    expect(read.body.manager).toBeNull();
+    expect(read.body.version).toBe(updated.body.version);
+  });
+
+  describe('bad input gets 400 naming the field, and nothing is stored', () => {
+    const cases: Array<[string, () => unknown, string]> = [
+      ['negative quantity', () => orderInput({ items: [{ name: 'X', quantity: -5, unitPrice: 100 }] }), 'body.items[0].quantity'],
+      ['fractional money', () => orderInput({ items: [{ name: 'X', quantity: 1, unitPrice: 10.5 }] }), 'body.items[0].unitPrice'],
+      ['wrong type', () => orderInput({ personId: 'семь' }), 'body.personId'],
+      ['unknown field', () => orderInput({ colour: 'red' }), 'body.colour'],
+      ['unknown status', () => orderInput({ status: 'Lost' }), 'body.status'],
+      ['system-only status', () => orderInput({ status: 'Deleted' }), 'body.status'],
+      ['no items', () => orderInput({ items: [] }), 'body.items'],
+      ['missing client', () => ({ ...orderInput(), personId: undefined }), 'body.personId'],
+      ['unknown client', () => orderInput({ personId: 999_999 }), 'personId'],
+      ['discount above the amount', () => orderInput({ discount: 100_000_000 }), 'discount'],
+    ];
+    it.each(cases)('%s', async (_name, body, path) => {
+      const before = await countOrders();
+      const response = await api.request<ErrorBody>('POST', '/api/v1/orders', body());
+      expect(response.status).toBe(400);
+      expect(response.body.code).toBe('validation_failed');
+      expect(response.body.details.map((d) => d.path)).toContain(path);
+      expect(response.body.message).toContain(path);
+      expect(await countOrders()).toBe(before);
+    });
+
+    it('malformed JSON', async () => {
+      const before = await countOrders();
+      const response = await api.request<ErrorBody>('POST', '/api/v1/orders', '{"personId": 1, "items": [', {
+        'content-type': 'application/json',
+      });
+      expect(response.status).toBe(400);
+      expect(response.body.details[0]?.path).toBe('body');
+      expect(await countOrders()).toBe(before);
+    });
+
+    it('an oversized body is refused with 413 before it is parsed', async () => {
+      const before = await countOrders();
+      const response = await api.request<ErrorBody>('POST', '/api/v1/orders', orderInput({ comment: 'x'.repeat(2_000_000) }));
+      expect(response.status).toBe(413);
+      expect(response.body.details[0]?.path).toBe('body');
+      expect(await countOrders()).toBe(before);
+    });
+
+    it('an unknown status on a status change', async () => {
+      const { body: order } = await api.request<OrderBody>('POST', '/api/v1/orders', orderInput());
+      const response = await api.request<ErrorBody>('POST', `/api/v1/orders/${order.id}/status`, { status: 'Teleported' });
+      expect(response.status).toBe(400);
+      expect(response.body.details[0]?.path).toBe('body.status');
+      expect((await api.request<OrderBody>('GET', `/api/v1/orders/${order.id}`)).body.status).toBe('NotProcessed');
+    });
+  });
+
+  describe('Idempotency-Key', () => {
+    it('returns the first response to a repeated create, and 409 for the same key with another body', async () => {
+      const key = `key-${dialect}-1`;
+      const first = await api.request<OrderBody>('POST', '/api/v1/orders', orderInput(), { 'idempotency-key': key });
+      const again = await api.request<OrderBody>('POST', '/api/v1/orders', orderInput(), { 'idempotency-key': key });
+      expect(first.status).toBe(201);
+      expect(again.status).toBe(201);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(again.body).toEqual(first.body);
+      const other = await api.request<ErrorBody>('POST', '/api/v1/orders', orderInput({ discount: 0 }), { 'idempotency-key': key });
+      expect(other.status).toBe(409);
+    });
+
+    it('makes one order when the same create is sent in parallel', async () => {
+      const before = await countOrders();
+      const key = `key-${dialect}-parallel`;
+      const responses = await Promise.all(
+        Array.from({ length: 8 }, () => api.request<OrderBody>('POST', '/api/v1/orders', orderInput(), { 'idempotency-key': key })),
+      );
+      expect(responses.map((r) => r.status)).toEqual(Array(8).fill(201));
+      expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
+      expect(await countOrders()).toBe(before + 1);
+    });
+  });
+
+  it('requires a valid token', async () => {
+    const response = await fetch(`${api.baseUrl}/api/v1/orders`, { headers: { authorization: 'Bearer pst_wrong' } });
+    expect(response.status).toBe(401);
+    const anonymous = await fetch(`${api.baseUrl}/api/v1/orders`);
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('serves the OpenAPI document and the browsable docs without a token', async () => {
+    const spec = (await (await fetch(`${api.baseUrl}/docs/json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/v1/orders', '/api/v1/orders/{id}/status', '/api/v1/persons']));
+    const page = await fetch(`${api.baseUrl}/docs/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<html');
+  });
+});

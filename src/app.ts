@@ -11,11 +11,13 @@ import type { JobDefinition } from './jobs/catalog.js';
 import type { JobQueue } from './jobs/driver.js';
 import { createJobQueue } from './jobs/index.js';
 import { ApiTokenStore } from './store/api-tokens.js';
+import { CategoryStore } from './store/categories.js';
 import { ExternalLinkStore } from './store/external-links.js';
 import { IdempotencyStore } from './store/idempotency.js';
 import { OrderStore } from './store/orders.js';
 import { OrganizationStore } from './store/organizations.js';
 import { PersonStore } from './store/persons.js';
+import { ProductStore } from './store/products.js';
 
 /**
  * What a part of printsync outside the core (an integration, a test's counting subscriber)
@@ -40,6 +42,8 @@ export interface AppServices {
     persons: PersonStore;
     organizations: OrganizationStore;
     orders: OrderStore;
+    categories: CategoryStore;
+    products: ProductStore;
   };
   close(): Promise<void>;
 }
@@ -82,6 +86,8 @@ export async function createApp(config: Config, options: CreateAppOptions): Prom
         persons: new PersonStore(db, links, outbox),
         organizations: new OrganizationStore(db, links, outbox),
         orders: new OrderStore(db, links, outbox),
+        categories: new CategoryStore(db),
+        products: new ProductStore(db),
       },
       async close() {
         await queue.close();

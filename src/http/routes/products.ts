@@ -1,0 +1,98 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppServices } from '../../app.js';
+import { productCreateSchema, productUpdateSchema, quoteRequestSchema } from '../../domain/catalog.js';
+import { idempotentCreate } from '../idempotent-create.js';
+import { productResponse, quoteResponse } from '../schemas/catalog.js';
+import { idParams, pageOf, pageQuery, standardErrors } from '../schemas/common.js';
+
+const tags = ['Catalog'];
+
+export const productRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = async (server, { services }) => {
+  const { products, idempotency } = services.stores;
+
+  server.post(
+    '/products',
+    {
+      schema: {
+        tags,
+        summary: 'Create a product with its quantity tiers («тиражность»)',
+        description: 'Prices are integer minor units (kopecks for RUB).',
+        body: productCreateSchema,
+        response: { 201: productResponse, ...standardErrors },
+      },
+    },
+    async (request, reply) => idempotentCreate(idempotency, request, reply, (db) => products.create(request.body, db)),
+  );
+
+  server.get(
+    '/products',
+    {
+      schema: {
+        tags,
+        summary: 'List products, newest first',
+        querystring: z.strictObject({
+          categoryId: z.coerce.number().int().positive().optional(),
+          search: z.string().max(100).optional().describe('part of the name or SKU, any case'),
+          ...pageQuery,
+        }),
+        response: { 200: pageOf(productResponse), ...standardErrors },
+      },
+    },
+    async (request) => products.list(request.query),
+  );
+
+  server.get(
+    '/products/:id',
+    { schema: { tags, summary: 'Get a product', params: idParams, response: { 200: productResponse, ...standardErrors } } },
+    async (request) => products.get(request.params.id),
+  );
+
+  server.patch(
+    '/products/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change a product; fields left out stay as they are, `tiers` is replaced whole',
+        params: idParams,
+        body: productUpdateSchema,
+        response: { 200: productResponse, ...standardErrors },
+      },
+    },
+    async (request) => products.update(request.params.id, request.body),
+  );
+
+  server.delete(
+    '/products/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a product (409 while orders contain it)',
+        params: idParams,
+        response: { 204: z.null().describe('deleted'), ...standardErrors },
+      },
+    },
+    async (request, reply) => {
+      await products.delete(request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  server.post(
+    '/products/:id/quote',
+    {
+      schema: {
+        tags,
+        summary: 'Price a quantity of the product',
+        description:
+          'Priced by the builtin engine from the product\'s tiers. A category may choose an ERP engine ' +
+          '(`categoryEngine`); until those engines are connected the tiers price it and `engine` says so. ' +
+          'A quantity the tiers do not allow (not a preset, outside the range, between steps) is a 400 on `body.quantity`.',
+        params: idParams,
+        body: quoteRequestSchema,
+        response: { 200: quoteResponse, ...standardErrors },
+      },
+    },
+    async (request) => products.quote(request.params.id, request.body.quantity, 'body.quantity'),
+  );
+};

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DIALECTS } from '../support/databases.js';
 import { startTestApi } from '../support/api-server.js';
 import type { TestApi } from '../support/api-server.js';
+import { seedCatalog } from '../../src/demo/catalog-seed.js';
 
 interface CategoryBody {
   id: number;
@@ -269,5 +270,22 @@ describe.each(TEST_DIALECTS)('catalog API on %s', (dialect) => {
     expect((await api.request('DELETE', `/api/v1/products/${product.id}`)).status).toBe(204);
     expect((await api.request('DELETE', `/api/v1/categories/${category.id}`)).status).toBe(204);
     expect((await api.request('GET', `/api/v1/categories/${category.id}`)).status).toBe(404);
+  });
+
+  it('seeds the demo catalog through the stores, readable and quotable over the API', async () => {
+    const seeded = await seedCatalog(api.services.stores);
+    const cards = seeded.categories.cards!;
+    const tshirts = seeded.categories.tshirts!;
+    expect((await api.request<CategoryBody>('GET', `/api/v1/categories/${cards.id}`)).body.parentId).toBe(seeded.categories.printing!.id);
+    const inCards = await api.request<Page<ProductBody>>('GET', `/api/v1/products?categoryId=${cards.id}`);
+    expect(inCards.body.items.map((p) => p.name)).toContain('Визитки 90×50, 4+4, мелованная 300 г/м²');
+
+    const photo = seeded.products['PH-10x15']!;
+    const quote = await api.request('POST', `/api/v1/products/${photo.id}/quote`, { quantity: 120 });
+    expect(quote.body).toMatchObject({ unitPrice: 1_600, total: 192_000, engine: 'builtin', categoryEngine: 'builtin' });
+    const shirt = seeded.products['TS-M-WHT-A4']!;
+    expect(shirt.categoryId).toBe(tshirts.id);
+    const shirtQuote = await api.request('POST', `/api/v1/products/${shirt.id}/quote`, { quantity: 10 });
+    expect(shirtQuote.body).toMatchObject({ total: 1_290_000, categoryEngine: 'poly1c' });
   });
 });

@@ -10,6 +10,7 @@ import {
   quoteFromTiers,
 } from '../../src/domain/catalog.js';
 import { DomainError } from '../../src/domain/errors.js';
+import { DEMO_CATEGORIES, DEMO_PRODUCTS } from '../../src/demo/catalog-seed.js';
 
 const cards: QuantityTiers = {
   mode: 'presets',
@@ -226,5 +227,24 @@ describe('category and product input', () => {
     expect(productCreateSchema.parse({ name: 'Фото 10×15', tiers: photos }).currency).toBe('RUB');
     expect(productCreateSchema.parse({ name: 'Фото 10×15', currency: 'eur', tiers: photos }).currency).toBe('EUR');
     expect(productCreateSchema.safeParse({ name: 'Фото 10×15', currency: 'рубли', tiers: photos }).success).toBe(false);
+  });
+});
+
+describe('demo catalog seed', () => {
+  it('holds only valid tiers, each with an orderable minimum', () => {
+    for (const product of DEMO_PRODUCTS) {
+      const result = parseTiers(product.tiers);
+      expect(result.ok ? [] : result.problems, product.sku).toEqual([]);
+      expect(quoteFromTiers(product.tiers, minimumQuantity(product.tiers)).total, product.sku).toBeGreaterThan(0);
+    }
+    expect(new Set(DEMO_PRODUCTS.map((p) => p.sku)).size).toBe(DEMO_PRODUCTS.length);
+  });
+
+  it('names only categories it defines, parents first', () => {
+    const keys = DEMO_CATEGORIES.map((c) => c.key);
+    DEMO_CATEGORIES.forEach((category, i) => {
+      if (category.parent) expect(keys.slice(0, i)).toContain(category.parent);
+    });
+    for (const product of DEMO_PRODUCTS) expect(keys).toContain(product.category);
   });
 });

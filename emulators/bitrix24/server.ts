@@ -1,0 +1,224 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { createAdminHandler } from './admin/admin-api.js';
+import { ManagerActions } from './admin/manager-actions.js';
+import { PortalClock } from './clock.js';
+import { phpJson, timeBlock } from './envelope.js';
+import { errors, RestError } from './errors.js';
+import { DEFAULT_EVENT_KNOBS, type EventDispatcher, type EventKnobs } from './events.js';
+import { Executor, resultOf } from './executor.js';
+import { FaultInjector, NO_FAULTS, parseFaultSpec, type FaultSettings } from './faults.js';
+import { OperatingLimiter, RateLimiter, type OperatingLimitSettings, type RateLimitSettings } from './limits.js';
+import { buildRegistry } from './methods/index.js';
+import { mergeParams, parseBody, parsePhpQuery } from './params.js';
+import { StateFile } from './persistence.js';
+import { ALL_SCOPES, Portal, randomToken, type Webhook } from './portal.js';
+import { WEBHOOK_USER_ID } from './seed.js';
+import { selfSignedCertificate } from './tls.js';
+
+export interface Bitrix24EmulatorOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Serve HTTPS with a self-signed certificate (the official SDK insists on https). */
+  tls?: boolean;
+  /** Keep the portal's data in this JSON file across restarts. */
+  stateFile?: string;
+  /** Leaky bucket; on by default with the cloud's 2/s, burst 50. `false` turns it off. */
+  rate?: Partial<RateLimitSettings> | false;
+  /** Per-method execution-time budget; on by default, 480 s per 600 s. `false` turns it off. */
+  operating?: Partial<OperatingLimitSettings> | false;
+  /** Fault probabilities, or a `--faults` spec string. */
+  faults?: Partial<FaultSettings> | string;
+  /** Outgoing-webhook handler URLs that receive every event. */
+  eventHandlers?: string[];
+  eventKnobs?: Partial<EventKnobs>;
+  /** Status of INVALID_CREDENTIALS and insufficient_scope: 401 (default) or 403. */
+  authErrorStatus?: 401 | 403;
+  /** The portal's UTC offset in minutes; default 180 (Moscow). */
+  timezoneOffsetMinutes?: number;
+  applicationToken?: string;
+  webhookCode?: string;
+  webhookScopes?: string[];
+}
+
+export interface Bitrix24Emulator {
+  /** Base URL, e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  /** The inbound webhook: `{url}/rest/1/{code}/`. */
+  webhookUrl: string;
+  /** The outgoing webhook's application token (sent as `auth[application_token]`). */
+  applicationToken: string;
+  /** `{url}/admin/` — the manager page; the JSON API lives under `{url}/admin/api/`. */
+  adminUrl: string;
+  /** PEM of the self-signed certificate (with `tls`). */
+  caCert: string | undefined;
+  /** The portal's data and services (store, crm rules, event dispatcher, webhooks). */
+  state: Portal;
+  /** Act as a manager in code (same as the admin API). */
+  manager: ManagerActions;
+  faults: FaultInjector;
+  events: EventDispatcher;
+  limits: { rate: RateLimiter; operating: OperatingLimiter };
+  /** Another inbound webhook (e.g. one without the crm scope); returns its URL. */
+  addWebhook(options?: { userId?: number; scopes?: string[] }): string;
+  /** Drops all CRM data, back to the seed; clears the limit counters and event log. */
+  reset(): void;
+  stop(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*' };
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new RestError(413, 'REQUEST_TOO_LARGE', 'Request entity too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { ...JSON_HEADERS, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/** Starts an emulated Bitrix24 portal; resolves once it listens. */
+export async function startBitrix24Emulator(options: Bitrix24EmulatorOptions = {}): Promise<Bitrix24Emulator> {
+  const tls = options.tls ? await selfSignedCertificate() : undefined;
+  const rate = new RateLimiter({ enabled: options.rate !== false, drainPerSecond: 2, burst: 50, ...(options.rate || {}) });
+  const operating = new OperatingLimiter({ enabled: options.operating !== false, limitSeconds: 480, windowSeconds: 600, ...(options.operating || {}) });
+  const faults = new FaultInjector(typeof options.faults === 'string' ? parseFaultSpec(options.faults) : { ...NO_FAULTS, ...options.faults });
+  const authErrorStatus = options.authErrorStatus ?? 401;
+  const clock = new PortalClock(options.timezoneOffsetMinutes ?? 180);
+
+  const server: Server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }) : createHttpServer();
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
+  const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  const portal = new Portal(clock, `${host}:${port}`, url, options.applicationToken ?? randomToken(32), { ...DEFAULT_EVENT_KNOBS, ...options.eventKnobs });
+  const stateFile = options.stateFile ? new StateFile(options.stateFile, portal.store) : undefined;
+  if (!(await stateFile?.load())) portal.reset();
+  if (stateFile) portal.store.onChange(() => stateFile.scheduleSave());
+  const mainWebhook = portal.addWebhook(WEBHOOK_USER_ID, options.webhookScopes ?? ALL_SCOPES, options.webhookCode ?? randomToken(16));
+  for (const handlerUrl of options.eventHandlers ?? []) portal.events.addHandler(handlerUrl);
+
+  let executor: Executor | undefined = undefined;
+  const registry = buildRegistry(portal, () => executor!);
+  executor = new Executor(portal, registry, operating, { authErrorStatus });
+  const admin = createAdminHandler({ portal, faults, rate, operating, webhookUrl: () => portal.webhookUrl(mainWebhook) });
+
+  const handleRest = async (req: IncomingMessage, res: ServerResponse, path: string, query: string, body: Buffer): Promise<void> => {
+    rate.admit(req.socket.remoteAddress ?? 'unknown');
+    const segments = path.slice('/rest/'.length).split('/').filter((s, i, all) => s !== '' || i < all.length - 1);
+    if (segments[0] === 'api') throw errors.methodNotFound();
+    if (segments.length < 3) throw new RestError(401, 'NO_AUTH_FOUND', 'Wrong authorization data');
+    const [userId = '', code = '', rawMethod = ''] = segments;
+    const webhook: Webhook | undefined = portal.findWebhook(decodeURIComponent(userId), decodeURIComponent(code));
+    if (!webhook) throw new RestError(authErrorStatus, 'INVALID_CREDENTIALS', 'Invalid request credentials');
+    const method = decodeURIComponent(rawMethod).replace(/\.(json|xml)$/i, '').toLowerCase();
+    if (!registry.get(method)) throw errors.methodNotFound();
+
+    const fault = faults.pick(method);
+    if (fault === 'error') throw errors.internal();
+    const params = mergeParams(parsePhpQuery(query), await parseBody(req.headers['content-type'], body));
+    const outcome = executor.run(method, params, webhook, false);
+    if (fault === 'slow') {
+      await delay(faults.settings.slowDelayMs);
+      outcome.processingMs += faults.settings.slowDelayMs;
+      if (outcome.ok) operating.record(outcome.operatingKey, faults.settings.slowDelayMs / 1000);
+    }
+    if (fault === 'drop') {
+      // The write is committed; the client only sees the connection die.
+      req.socket.destroy();
+      return;
+    }
+    if (!outcome.ok) throw outcome.error;
+    const envelope: Record<string, unknown> = resultOf(outcome.value);
+    envelope.time = timeBlock(clock, outcome, method === 'batch' ? undefined : operating.usage(outcome.operatingKey));
+    sendJson(res, 200, phpJson(envelope));
+  };
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const rawUrl = req.url ?? '/';
+    const mark = rawUrl.indexOf('?');
+    const path = mark < 0 ? rawUrl : rawUrl.slice(0, mark);
+    const query = mark < 0 ? '' : rawUrl.slice(mark + 1);
+    readBody(req)
+      .then(async (body) => {
+        if (req.method === 'OPTIONS') {
+          res.writeHead(200, { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'origin, content-type, accept', 'access-control-allow-methods': 'GET, POST, OPTIONS' });
+          res.end();
+          return;
+        }
+        if (path === '/admin' || path.startsWith('/admin/')) {
+          admin(req, res, path, new URLSearchParams(query), body);
+          return;
+        }
+        if (path.startsWith('/rest/')) {
+          await handleRest(req, res, path, query, body);
+          return;
+        }
+        if (path === '/') {
+          res.writeHead(302, { location: '/admin/' });
+          res.end();
+          return;
+        }
+        sendJson(res, 404, phpJson({ error: 'NOT_FOUND', error_description: 'Not found' }));
+      })
+      .catch((error: unknown) => {
+        if (res.headersSent || req.socket.destroyed) return;
+        const restError = error instanceof RestError ? error : errors.internal();
+        if (!(error instanceof RestError)) process.stderr.write(`bitrix24 emulator: ${(error as Error).stack ?? String(error)}\n`);
+        sendJson(res, restError.status, phpJson(restError.toBody()));
+      });
+  });
+
+  const emulator: Bitrix24Emulator = {
+    url,
+    webhookUrl: portal.webhookUrl(mainWebhook),
+    applicationToken: portal.applicationToken,
+    adminUrl: `${url}/admin/`,
+    caCert: tls?.cert,
+    state: portal,
+    manager: new ManagerActions(portal),
+    faults,
+    events: portal.events,
+    limits: { rate, operating },
+    addWebhook: (opts = {}) => portal.webhookUrl(portal.addWebhook(opts.userId ?? WEBHOOK_USER_ID, opts.scopes ?? ALL_SCOPES)),
+    reset: () => {
+      portal.reset();
+      portal.events.clearLog();
+      rate.reset();
+      operating.reset();
+    },
+    stop: async () => {
+      await portal.events.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await stateFile?.flush();
+    },
+  };
+  return emulator;
+}

@@ -85,6 +85,8 @@ export interface JobContext {
    * worker still holds the job's lease (otherwise the transaction rolls back and the run ends
    * with a `LeaseLostError`). A database-local side effect made this way happens exactly once,
    * even if the worker is killed at any point. Call it at most once, as the handler's last step.
+   * Inside `effect`, use only `trx`: on SQLite the one connection is held by the transaction,
+   * so a query through the outer database handle would wait forever.
    */
   completeWith(effect: (trx: Kysely<Database>) => Promise<void>): Promise<void>;
 }

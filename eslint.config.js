@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'web/dist/**', 'test-results/**', 'data/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'web/dist/**', 'test-results/**', 'data/**', '.tmp/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -1,7 +1,62 @@
+import { existsSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
+import { parseDatabaseUrl } from '../db/connection.js';
+import { seedDemo } from '../demo/seed.js';
+import { configFrom, withServerOptions } from './options.js';
+import { runUntilStopped, startApp } from './run-app.js';
+
+export const DEMO_DATABASE_URL = 'sqlite:data/demo.db';
 
 export function registerDemoCommand(program: Command): void {
-  program.command('demo').action(() => {
-    throw new Error('not built yet');
+  withServerOptions(
+    program
+      .command('demo')
+      .description('start printsync on a fresh SQLite database filled with a demo print shop, and keep serving'),
+  ).action(async (options: { db?: string; port?: string; host?: string }) => {
+    const databaseUrl = options.db ?? DEMO_DATABASE_URL;
+    resetDemoDatabase(databaseUrl, options.db !== undefined);
+    const config = configFrom({ ...options, db: databaseUrl });
+    const app = await startApp(config, { http: true, worker: true });
+    try {
+      process.stdout.write('printsync demo: filling the database…\n');
+      const summary = await seedDemo(app.services);
+      const { token } = await app.services.stores.apiTokens.create('demo');
+      process.stdout.write(
+        [
+          '',
+          `printsync demo is running (${summary.orders} orders, ${summary.persons} persons, ${summary.organizations} organizations, ${summary.products} products)`,
+          '',
+          `  Admin panel   ${app.url}/`,
+          `  REST API      ${app.url}/api/v1`,
+          `  API docs      ${app.url}/docs`,
+          `  API token     ${token}`,
+          `  Database      ${config.databaseUrl}`,
+          '',
+          `  Try: curl -H "Authorization: Bearer ${token}" ${app.url}/api/v1/orders?limit=5`,
+          '',
+          'Press Ctrl-C to stop.',
+          '',
+        ].join('\n'),
+      );
+    } catch (error) {
+      await app.stop();
+      throw error;
+    }
+    await runUntilStopped(app);
   });
+}
+
+/**
+ * The demo always starts from scratch. Its own default file is simply removed; a database the
+ * user named with --db is never deleted — it must be a new SQLite file.
+ */
+function resetDemoDatabase(databaseUrl: string, namedByUser: boolean): void {
+  const { dialect, location } = parseDatabaseUrl(databaseUrl);
+  if (dialect !== 'sqlite') throw new Error('the demo runs on SQLite only; use `printsync serve` for PostgreSQL');
+  if (location === ':memory:') return;
+  if (!namedByUser) {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${location}${suffix}`, { force: true });
+  } else if (existsSync(location)) {
+    throw new Error(`${location} already exists; the demo needs a new database file (or leave out --db)`);
+  }
 }

@@ -1,12 +1,119 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { startBitrix24Emulator, type Bitrix24EmulatorOptions } from '../../emulators/bitrix24/server.js';
+
+interface Bitrix24Flags {
+  port: string;
+  host: string;
+  tls?: boolean;
+  state?: string;
+  rate: string;
+  burst: string;
+  rateLimit: boolean;
+  operatingLimit: string;
+  operatingWindow: string;
+  operatingBudget: boolean;
+  faults?: string;
+  eventsHandler: string[];
+  eventsDrop: string;
+  eventsDelay: string;
+  eventsDuplicate: string;
+  eventsReorder?: boolean;
+  authStatus: string;
+  webhookCode?: string;
+  applicationToken?: string;
+}
+
+function number(value: string, flag: string, { min = 0, max = Number.POSITIVE_INFINITY } = {}): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`${flag}: expected a number between ${min} and ${max}, got "${value}"`);
+  return n;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** Serves until SIGINT/SIGTERM, then stops cleanly (flushing `--state`). */
+async function serveUntilSignalled(stop: () => Promise<void>): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const onSignal = (): void => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+  await stop();
+}
+
+function registerBitrix24(emulate: Command): void {
+  emulate
+    .command('bitrix24')
+    .description('a local Bitrix24 portal (REST, batch, limits, faults, outgoing events, manager page)')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', '0')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--tls', 'serve HTTPS with a self-signed certificate made at start (prints its path as caFile)')
+    .option('--state <file>', 'keep the portal data in this JSON file across restarts')
+    .option('--rate <perSecond>', 'leaky bucket drain per second (0 turns the rate limit off)', '2')
+    .option('--burst <n>', 'leaky bucket threshold', '50')
+    .option('--no-rate-limit', 'turn the request-rate limit off')
+    .option('--operating-limit <seconds>', 'method execution time allowed per window', '480')
+    .option('--operating-window <seconds>', 'length of the operating-time window', '600')
+    .option('--no-operating-budget', 'turn the per-method operating-time limit off')
+    .option('--faults <spec>', 'fault probabilities, e.g. error=0.1,slow=0.2,slowMs=1500,drop=0.05,methods=crm.deal.add')
+    .option('--events-handler <url>', 'outgoing-webhook handler URL (repeatable)', collect, [])
+    .option('--events-drop <p>', 'probability that an event is never sent', '0')
+    .option('--events-delay <ms>', 'delay before each event is sent', '0')
+    .option('--events-duplicate <p>', 'probability that an event is sent twice', '0')
+    .option('--events-reorder', 'send events held in a short window in reverse order')
+    .option('--auth-status <status>', 'HTTP status of INVALID_CREDENTIALS / insufficient_scope (401 or 403)', '401')
+    .option('--webhook-code <code>', 'inbound webhook code (random by default)')
+    .option('--application-token <token>', 'outgoing webhook application token (random by default)')
+    .action(async (flags: Bitrix24Flags) => {
+      const drainPerSecond = number(flags.rate, '--rate');
+      const authStatus = number(flags.authStatus, '--auth-status');
+      if (authStatus !== 401 && authStatus !== 403) throw new Error('--auth-status: 401 or 403');
+      const options: Bitrix24EmulatorOptions = {
+        port: number(flags.port, '--port', { max: 65_535 }),
+        host: flags.host,
+        tls: flags.tls === true,
+        ...(flags.state ? { stateFile: flags.state } : {}),
+        rate: flags.rateLimit && drainPerSecond > 0 ? { drainPerSecond, burst: number(flags.burst, '--burst', { min: 1 }) } : false,
+        operating: flags.operatingBudget
+          ? { limitSeconds: number(flags.operatingLimit, '--operating-limit'), windowSeconds: number(flags.operatingWindow, '--operating-window', { min: 0.001 }) }
+          : false,
+        ...(flags.faults ? { faults: flags.faults } : {}),
+        eventHandlers: flags.eventsHandler,
+        eventKnobs: {
+          dropRate: number(flags.eventsDrop, '--events-drop', { max: 1 }),
+          delayMs: number(flags.eventsDelay, '--events-delay'),
+          duplicateRate: number(flags.eventsDuplicate, '--events-duplicate', { max: 1 }),
+          reorder: flags.eventsReorder === true,
+        },
+        authErrorStatus: authStatus,
+        ...(flags.webhookCode ? { webhookCode: flags.webhookCode } : {}),
+        ...(flags.applicationToken ? { applicationToken: flags.applicationToken } : {}),
+      };
+      const emulator = await startBitrix24Emulator(options);
+      const line: Record<string, string> = {
+        webhookUrl: emulator.webhookUrl,
+        applicationToken: emulator.applicationToken,
+        adminUrl: emulator.adminUrl,
+      };
+      if (emulator.caCert) {
+        const caFile = join(await mkdtemp(join(tmpdir(), 'printsync-b24-')), 'ca.pem');
+        await writeFile(caFile, emulator.caCert);
+        line.caFile = caFile;
+      }
+      process.stdout.write(`${JSON.stringify(line)}\n`);
+      await serveUntilSignalled(() => emulator.stop());
+    });
+}
 
 /** `printsync emulate <system>`: runs a stand-in for an external system (tests, demo, benchmarks). */
 export function registerEmulateCommand(program: Command): void {
   const emulate = program.command('emulate').description('run an emulator of an external system');
-  emulate
-    .command('bitrix24')
-    .description('a local Bitrix24 portal (REST, batch, limits, outgoing events)')
-    .action(() => {
-      throw new Error('the Bitrix24 emulator is not built yet');
-    });
+  registerBitrix24(emulate);
 }

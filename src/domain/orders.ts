@@ -181,10 +181,10 @@ export function computeTotals(
   discount: number,
 ): OrderTotals {
   const itemsTotal = items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0);
-  if (!Number.isSafeInteger(itemsTotal)) throw new DomainError('validation_failed', 'items: the order total is too large', [{ path: 'items', message: 'total is too large' }]);
+  if (!Number.isSafeInteger(itemsTotal)) throw new DomainError('validation_failed', 'body.items: the order total is too large', [{ path: 'body.items', message: 'total is too large' }]);
   if (discount > itemsTotal + deliveryPrice) {
-    throw new DomainError('validation_failed', `discount: ${discount} is more than the order amount ${itemsTotal + deliveryPrice}`, [
-      { path: 'discount', message: 'is more than the order amount' },
+    throw new DomainError('validation_failed', `body.discount: ${discount} is more than the order amount ${itemsTotal + deliveryPrice}`, [
+      { path: 'body.discount', message: 'is more than the order amount' },
     ]);
   }
   return { items: itemsTotal, delivery: deliveryPrice, discount, total: itemsTotal + deliveryPrice - discount };

@@ -50,7 +50,8 @@ export class JobRunner {
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`concurrency must be an integer ≥ 1, got ${concurrency}`);
     const pollIntervalMs = options.pollIntervalMs ?? 1_000;
     const names = this.catalog.names;
-    if (names.length === 0) throw new Error('no jobs are defined: pass a catalog with at least one job to work');
+    // A deployment with no integrations switched on has nothing to work; the worker then idles.
+    if (names.length === 0) return;
     const leaseMsByName = new Map(names.map((name) => [name, this.catalog.require(name).leaseMs]));
     this.#stopping = false;
     this.#loop = this.#poll(names, leaseMsByName, concurrency, pollIntervalMs);

@@ -70,7 +70,7 @@ export class ExternalLinkStore {
       .executeTakeFirst();
     if (taken && (taken.entity_type !== entityType || taken.entity_id !== entityId)) {
       throw new DomainError('conflict', `${system} ${kind} ${externalId} is already linked to ${taken.entity_type} ${taken.entity_id}`, [
-        { path: `externalIds.${system}.${kind}`, message: `already linked to ${taken.entity_type} ${taken.entity_id}` },
+        { path: `body.externalIds.${system}.${kind}`, message: `already linked to ${taken.entity_type} ${taken.entity_id}` },
       ]);
     }
     await db

@@ -53,7 +53,8 @@ export class OrderStore {
 
   async create(input: OrderCreateInput, db: Db = this.db): Promise<Order> {
     return transact(db, async (trx) => {
-      await assertClient(trx, input.personId, input.organizationId ?? null, '');
+      await assertClient(trx, input.personId, input.organizationId ?? null);
+      await assertProducts(trx, input.items);
       if (input.number) await assertNumberFree(trx, input.number);
       const totals = computeTotals(input.items, input.delivery?.price ?? 0, input.discount);
       const now = nowIso();
@@ -137,8 +138,8 @@ export class OrderStore {
       const personId = input.personId ?? current.person_id;
       const organizationId = input.organizationId !== undefined ? input.organizationId : current.organization_id;
       if (input.personId !== undefined || input.organizationId !== undefined) {
-        if (personId === null) throw invalidField('personId', 'is required');
-        await assertClient(trx, personId, organizationId, '');
+        if (personId === null) throw invalidField('body.personId', 'is required');
+        await assertClient(trx, personId, organizationId);
       }
       const delivery =
         input.delivery !== undefined ? (input.delivery ? toDelivery(input.delivery) : null) : parseJson<Delivery | null>(current.delivery, null);
@@ -147,6 +148,7 @@ export class OrderStore {
         (await trx.selectFrom('order_items').select(['quantity', 'unit_price as unitPrice']).where('order_id', '=', id).execute());
       const totals = computeTotals(itemsForTotals, delivery?.price ?? 0, input.discount ?? current.discount);
       if (input.items) {
+        await assertProducts(trx, input.items);
         await trx.deleteFrom('order_items').where('order_id', '=', id).execute();
         await insertItems(trx, id, input.items);
       }
@@ -305,14 +307,14 @@ async function lockedOrder(trx: Db, id: number, expectedVersion?: number): Promi
   return row;
 }
 
-async function assertClient(trx: Db, personId: number, organizationId: number | null, prefix: string): Promise<void> {
+async function assertClient(trx: Db, personId: number, organizationId: number | null): Promise<void> {
   const person = await trx.selectFrom('persons').select(['id', 'organization_id']).where('id', '=', personId).executeTakeFirst();
-  if (!person) throw invalidField(`${prefix}personId`, `person ${personId} does not exist`);
+  if (!person) throw invalidField('body.personId', `person ${personId} does not exist`);
   if (organizationId !== null) {
     const organization = await trx.selectFrom('organizations').select('id').where('id', '=', organizationId).executeTakeFirst();
-    if (!organization) throw invalidField(`${prefix}organizationId`, `organization ${organizationId} does not exist`);
+    if (!organization) throw invalidField('body.organizationId', `organization ${organizationId} does not exist`);
     if (person.organization_id !== organizationId) {
-      throw invalidField(`${prefix}personId`, `person ${personId} is not an employee of organization ${organizationId}`);
+      throw invalidField('body.personId', `person ${personId} is not an employee of organization ${organizationId}`);
     }
   }
 }
@@ -320,10 +322,18 @@ async function assertClient(trx: Db, personId: number, organizationId: number | 
 async function assertNumberFree(trx: Db, number: string): Promise<void> {
   const taken = await trx.selectFrom('orders').select('id').where('number', '=', number).executeTakeFirst();
   if (taken) {
-    throw new DomainError('conflict', `number: order ${number} already exists (id ${taken.id})`, [
-      { path: 'number', message: `already used by order ${taken.id}` },
+    throw new DomainError('conflict', `body.number: order ${number} already exists (id ${taken.id})`, [
+      { path: 'body.number', message: `already used by order ${taken.id}` },
     ]);
   }
+}
+
+async function assertProducts(trx: Db, items: OrderCreateInput['items']): Promise<void> {
+  const ids = [...new Set(items.map((item) => item.productId).filter((id): id is number => typeof id === 'number'))];
+  if (ids.length === 0) return;
+  const found = new Set((await trx.selectFrom('products').select('id').where('id', 'in', ids).execute()).map((p) => p.id));
+  const index = items.findIndex((item) => typeof item.productId === 'number' && !found.has(item.productId));
+  if (index >= 0) throw invalidField(`body.items[${index}].productId`, `product ${items[index]!.productId} does not exist`);
 }
 
 function toDelivery(input: NonNullable<OrderCreateInput['delivery']>): Delivery {

@@ -33,7 +33,7 @@ export class PersonStore {
 
   async create(input: PersonCreateInput, db: Kysely<Database> = this.db): Promise<Person> {
     return transact(db, async (trx) => {
-      if (input.organizationId) await assertOrganizationExists(trx, input.organizationId, 'organizationId');
+      if (input.organizationId) await assertOrganizationExists(trx, input.organizationId, 'body.organizationId');
       const now = nowIso();
       const row = await trx
         .insertInto('persons')
@@ -77,7 +77,7 @@ export class PersonStore {
       if (input.version !== undefined && input.version !== current.version) {
         throw versionConflict('person', id, input.version, current.version);
       }
-      if (input.organizationId) await assertOrganizationExists(trx, input.organizationId, 'organizationId');
+      if (input.organizationId) await assertOrganizationExists(trx, input.organizationId, 'body.organizationId');
       const now = nowIso();
       const before = this.toPerson(current, {});
       const next = {

@@ -122,8 +122,9 @@ describe.each(TEST_DIALECTS)('orders API on %s', (dialect) => {
       ['system-only status', () => orderInput({ status: 'Deleted' }), 'body.status'],
       ['no items', () => orderInput({ items: [] }), 'body.items'],
       ['missing client', () => ({ ...orderInput(), personId: undefined }), 'body.personId'],
-      ['unknown client', () => orderInput({ personId: 999_999 }), 'personId'],
-      ['discount above the amount', () => orderInput({ discount: 100_000_000 }), 'discount'],
+      ['unknown client', () => orderInput({ personId: 999_999 }), 'body.personId'],
+      ['unknown product', () => orderInput({ items: [{ productId: 999_999, name: 'X', quantity: 1, unitPrice: 1 }] }), 'body.items[0].productId'],
+      ['discount above the amount', () => orderInput({ discount: 100_000_000 }), 'body.discount'],
     ];
     it.each(cases)('%s', async (_name, body, path) => {
       const before = await countOrders();

@@ -1,0 +1,96 @@
+import type { Person } from '../domain/clients.js';
+import type { Product } from '../domain/catalog.js';
+import { quoteFromTiers } from '../domain/catalog.js';
+import type { OrderStatus } from '../domain/order-status.js';
+import type { Order } from '../domain/orders.js';
+import { orderCreateSchema } from '../domain/orders.js';
+import type { OrderStore } from '../store/orders.js';
+import type { SeededClients } from './clients-seed.js';
+
+/** Where each demo order has got to, in the order a print shop moves them. */
+const LIFECYCLES: OrderStatus[][] = [
+  [],
+  ['AwaitingPayment'],
+  ['ReadyToProcessing'],
+  ['ReadyToProcessing', 'PrepressCoordination'],
+  ['ReadyToProcessing', 'DesignCoordination', 'DesignCoordinationAwaitingReply'],
+  ['ReadyToProcessing', 'PrepressCoordination', 'PrepressCoordinationComplete', 'Printing'],
+  ['ReadyToProcessing', 'Printing', 'PostPress'],
+  ['ReadyToProcessing', 'Printing', 'Printed'],
+  ['ReadyToProcessing', 'Printing', 'Printed', 'Shipped'],
+  ['ReadyToProcessing', 'Printing', 'Printed', 'ShippedToStorage', 'Delivered'],
+  ['AwaitingPayment', 'Cancelled'],
+  ['ReadyToProcessing', 'Printing', 'PrintedWithDefect'],
+];
+
+const COMMENTS = [
+  ['Клиент', 'Пожалуйста, проверьте, что логотип не уходит под обрез.'],
+  ['Менеджер Анна', 'Макет проверен, отправили клиенту на согласование.'],
+  ['Клиент', 'Согласовано, запускайте в печать.'],
+  ['Препресс', 'Добавили вылеты 2 мм по краям.'],
+] as const;
+
+const DELIVERIES = [
+  { method: 'Самовывоз', address: 'Москва, ул. Печатников, 1', price: 0 },
+  { method: 'Курьер', address: 'Москва, Пятницкая ул., 12', price: 45_000 },
+  { method: 'СДЭК', address: 'Санкт-Петербург, Невский пр., 28', price: 52_000 },
+] as const;
+
+const PAYMENT_METHODS = ['Наличные при получении', 'Банковский перевод', 'Счет частного лица', 'Счет организации'];
+
+/**
+ * Orders spread over the last weeks and over the lifecycle, so every screen has something to show.
+ * Deterministic: the same seed data every run.
+ */
+export async function seedOrders(orders: OrderStore, clients: SeededClients, products: Product[], count = 36): Promise<Order[]> {
+  const buyers: Array<{ person: Person; organizationId: number | null }> = [
+    ...clients.persons.map((person) => ({ person, organizationId: null })),
+    ...clients.organizations.flatMap(({ organization, employees }) => employees.map((person) => ({ person, organizationId: organization.id }))),
+  ];
+  const created: Order[] = [];
+  for (let i = 0; i < count; i++) {
+    const buyer = buyers[i % buyers.length]!;
+    const lines = [products[i % products.length]!, ...(i % 3 === 0 ? [products[(i * 7 + 3) % products.length]!] : [])];
+    const lifecycle = LIFECYCLES[i % LIFECYCLES.length]!;
+    const paid = lifecycle.includes('ReadyToProcessing');
+    const delivery = DELIVERIES[i % DELIVERIES.length]!;
+    const order = await orders.create(
+      orderCreateSchema.parse({
+        personId: buyer.person.id,
+        organizationId: buyer.organizationId,
+        site: i % 4 === 0 ? 'foto.example.ru' : 'print.example.ru',
+        source: (['site', 'site', 'app', 'panel', 'api'] as const)[i % 5],
+        items: lines.map((product, line) => {
+          const quantity = demoQuantity(product, i + line);
+          const quote = quoteFromTiers(product.tiers, quantity);
+          return {
+            productId: product.id,
+            name: product.name,
+            quantity,
+            unitPrice: quote.unitPrice,
+            parameters: product.sku?.startsWith('TSH') ? { Размер: ['S', 'M', 'L', 'XL'][i % 4]! } : {},
+          };
+        }),
+        delivery: { ...delivery, recipient: buyer.person.fullName },
+        payment: { status: paid ? 'paid' : 'not_paid', method: PAYMENT_METHODS[i % PAYMENT_METHODS.length] },
+        manager: i % 2 === 0 ? 'Анна Лебедева' : 'Игорь Кравцов',
+        comment: i % 5 === 0 ? 'Позвонить перед доставкой' : null,
+      }),
+    );
+    for (const status of lifecycle) await orders.changeStatus(order.id, { status, changedBy: 'Анна Лебедева' });
+    for (const [author, text] of COMMENTS.slice(0, i % (COMMENTS.length + 1))) await orders.addComment(order.id, { author, text });
+    if (lifecycle.length >= 3) {
+      await orders.reportRender(order.id, { status: 'ready', archiveUrl: `https://files.print.example.ru/orders/${order.number}.zip` });
+    }
+    created.push(await orders.get(order.id));
+  }
+  return created;
+}
+
+/** A quantity the product's tiers allow: a preset run, or a round number inside the range. */
+function demoQuantity(product: Product, salt: number): number {
+  const tiers = product.tiers;
+  if (tiers.mode === 'presets') return tiers.presets[salt % tiers.presets.length]!.quantity;
+  const candidates = [tiers.min, tiers.min + tiers.step * 9, tiers.min + tiers.step * 49].filter((q) => q <= tiers.max);
+  return candidates[salt % candidates.length]!;
+}

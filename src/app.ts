@@ -18,6 +18,9 @@ import { OrderStore } from './store/orders.js';
 import { OrganizationStore } from './store/organizations.js';
 import { PersonStore } from './store/persons.js';
 import { ProductStore } from './store/products.js';
+import { LoginThrottle } from './auth/login-throttle.js';
+import { SessionStore } from './store/sessions.js';
+import { UserStore } from './store/users.js';
 
 /**
  * What a part of printsync outside the core (an integration, a test's counting subscriber)
@@ -44,6 +47,9 @@ export interface AppServices {
     orders: OrderStore;
     categories: CategoryStore;
     products: ProductStore;
+    users: UserStore;
+    sessions: SessionStore;
+    loginThrottle: LoginThrottle;
   };
   close(): Promise<void>;
 }
@@ -88,6 +94,9 @@ export async function createApp(config: Config, options: CreateAppOptions): Prom
         orders: new OrderStore(db, links, outbox),
         categories: new CategoryStore(db),
         products: new ProductStore(db),
+        users: new UserStore(db),
+        sessions: new SessionStore(db),
+        loginThrottle: new LoginThrottle(db),
       },
       async close() {
         await queue.close();

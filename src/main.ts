@@ -5,6 +5,7 @@ import { registerJobsCommand } from './cli/jobs.js';
 import { registerMigrateCommand } from './cli/migrate.js';
 import { registerServeCommand } from './cli/serve.js';
 import { registerTokensCommand } from './cli/tokens.js';
+import { registerUsersCommand } from './cli/users.js';
 import { registerWorkerCommand } from './cli/worker.js';
 
 const program = new Command()
@@ -16,6 +17,7 @@ registerServeCommand(program);
 registerWorkerCommand(program);
 registerMigrateCommand(program);
 registerTokensCommand(program);
+registerUsersCommand(program);
 registerJobsCommand(program);
 registerDemoCommand(program);
 registerEmulateCommand(program);

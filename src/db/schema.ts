@@ -158,6 +158,8 @@ export interface SettingsTable {
   data: JsonText;
   created_at: Timestamp;
   created_by: string | null;
+  /** The integration's on/off toggle as of this version (migration 003). */
+  enabled: ColumnType<Flag, Flag | undefined, Flag>;
 }
 
 export interface SyncLogTable {
@@ -201,6 +203,9 @@ export interface Database {
   sync_log: SyncLogTable;
   idempotency_keys: IdempotencyKeysTable;
   jobs: JobsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  login_throttle: LoginThrottleTable;
 }
 
 export type PersonRow = Selectable<PersonsTable>;
@@ -235,4 +240,35 @@ export interface JobsTable {
   started_at: Timestamp | null;
   completed_at: Timestamp | null;
   failed_at: Timestamp | null;
+}
+
+/** Staff accounts of the admin panel (src/store/users.ts). */
+export interface UsersTable {
+  id: Id;
+  login: string;
+  /** `scrypt$N$r$p$salt$hash`, base64url parts; see src/auth/passwords.ts. */
+  password_hash: string;
+  display_name: string;
+  /** admin | manager */
+  role: string;
+  disabled: ColumnType<Flag, Flag | undefined, Flag>;
+  created_at: Timestamp;
+}
+
+/** Staff sessions; `id` is the SHA-256 of the cookie value. */
+export interface SessionsTable {
+  id: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
+/** Failed-login counters per `login:<login>` and `ip:<address>`. */
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  last_failure_at: Timestamp;
+  blocked_until: Timestamp | null;
 }

@@ -1,13 +1,16 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController } from 'fastify';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, RouteOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppServices } from '../app.js';
 import { bearerTokenResolver, installAuth } from './auth.js';
 import type { PrincipalResolver } from './auth.js';
 import { errorHandler } from './errors.js';
+import { registerPanel } from './panel.js';
+import { jobRoutes } from './routes/jobs.js';
+import { sessionResolver, sessionRoutes } from './routes/session.js';
 import { categoryRoutes } from './routes/categories.js';
 import { orderRoutes } from './routes/orders.js';
 import { organizationRoutes } from './routes/organizations.js';
@@ -19,6 +22,8 @@ export const API_PREFIX = '/api/v1';
 export interface HttpServerOptions {
   /** Extra ways to authenticate (e.g. staff sessions), tried after bearer tokens. */
   principalResolvers?: PrincipalResolver[];
+  /** Called for every route as it is registered (the route-auth test lists routes with it). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** Builds the HTTP server: public REST API under /api/v1, its OpenAPI document and /docs. */
@@ -32,10 +37,15 @@ export async function buildHttpServer(services: AppServices, options: HttpServer
     genReqId: () => Math.random().toString(36).slice(2, 10),
   });
 
+  if (options.onRoute) server.addHook('onRoute', options.onRoute);
   server.setValidatorCompiler(validatorCompiler);
   server.setSerializerCompiler(serializerCompiler);
   server.setErrorHandler(errorHandler);
-  installAuth(server, [bearerTokenResolver(services.stores.apiTokens), ...(options.principalResolvers ?? [])]);
+  installAuth(server, [
+    bearerTokenResolver(services.stores.apiTokens),
+    sessionResolver(services.stores.sessions),
+    ...(options.principalResolvers ?? []),
+  ]);
 
   // The docs UI and its assets are for people who have no token yet.
   server.addHook('onRoute', (route) => {
@@ -67,8 +77,11 @@ export async function buildHttpServer(services: AppServices, options: HttpServer
       await api.register(orderRoutes, { services });
       await api.register(categoryRoutes, { services });
       await api.register(productRoutes, { services });
+      await api.register(sessionRoutes, { services });
+      await api.register(jobRoutes, { services });
     },
     { prefix: API_PREFIX },
   );
+  await registerPanel(server);
   return server;
 }

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as core from './001-core.js';
 import * as jobs from './002-jobs.js';
+import * as staff from './004-staff.js';
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so that the set
@@ -9,4 +10,5 @@ import * as jobs from './002-jobs.js';
 export const migrations: Record<string, Migration> = {
   '001-core': core,
   '002-jobs': jobs,
+  '004-staff': staff,
 };

@@ -17,6 +17,12 @@ import { IdempotencyStore } from './store/idempotency.js';
 import { OrderStore } from './store/orders.js';
 import { OrganizationStore } from './store/organizations.js';
 import { PersonStore } from './store/persons.js';
+import type { SettingsDefinition } from './settings/definition.js';
+import { SettingsRegistry } from './settings/registry.js';
+import { SettingsStore } from './store/settings.js';
+import { SyncLogStore } from './store/sync-log.js';
+import { ResendRegistry, ResendService } from './sync/resend.js';
+import type { ResendTarget } from './sync/resend.js';
 import { ProductStore } from './store/products.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { SessionStore } from './store/sessions.js';
@@ -30,6 +36,10 @@ export interface AppExtension {
   name: string;
   jobs?: readonly JobDefinition<never>[];
   subscriptions?: readonly Subscription[];
+  /** Its settings form, stored and versioned by the core (CORE-6). */
+  settings?: SettingsDefinition;
+  /** Jobs that send one entity again («Отправить повторно», CORE-8). */
+  resend?: readonly ResendTarget[];
 }
 
 export interface AppServices {
@@ -38,6 +48,8 @@ export interface AppServices {
   database: DatabaseHandle;
   queue: JobQueue;
   outbox: Outbox;
+  /** «Отправить повторно»: enqueues an integration's send job for one entity. */
+  resend: ResendService;
   stores: {
     apiTokens: ApiTokenStore;
     idempotency: IdempotencyStore;
@@ -45,6 +57,8 @@ export interface AppServices {
     persons: PersonStore;
     organizations: OrganizationStore;
     orders: OrderStore;
+    settings: SettingsStore;
+    syncLog: SyncLogStore;
     categories: CategoryStore;
     products: ProductStore;
     users: UserStore;
@@ -69,14 +83,19 @@ export async function createApp(config: Config, options: CreateAppOptions): Prom
 
     const catalog = new JobCatalog();
     const subscriptions = new SubscriptionRegistry();
+    const settingsRegistry = new SettingsRegistry();
+    const resendRegistry = new ResendRegistry();
     for (const extension of options.extensions ?? []) {
       for (const job of extension.jobs ?? []) catalog.add(job);
       for (const subscription of extension.subscriptions ?? []) subscriptions.subscribe(subscription);
+      if (extension.settings) settingsRegistry.add(extension.settings);
+      for (const target of extension.resend ?? []) resendRegistry.add(target);
     }
     const queue = await createJobQueue(database, { catalog, logger });
     const outbox = new Outbox(queue, subscriptions);
     const db = database.db;
     const links = new ExternalLinkStore(db);
+    const settings = new SettingsStore(db, settingsRegistry);
     logger.info({ database: database.displayUrl, queue: queue.kind }, 'printsync ready');
 
     return {
@@ -85,6 +104,7 @@ export async function createApp(config: Config, options: CreateAppOptions): Prom
       database,
       queue,
       outbox,
+      resend: new ResendService(db, queue, resendRegistry, settingsRegistry, settings),
       stores: {
         apiTokens: new ApiTokenStore(db),
         idempotency: new IdempotencyStore(db),
@@ -92,6 +112,9 @@ export async function createApp(config: Config, options: CreateAppOptions): Prom
         persons: new PersonStore(db, links, outbox),
         organizations: new OrganizationStore(db, links, outbox),
         orders: new OrderStore(db, links, outbox),
+        settings,
+        // Every attempt is also masked with the system's saved secrets, whatever the caller passes.
+        syncLog: new SyncLogStore(db, (system, trx) => settings.secretsOf(system, trx)),
         categories: new CategoryStore(db),
         products: new ProductStore(db),
         users: new UserStore(db),

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as core from './001-core.js';
 import * as jobs from './002-jobs.js';
+import * as settingsSyncLog from './003-settings-sync-log.js';
 import * as staff from './004-staff.js';
 
 /**
@@ -10,5 +11,6 @@ import * as staff from './004-staff.js';
 export const migrations: Record<string, Migration> = {
   '001-core': core,
   '002-jobs': jobs,
+  '003-settings-sync-log': settingsSyncLog,
   '004-staff': staff,
 };

@@ -1,0 +1,68 @@
+import type { z } from 'zod';
+import type { FieldProblem } from '../domain/errors.js';
+
+/** Plain-object settings; every integration's settings are one JSON document. */
+export type SettingsShape = Record<string, unknown>;
+
+export interface SettingsHookContext {
+  /** Aborted when the caller gives up (request timeout); pass it to HTTP calls. */
+  signal: AbortSignal;
+}
+
+export interface ConnectionTestResult {
+  ok: boolean;
+  /** For people, shown next to «Проверить подключение»; secrets are masked before it is shown. */
+  message: string;
+}
+
+/**
+ * An integration's settings: the form's schema, which fields are secrets, and optional checks
+ * against the live system. Declared once per integration with `defineSettings` and handed to the
+ * core through `AppExtension.settings`; the core stores, versions and serves them.
+ */
+export interface SettingsDefinition<T extends SettingsShape = SettingsShape> {
+  /** Also the `system` name in the sync log and resend targets, e.g. `bitrix24`. */
+  readonly integration: string;
+  readonly title: { readonly ru: string; readonly en: string };
+  /** Validates a whole settings document; what it outputs is what is stored. */
+  readonly schema: z.ZodType<T>;
+  /** Top-level fields holding credentials: stored, never shown (masked), kept when sent back masked. */
+  readonly secretFields: readonly (keyof T & string)[];
+  /** Values of a form never saved yet; also fill fields a newer schema added to older saved versions. */
+  readonly defaults: Partial<T>;
+  /**
+   * Checks the settings against the live counterpart before they are saved (does the portal
+   * answer, does the chosen funnel exist). Returns problems with paths inside the settings
+   * (`categoryId`, `statusMap[2].stage`); any problem, or a throw, means nothing is saved.
+   * Runs only for saves that leave the integration enabled: a switched-off integration may
+   * point at a system that is down. (Method syntax: definitions of any shape fit the registry.)
+   */
+  validateLive?(settings: T, context: SettingsHookContext): Promise<readonly FieldProblem[] | void>;
+  /** «Проверить подключение»: one cheap authenticated call. */
+  testConnection?(settings: T, context: SettingsHookContext): Promise<ConnectionTestResult>;
+}
+
+const INTEGRATION_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+/**
+ * Declares an integration's settings.
+ *
+ * @example
+ * export const bitrix24Settings = defineSettings({
+ *   integration: 'bitrix24',
+ *   title: { ru: 'Битрикс24', en: 'Bitrix24' },
+ *   schema: z.strictObject({ portalUrl: z.url(), userId: z.number().int(), webhookCode: z.string().min(8), ... }),
+ *   secretFields: ['webhookCode', 'applicationToken'],
+ *   defaults: { orderTypes: 'all' },
+ *   validateLive: async (s, { signal }) => (await portalAnswers(s, signal)) ? [] : [{ path: 'webhookCode', message: '...' }],
+ * });
+ * // in a job: const { settings, enabled } = await services.stores.settings.require(bitrix24Settings);
+ */
+export function defineSettings<T extends SettingsShape>(definition: SettingsDefinition<T>): SettingsDefinition<T> {
+  if (!INTEGRATION_NAME.test(definition.integration)) {
+    throw new Error(`integration name "${definition.integration}" must be lower-case letters, digits and dashes, e.g. bitrix24`);
+  }
+  const duplicate = definition.secretFields.find((field, index) => definition.secretFields.indexOf(field) !== index);
+  if (duplicate) throw new Error(`${definition.integration}: secret field "${duplicate}" is listed twice`);
+  return definition;
+}

@@ -48,7 +48,8 @@ const BUCKETS_PER_WINDOW = 10;
 /**
  * Execution time per method and webhook, kept in ten buckets spanning the window (one minute
  * each on the cloud). Once the sum passes the limit the next call of that method is refused
- * with 429 until old buckets fall out of the window.
+ * with 429 until old buckets fall out of the window. Buckets are keyed by their start time, so
+ * the window can be changed at run time without losing what was spent.
  */
 export class OperatingLimiter {
   private readonly spent = new Map<string, Map<number, number>>();
@@ -62,8 +63,8 @@ export class OperatingLimiter {
   private live(key: string, nowMs: number): Map<number, number> {
     const buckets = this.spent.get(key) ?? new Map<number, number>();
     this.spent.set(key, buckets);
-    const oldest = Math.floor(nowMs / this.bucketMs()) - BUCKETS_PER_WINDOW + 1;
-    for (const index of buckets.keys()) if (index < oldest) buckets.delete(index);
+    const windowStart = nowMs - this.settings.windowSeconds * 1000;
+    for (const startMs of buckets.keys()) if (startMs + this.bucketMs() <= windowStart) buckets.delete(startMs);
     return buckets;
   }
 
@@ -75,20 +76,21 @@ export class OperatingLimiter {
   }
 
   record(key: string, seconds: number, nowMs = Date.now()): void {
+    if (!this.settings.enabled) return;
     const buckets = this.live(key, nowMs);
-    const index = Math.floor(nowMs / this.bucketMs());
-    buckets.set(index, (buckets.get(index) ?? 0) + seconds);
+    const startMs = Math.floor(nowMs / this.bucketMs()) * this.bucketMs();
+    buckets.set(startMs, (buckets.get(startMs) ?? 0) + seconds);
   }
 
   usage(key: string, nowMs = Date.now()): { operatingSeconds: number; resetAt: number } {
     const buckets = this.live(key, nowMs);
     let total = 0;
-    let oldest = Math.floor(nowMs / this.bucketMs());
-    for (const [index, seconds] of buckets) {
+    let oldest = Math.floor(nowMs / this.bucketMs()) * this.bucketMs();
+    for (const [startMs, seconds] of buckets) {
       total += seconds;
-      oldest = Math.min(oldest, index);
+      oldest = Math.min(oldest, startMs);
     }
-    const resetAtMs = (oldest + BUCKETS_PER_WINDOW) * this.bucketMs();
+    const resetAtMs = oldest + this.bucketMs() + this.settings.windowSeconds * 1000;
     return { operatingSeconds: Math.round(total * 1e6) / 1e6, resetAt: Math.ceil(resetAtMs / 1000) };
   }
 

@@ -15,6 +15,8 @@ import { categoryRoutes } from './routes/categories.js';
 import { orderRoutes } from './routes/orders.js';
 import { organizationRoutes } from './routes/organizations.js';
 import { personRoutes } from './routes/persons.js';
+import { settingsRoutes } from './routes/settings.js';
+import { syncLogRoutes } from './routes/sync-log.js';
 import { productRoutes } from './routes/products.js';
 
 export const API_PREFIX = '/api/v1';
@@ -77,6 +79,8 @@ export async function buildHttpServer(services: AppServices, options: HttpServer
       await api.register(orderRoutes, { services });
       await api.register(categoryRoutes, { services });
       await api.register(productRoutes, { services });
+      await api.register(settingsRoutes, { services });
+      await api.register(syncLogRoutes, { services });
       await api.register(sessionRoutes, { services });
       await api.register(jobRoutes, { services });
     },

@@ -26,8 +26,12 @@ export interface SettingsDefinition<T extends SettingsShape = SettingsShape> {
   readonly title: { readonly ru: string; readonly en: string };
   /** Validates a whole settings document; what it outputs is what is stored. */
   readonly schema: z.ZodType<T>;
-  /** Top-level fields holding credentials: stored, never shown (masked), kept when sent back masked. */
-  readonly secretFields: readonly (keyof T & string)[];
+  /**
+   * Top-level fields holding credentials: stored, never shown (masked), kept when sent back
+   * masked. (Plain strings here so any definition fits the registry; `defineSettings` checks
+   * that they are fields of T.)
+   */
+  readonly secretFields: readonly string[];
   /** Values of a form never saved yet; also fill fields a newer schema added to older saved versions. */
   readonly defaults: Partial<T>;
   /**
@@ -58,7 +62,9 @@ const INTEGRATION_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
  * });
  * // in a job: const { settings, enabled } = await services.stores.settings.require(bitrix24Settings);
  */
-export function defineSettings<T extends SettingsShape>(definition: SettingsDefinition<T>): SettingsDefinition<T> {
+export function defineSettings<T extends SettingsShape>(
+  definition: SettingsDefinition<T> & { readonly secretFields: readonly (keyof T & string)[] },
+): SettingsDefinition<T> {
   if (!INTEGRATION_NAME.test(definition.integration)) {
     throw new Error(`integration name "${definition.integration}" must be lower-case letters, digits and dashes, e.g. bitrix24`);
   }

@@ -151,12 +151,13 @@ export class EventDispatcher {
         this.holdTimer = undefined;
         const group = this.held.reverse();
         this.held = [];
-        for (const r of group) this.send(r);
+        // One after another, so the reversed order is the order the handler sees.
+        void group.reduce<Promise<void>>((previous, r) => previous.then(() => this.send(r)), Promise.resolve());
       }, Math.max(this.knobs.delayMs, this.knobs.reorderWindowMs));
       return;
     }
-    if (this.knobs.delayMs > 0) this.later(() => this.send(record), this.knobs.delayMs);
-    else this.send(record);
+    if (this.knobs.delayMs > 0) this.later(() => void this.send(record), this.knobs.delayMs);
+    else void this.send(record);
   }
 
   private later(fn: () => void, delayMs: number): NodeJS.Timeout {
@@ -168,8 +169,8 @@ export class EventDispatcher {
     return timer;
   }
 
-  private send(record: DeliveryRecord): void {
-    if (this.stopped) return;
+  private send(record: DeliveryRecord): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     const body = qs.stringify({
       event: record.event,
       event_handler_id: String(record.handlerId),
@@ -198,6 +199,7 @@ export class EventDispatcher {
       })
       .finally(() => this.inFlight.delete(delivery));
     this.inFlight.add(delivery);
+    return delivery;
   }
 
   async stop(): Promise<void> {

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
 import { nowIso } from './json.js';
+import { transact } from './transaction.js';
 
 export interface StoredResponse {
   statusCode: number;
@@ -31,7 +32,7 @@ export class IdempotencyStore {
     const earlier = await this.find(scope, key);
     if (earlier) return this.replay(earlier, requestHash);
     try {
-      return await this.db.transaction().execute(async (trx) => {
+      return await transact(this.db, async (trx) => {
         await trx
           .insertInto('idempotency_keys')
           .values({ scope, key, request_hash: requestHash, status_code: null, response_body: null, created_at: nowIso() })

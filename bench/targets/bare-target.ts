@@ -1,0 +1,28 @@
+/**
+ * The reference: a bare Fastify route doing one SQLite insert, with the same SQLite settings
+ * printsync uses (WAL, synchronous=NORMAL). Prints `{"url"}`.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import Fastify from 'fastify';
+
+const sqlite = new BetterSqlite3(join(mkdtempSync(join(tmpdir(), 'printsync-bench-bare-')), 'bare.db'));
+sqlite.pragma('journal_mode = WAL');
+sqlite.pragma('synchronous = NORMAL');
+sqlite.exec('create table orders (id integer primary key autoincrement, body text not null, created_at text not null)');
+const insert = sqlite.prepare('insert into orders (body, created_at) values (?, ?) returning id');
+
+const server = Fastify();
+server.post('/orders', async (request, reply) => {
+  const row = insert.get(JSON.stringify(request.body), new Date().toISOString()) as { id: number };
+  reply.code(201);
+  return { id: row.id };
+});
+await server.listen({ host: '127.0.0.1', port: 0 });
+const address = server.server.address();
+const port = address && typeof address === 'object' ? address.port : 0;
+process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}` })}\n`);
+process.stdin.resume();
+process.stdin.on('end', () => process.exit(0));

@@ -1,0 +1,95 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+type Work<T> = (trx: Kysely<Database>) => Promise<T>;
+
+interface Pending {
+  work: Work<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * Group commit for SQLite. A commit writes every page the transaction touched to the WAL, and
+ * that write costs more than the statements before it; an order touches a dozen pages. Units
+ * of work that arrive together therefore share one transaction, each inside its own savepoint:
+ * a unit that fails is rolled back alone, and every caller hears its outcome only after the
+ * shared commit, so nothing is acknowledged that is not durable.
+ *
+ * Units must only use the database (no network calls): the batch holds the write lock while
+ * they run.
+ */
+export class SqliteWriteBatcher {
+  readonly #queue: Pending[] = [];
+  #flushing = false;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly maxUnitsPerCommit = 100,
+  ) {}
+
+  run<T>(work: Work<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.#flushing) {
+        this.#flushing = true;
+        // Let requests parsed in the same turn of the event loop join this commit.
+        setImmediate(() => void this.#flushAll());
+      }
+    });
+  }
+
+  async #flushAll(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) await this.#flush(this.#queue.splice(0, this.maxUnitsPerCommit));
+    } finally {
+      this.#flushing = false;
+    }
+  }
+
+  async #flush(batch: Pending[]): Promise<void> {
+    const outcomes: Outcome[] = [];
+    try {
+      const trx = await this.db.startTransaction().execute();
+      try {
+        for (const [index, unit] of batch.entries()) {
+          const name = `unit_${index}`;
+          const savepoint = await trx.savepoint(name).execute();
+          try {
+            outcomes.push({ ok: true, value: await unit.work(savepoint) });
+            await savepoint.releaseSavepoint(name).execute();
+          } catch (error) {
+            await savepoint.rollbackToSavepoint(name).execute();
+            await savepoint.releaseSavepoint(name).execute();
+            outcomes.push({ ok: false, error });
+          }
+        }
+        await trx.commit().execute();
+      } catch (error) {
+        await trx.rollback().execute().catch(() => undefined);
+        throw error;
+      }
+    } catch (error) {
+      // The shared transaction failed (e.g. disk full): nothing of the batch was stored.
+      for (const unit of batch) unit.reject(error);
+      return;
+    }
+    batch.forEach((unit, index) => {
+      const outcome = outcomes[index]!;
+      if (outcome.ok) unit.resolve(outcome.value);
+      else unit.reject(outcome.error);
+    });
+  }
+}
+
+const batchers = new WeakMap<Kysely<Database>, SqliteWriteBatcher>();
+
+export function registerWriteBatcher(db: Kysely<Database>, batcher: SqliteWriteBatcher): void {
+  batchers.set(db, batcher);
+}
+
+export function writeBatcherFor(db: Kysely<Database>): SqliteWriteBatcher | undefined {
+  return batchers.get(db);
+}

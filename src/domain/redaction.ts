@@ -129,8 +129,9 @@ function redactString(text: string, literals: string[]): string {
   // Bitrix24 inbound webhook: https://portal.bitrix24.ru/rest/<user id>/<code>/<method>
   out = out.replace(/(\/rest\/\d+\/)([^/?#\s"']+)/g, `$1${REDACTED}`);
   out = out.replace(/\bBearer\s+[A-Za-z0-9._~+/=-]+/g, `Bearer ${REDACTED}`);
-  // Basic credentials are base64; the lookahead spares prose such as "Basic settings".
-  out = out.replace(/\bBasic\s+(?=[A-Za-z0-9+/]*[0-9=+/])[A-Za-z0-9+/]{6,}={0,2}/g, `Basic ${REDACTED}`);
+  // Basic credentials are base64: a digit, `=+/` or a lower-upper case change spares prose such
+  // as "Basic settings".
+  out = out.replace(/\bBasic\s+(?=[A-Za-z0-9+/]*(?:[0-9=+/]|[a-z][A-Z]))[A-Za-z0-9+/]{6,}={0,2}/g, `Basic ${REDACTED}`);
   // user:password@ in URLs (database URLs, basic auth).
   out = out.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi, `$1${REDACTED}@`);
   // Query strings and form bodies: `?auth=…`, `&auth%5Bapplication_token%5D=…`.

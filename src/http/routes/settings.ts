@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { AppServices } from '../../app.js';
 import { pageOf, pageQuery, standardErrors } from '../schemas/common.js';
 import {
@@ -6,14 +7,13 @@ import {
   connectionTestBody,
   connectionTestResponse,
   integrationNameParams,
+  integrationSettingsView,
   integrationSettingsResponse,
   integrationSummaryResponse,
   settingsSaveBody,
   settingsVersionResponse,
   settingsVersionView,
-  integrationSettingsView,
 } from '../schemas/integrations.js';
-import { z } from 'zod';
 
 const tags = ['Integrations'];
 

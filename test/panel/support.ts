@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { z } from 'zod';
+import type { AppExtension } from '../../src/app.js';
+import { defineJob } from '../../src/jobs/catalog.js';
+import { PermanentJobError } from '../../src/jobs/errors.js';
+import { defineSettings } from '../../src/settings/definition.js';
+
+export const SCREENSHOTS = join(process.cwd(), 'test-results', 'panel');
+
+/** Builds web/dist if it is missing or stale (the same script `npm start` runs). */
+export function buildPanel(): void {
+  const result = spawnSync(process.execPath, ['scripts/build-web.js'], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('scripts/build-web.js failed');
+  mkdirSync(SCREENSHOTS, { recursive: true });
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** A job that can never succeed: what a dead letter looks like. */
+export const alwaysFailingJob = defineJob({
+  name: 'testcrm.exportOrder',
+  maxAttempts: 1,
+  handler: async () => {
+    throw new PermanentJobError('portal answered 403: the webhook has no "crm" scope');
+  },
+});
+
+/**
+ * A settings form like an integration's: URL, a secret, a choice, a toggle and a number. The
+ * messages are the integration's own (Russian), as a real integration declares them.
+ */
+export const testCrmSettings = defineSettings({
+  integration: 'testcrm',
+  title: { ru: 'Тестовая CRM', en: 'Test CRM' },
+  schema: z.strictObject({
+    portalUrl: z.url({ error: 'Введите адрес портала вида https://company.bitrix24.ru' }).meta({ title: 'URL портала:' }),
+    userId: z.number().int().positive().meta({ title: 'ID сотрудника, создавшего вебхуки:' }),
+    webhookCode: z.string().min(8, 'Код вебхука — не короче 8 символов').meta({ title: 'Код входящего вебхука (batch):' }),
+    orderTypes: z.enum(['all', 'persons', 'organizations']).meta({ title: 'Типы отправляемых заказов:' }),
+    leads: z.boolean().meta({ title: 'Передавать новых клиентов в Битрикс в качестве лидов' }),
+  }),
+  secretFields: ['webhookCode'],
+  defaults: { orderTypes: 'all', leads: false },
+  testConnection: async (settings) => ({ ok: true, message: `портал ${settings.portalUrl} отвечает` }),
+});
+
+export const testExtension: AppExtension = { name: 'testcrm', jobs: [alwaysFailingJob], settings: testCrmSettings };

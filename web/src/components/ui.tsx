@@ -1,0 +1,224 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ButtonHTMLAttributes, ReactNode } from 'react';
+import { ApiError } from '../api';
+import { useI18n } from '../i18n';
+import type { Translate } from '../i18n';
+
+/** What to tell a person about a failed request: what happened and what to do next. */
+export function describeError(error: unknown, t: Translate): string {
+  if (!(error instanceof ApiError)) return t('error.unknown', { message: String((error as Error)?.message ?? error) });
+  if (error.status === 0) return t('error.network');
+  if (error.code === 'csrf_token_invalid') return t('error.csrf');
+  if (error.code === 'version_conflict') return t('error.versionConflict');
+  if (error.status === 404) return t('error.notFound');
+  if (error.status >= 500) return t('error.server', { message: error.message });
+  if (error.code === 'validation_failed' && error.details.length) return `${t('error.validation')} ${error.details.map((d) => `${d.path}: ${d.message}`).join('; ')}`;
+  if (error.status === 409) return t('error.conflict', { message: error.message });
+  return t('error.unknown', { message: error.message });
+}
+
+/** A button that cannot be pressed twice while its action runs. */
+export function Button({
+  onClick,
+  pending: pendingProp,
+  pendingLabel,
+  variant = 'secondary',
+  children,
+  disabled,
+  type = 'button',
+  ...rest
+}: Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'onClick'> & {
+  onClick?: () => unknown;
+  pending?: boolean;
+  pendingLabel?: string;
+  variant?: 'primary' | 'secondary' | 'danger' | 'link';
+}) {
+  const [running, setRunning] = useState(false);
+  const mounted = useRef(true);
+  useEffect(() => () => void (mounted.current = false), []);
+  const pending = pendingProp || running;
+  const handle = async () => {
+    if (pending || !onClick) return;
+    setRunning(true);
+    try {
+      await onClick();
+    } finally {
+      if (mounted.current) setRunning(false);
+    }
+  };
+  return (
+    <button
+      type={type}
+      className={`btn btn-${variant}${pending ? ' is-pending' : ''}`}
+      disabled={disabled || pending}
+      aria-busy={pending || undefined}
+      onClick={onClick ? () => void handle() : undefined}
+      {...rest}
+    >
+      {pending && <span className="spinner spinner-small" aria-hidden />}
+      {pending && pendingLabel ? pendingLabel : children}
+    </button>
+  );
+}
+
+export function Card({ title, actions, children, className }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string }) {
+  return (
+    <section className={`card ${className ?? ''}`}>
+      {(title || actions) && (
+        <header className="card-header">
+          {title && <h2>{title}</h2>}
+          {actions && <div className="card-actions">{actions}</div>}
+        </header>
+      )}
+      <div className="card-body">{children}</div>
+    </section>
+  );
+}
+
+export function Loading() {
+  const { t } = useI18n();
+  return (
+    <div className="loading" role="status">
+      <span className="spinner" aria-hidden /> {t('common.loading')}
+    </div>
+  );
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <div className="empty">{children}</div>;
+}
+
+export function ErrorBanner({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const { t } = useI18n();
+  if (!error) return null;
+  return (
+    <div className="alert alert-error" role="alert">
+      <span>{describeError(error, t)}</span>
+      {onRetry && (
+        <button type="button" className="btn btn-link" onClick={onRetry}>
+          {t('common.retry')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Notice({ children, kind = 'success' }: { children: ReactNode; kind?: 'success' | 'info' | 'warning' }) {
+  return (
+    <div className={`alert alert-${kind}`} role="status">
+      {children}
+    </div>
+  );
+}
+
+export function Field({ label, error, hint, children, htmlFor }: { label: ReactNode; error?: string | undefined; hint?: ReactNode; children: ReactNode; htmlFor?: string }) {
+  return (
+    <div className={`field${error ? ' has-error' : ''}`}>
+      <label htmlFor={htmlFor}>{label}</label>
+      <div className="field-control">
+        {children}
+        {hint && !error && <div className="field-hint">{hint}</div>}
+        {error && <div className="field-error">{error}</div>}
+      </div>
+    </div>
+  );
+}
+
+export function Toggle({ checked, onChange, label, disabled, testId }: { checked: boolean; onChange(value: boolean): void; label: ReactNode; disabled?: boolean; testId?: string }) {
+  return (
+    <label className={`toggle${disabled ? ' is-disabled' : ''}`} data-testid={testId}>
+      <input type="checkbox" role="switch" checked={checked} disabled={disabled} onChange={(e) => onChange(e.target.checked)} />
+      <span className="toggle-track" aria-hidden>
+        <span className="toggle-thumb" />
+      </span>
+      <span className="toggle-label">{label}</span>
+    </label>
+  );
+}
+
+export function Badge({ children, tone = 'neutral' }: { children: ReactNode; tone?: 'neutral' | 'success' | 'warning' | 'danger' | 'info' }) {
+  return <span className={`badge badge-${tone}`}>{children}</span>;
+}
+
+export function Dl({ rows }: { rows: Array<[ReactNode, ReactNode] | false | null | undefined | 0 | ''> }) {
+  return (
+    <dl className="dl">
+      {rows.filter(Boolean).map((row, i) => {
+        const [term, value] = row as [ReactNode, ReactNode];
+        return (
+          <div className="dl-row" key={i}>
+            <dt>{term}</dt>
+            <dd>{value ?? '—'}</dd>
+          </div>
+        );
+      })}
+    </dl>
+  );
+}
+
+/** Loads data for a page; `reload` runs it again (after a change, or «Повторить»). */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T | undefined; error: unknown; loading: boolean; reload(): Promise<void>; setData(value: T): void } {
+  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({ data: undefined, error: null, loading: true });
+  const generation = useRef(0);
+  const run = useCallback(load, deps);
+  const reload = useCallback(async () => {
+    const mine = ++generation.current;
+    setState((s) => ({ ...s, loading: true, error: null }));
+    try {
+      const data = await run();
+      if (mine === generation.current) setState({ data, error: null, loading: false });
+    } catch (error) {
+      if (mine === generation.current) setState((s) => ({ ...s, error, loading: false }));
+    }
+  }, [run]);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  const setData = useCallback((data: T) => setState({ data, error: null, loading: false }), []);
+  return { ...state, reload, setData };
+}
+
+/** Cursor pagination as pages: remembers the cursors seen so «Назад» works. */
+export function useCursorPages(resetKey: string) {
+  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
+  useEffect(() => setCursors([undefined]), [resetKey]);
+  const page = cursors.length;
+  return {
+    page,
+    cursor: cursors[cursors.length - 1],
+    next(cursor: string) {
+      setCursors((c) => [...c, cursor]);
+    },
+    prev() {
+      setCursors((c) => (c.length > 1 ? c.slice(0, -1) : c));
+    },
+  };
+}
+
+export function Pager({ page, hasNext, onPrev, onNext }: { page: number; hasNext: boolean; onPrev(): void; onNext(): void }) {
+  const { t } = useI18n();
+  if (page === 1 && !hasNext) return null;
+  return (
+    <nav className="pager" aria-label="pagination">
+      <button type="button" className="btn btn-secondary" disabled={page <= 1} onClick={onPrev}>
+        {t('common.prev')}
+      </button>
+      <span className="pager-page">{t('common.page', { n: page })}</span>
+      <button type="button" className="btn btn-secondary" disabled={!hasNext} onClick={onNext}>
+        {t('common.next')}
+      </button>
+    </nav>
+  );
+}
+
+export function PageHeader({ title, crumbs, actions }: { title: ReactNode; crumbs?: ReactNode; actions?: ReactNode }) {
+  return (
+    <header className="page-header">
+      <div>
+        {crumbs && <div className="crumbs">{crumbs}</div>}
+        <h1>{title}</h1>
+      </div>
+      {actions && <div className="page-actions">{actions}</div>}
+    </header>
+  );
+}

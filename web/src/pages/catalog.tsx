@@ -1,0 +1,392 @@
+import { useEffect, useState } from 'react';
+import { api, ApiError, query } from '../api';
+import { Button, Card, Empty, ErrorBanner, Field, Loading, Notice, PageHeader, Toggle, useLoad } from '../components/ui';
+import { formatMoney, parseRubles, rublesInput } from '../format';
+import { useI18n } from '../i18n';
+import { navigate, useLocation } from '../router';
+import type { Category, Page, Product, Tiers } from '../types';
+
+const ENGINES = ['builtin', 'asystem', 'axiom', 'poly1c'] as const;
+
+/** «Печать / Продукты»: categories with their calculator, products with quantity tiers and prices. */
+export function CatalogPage() {
+  const { t } = useI18n();
+  const { query: params } = useLocation();
+  const categoryId = Number(params.get('category')) || null;
+  const productId = Number(params.get('product')) || null;
+  const categories = useLoad(() => api<Page<Category>>('GET', `/categories${query({ limit: 200 })}`), []);
+  const [newName, setNewName] = useState('');
+  const [error, setError] = useState<unknown>(null);
+
+  const select = (category: number | null, product: number | null = null) =>
+    navigate(`/print/products${query({ category: category ?? undefined, product: product ?? undefined })}`, { replace: true });
+
+  useEffect(() => {
+    const first = categories.data?.items[0];
+    if (!categoryId && first) select(first.id);
+  }, [categories.data, categoryId]);
+
+  const addCategory = async () => {
+    setError(null);
+    try {
+      const created = await api<Category>('POST', '/categories', { name: newName.trim() });
+      setNewName('');
+      await categories.reload();
+      select(created.id);
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  const category = categories.data?.items.find((c) => c.id === categoryId) ?? null;
+
+  return (
+    <div className="page">
+      <PageHeader title={t('catalog.title')} />
+      <div className="catalog-grid">
+        <Card title={t('catalog.categories')} className="catalog-categories">
+          {categories.loading && !categories.data ? (
+            <Loading />
+          ) : (
+            <>
+              <ErrorBanner error={categories.error} onRetry={() => void categories.reload()} />
+              {!categories.data?.items.length ? (
+                <p className="muted small">{t('catalog.noCategories')}</p>
+              ) : (
+                <ul className="select-list">
+                  {categories.data.items.map((c) => (
+                    <li key={c.id}>
+                      <button type="button" className={c.id === categoryId ? 'is-active' : ''} onClick={() => select(c.id)}>
+                        <span>{c.name}</span>
+                        <span className="muted small">{t(`engine.${c.calculatorEngine}`)}</span>
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </>
+          )}
+          <form
+            className="inline-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+            }}
+          >
+            <input value={newName} placeholder={t('catalog.newCategory')} onChange={(e) => setNewName(e.target.value)} />
+            <Button onClick={addCategory} disabled={!newName.trim()}>
+              {t('common.add')}
+            </Button>
+          </form>
+          <ErrorBanner error={error} />
+        </Card>
+        <div className="catalog-detail">
+          {category ? (
+            <>
+              <CategoryCard key={category.id} category={category} onSaved={() => void categories.reload()} />
+              <ProductsCard categoryId={category.id} productId={productId} onSelect={(id) => select(category.id, id)} />
+            </>
+          ) : (
+            !categories.loading && <Empty>{t('catalog.noCategories')}</Empty>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function CategoryCard({ category, onSaved }: { category: Category; onSaved(): void }) {
+  const { t } = useI18n();
+  const [engine, setEngine] = useState(category.calculatorEngine);
+  const [primary, setPrimary] = useState(category.calculatorPrimary);
+  const [name, setName] = useState(category.name);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  const dirty = engine !== category.calculatorEngine || primary !== category.calculatorPrimary || name.trim() !== category.name;
+
+  const save = async () => {
+    setError(null);
+    setSaved(false);
+    try {
+      await api('PATCH', `/categories/${category.id}`, { name: name.trim(), calculatorEngine: engine, calculatorPrimary: primary, version: category.version });
+      setSaved(true);
+      onSaved();
+    } catch (e) {
+      setError(e);
+      if (e instanceof ApiError && e.code === 'version_conflict') onSaved();
+    }
+  };
+
+  return (
+    <Card title={`${t('catalog.category')}: ${category.name}`}>
+      <div className="form">
+        <Field label={t('catalog.name')} htmlFor="category-name">
+          <input id="category-name" value={name} onChange={(e) => setName(e.target.value)} />
+        </Field>
+        <Field label={t('catalog.engine')} htmlFor="engine">
+          <select id="engine" value={engine} onChange={(e) => setEngine(e.target.value as Category['calculatorEngine'])} data-testid="category-engine">
+            {ENGINES.map((e) => (
+              <option key={e} value={e}>
+                {t(`engine.${e}`)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <div className="field field-check">
+          <Toggle checked={primary} onChange={setPrimary} label={t('catalog.primary')} testId="category-primary" />
+        </div>
+        <div className="form-actions">
+          <Button variant="primary" onClick={save} disabled={!dirty || !name.trim()} pendingLabel={t('common.saving')}>
+            {t('common.save')}
+          </Button>
+          {saved && !dirty && <Notice>{t('common.saved')}</Notice>}
+        </div>
+        <ErrorBanner error={error} />
+      </div>
+    </Card>
+  );
+}
+
+function ProductsCard({ categoryId, productId, onSelect }: { categoryId: number; productId: number | null; onSelect(id: number | null): void }) {
+  const { t, locale } = useI18n();
+  const products = useLoad(() => api<Page<Product>>('GET', `/products${query({ categoryId, limit: 200 })}`), [categoryId]);
+  const [newName, setNewName] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const product = products.data?.items.find((p) => p.id === productId) ?? null;
+
+  const add = async () => {
+    setError(null);
+    try {
+      const created = await api<Product>('POST', '/products', {
+        name: newName.trim(),
+        categoryId,
+        tiers: { mode: 'presets', presets: [{ quantity: 100, price: 0 }] },
+      });
+      setNewName('');
+      await products.reload();
+      onSelect(created.id);
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  const fromPrice = (p: Product) => {
+    const tiers = p.tiers;
+    const minor = tiers.mode === 'presets' ? Math.min(...tiers.presets.map((x) => x.price)) : Math.min(...tiers.prices.map((x) => x.unitPrice));
+    return t('catalog.fromPrice', { price: formatMoney(minor, locale, p.currency) });
+  };
+
+  return (
+    <div className="catalog-products">
+      <Card title={t('catalog.products')}>
+        {products.loading && !products.data ? (
+          <Loading />
+        ) : !products.data?.items.length ? (
+          <p className="muted small">{t('catalog.noProducts')}</p>
+        ) : (
+          <ul className="select-list">
+            {products.data.items.map((p) => (
+              <li key={p.id}>
+                <button type="button" className={p.id === productId ? 'is-active' : ''} onClick={() => onSelect(p.id)}>
+                  <span>{p.name}</span>
+                  <span className="muted small">{fromPrice(p)}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <form className="inline-form" onSubmit={(e) => e.preventDefault()}>
+          <input value={newName} placeholder={t('catalog.newProduct')} onChange={(e) => setNewName(e.target.value)} />
+          <Button onClick={add} disabled={!newName.trim()}>
+            {t('common.add')}
+          </Button>
+        </form>
+        <ErrorBanner error={error || products.error} />
+      </Card>
+      {product ? <ProductEditor key={`${product.id}-${product.version}`} product={product} onSaved={() => void products.reload()} /> : <Empty>{t('catalog.selectProduct')}</Empty>}
+    </div>
+  );
+}
+
+type TierDraft =
+  | { mode: 'presets'; presets: Array<{ quantity: string; price: string }> }
+  | { mode: 'range'; min: string; max: string; step: string; prices: Array<{ fromQuantity: string; unitPrice: string }> };
+
+function draftOf(tiers: Tiers): TierDraft {
+  return tiers.mode === 'presets'
+    ? { mode: 'presets', presets: tiers.presets.map((p) => ({ quantity: String(p.quantity), price: rublesInput(p.price) })) }
+    : {
+        mode: 'range',
+        min: String(tiers.min),
+        max: String(tiers.max),
+        step: String(tiers.step),
+        prices: tiers.prices.map((p) => ({ fromQuantity: String(p.fromQuantity), unitPrice: rublesInput(p.unitPrice) })),
+      };
+}
+
+/** Typed text → the API's tiers; kopecks from rubles. Bad numbers go through as NaN-free nulls the server names. */
+function tiersOf(draft: TierDraft): unknown {
+  const int = (s: string) => (/^\d+$/.test(s.trim()) ? Number(s.trim()) : s.trim() === '' ? null : s);
+  const money = (s: string) => parseRubles(s) ?? (s.trim() === '' ? null : s);
+  return draft.mode === 'presets'
+    ? { mode: 'presets', presets: draft.presets.map((p) => ({ quantity: int(p.quantity), price: money(p.price) })) }
+    : {
+        mode: 'range',
+        min: int(draft.min),
+        max: int(draft.max),
+        step: int(draft.step),
+        prices: draft.prices.map((p) => ({ fromQuantity: int(p.fromQuantity), unitPrice: money(p.unitPrice) })),
+      };
+}
+
+function ProductEditor({ product, onSaved }: { product: Product; onSaved(): void }) {
+  const { t } = useI18n();
+  const [name, setName] = useState(product.name);
+  const [sku, setSku] = useState(product.sku ?? '');
+  const [draft, setDraft] = useState<TierDraft>(draftOf(product.tiers));
+  const [other, setOther] = useState<Record<'presets' | 'range', TierDraft>>({
+    presets: product.tiers.mode === 'presets' ? draftOf(product.tiers) : { mode: 'presets', presets: [{ quantity: '100', price: '0' }] },
+    range:
+      product.tiers.mode === 'range'
+        ? draftOf(product.tiers)
+        : { mode: 'range', min: '1', max: '1000', step: '1', prices: [{ fromQuantity: '1', unitPrice: '0' }] },
+  });
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+
+  const switchMode = (mode: 'presets' | 'range') => {
+    if (mode === draft.mode) return;
+    setOther({ ...other, [draft.mode]: draft });
+    setDraft(other[mode]);
+  };
+
+  const problems = new Map<string, string>();
+  if (error instanceof ApiError) for (const d of error.details) problems.set(d.path.replace(/^body\./, ''), d.message);
+  const problem = (path: string) => problems.get(path);
+
+  const save = async () => {
+    setError(null);
+    setSaved(false);
+    try {
+      await api('PATCH', `/products/${product.id}`, { name: name.trim(), sku: sku.trim() || null, tiers: tiersOf(draft), version: product.version });
+      setSaved(true);
+      onSaved();
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  return (
+    <Card title={product.name}>
+      <div className="form">
+        <Field label={t('catalog.name')} error={problem('name')} htmlFor="product-name">
+          <input id="product-name" value={name} onChange={(e) => setName(e.target.value)} />
+        </Field>
+        <Field label={t('catalog.sku')} error={problem('sku')} htmlFor="product-sku">
+          <input id="product-sku" value={sku} onChange={(e) => setSku(e.target.value)} className="input-short" />
+        </Field>
+      </div>
+      <h3 className="section-title">{t('catalog.tiers')}</h3>
+      <div className="radio-row">
+        <label className="check">
+          <input type="radio" name="tier-mode" checked={draft.mode === 'presets'} onChange={() => switchMode('presets')} /> {t('catalog.tiersPresets')}
+        </label>
+        <label className="check">
+          <input type="radio" name="tier-mode" checked={draft.mode === 'range'} onChange={() => switchMode('range')} data-testid="tiers-range" /> {t('catalog.tiersRange')}
+        </label>
+      </div>
+
+      {draft.mode === 'presets' ? (
+        <table className="table table-compact tiers-table" data-testid="tiers-presets">
+          <thead>
+            <tr>
+              <th>{t('catalog.presetQty')}</th>
+              <th>{t('catalog.presetPrice')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {draft.presets.map((row, i) => (
+              <tr key={i}>
+                <td>
+                  <input inputMode="numeric" value={row.quantity} className={problem(`tiers.presets[${i}].quantity`) ? 'is-invalid' : ''} onChange={(e) => setDraft({ ...draft, presets: draft.presets.map((r, j) => (j === i ? { ...r, quantity: e.target.value } : r)) })} />
+                  {problem(`tiers.presets[${i}].quantity`) && <div className="field-error">{problem(`tiers.presets[${i}].quantity`)}</div>}
+                </td>
+                <td>
+                  <input inputMode="decimal" value={row.price} className={problem(`tiers.presets[${i}].price`) ? 'is-invalid' : ''} onChange={(e) => setDraft({ ...draft, presets: draft.presets.map((r, j) => (j === i ? { ...r, price: e.target.value } : r)) })} />
+                  {problem(`tiers.presets[${i}].price`) && <div className="field-error">{problem(`tiers.presets[${i}].price`)}</div>}
+                </td>
+                <td>
+                  <button type="button" className="btn btn-link" disabled={draft.presets.length <= 1} onClick={() => setDraft({ ...draft, presets: draft.presets.filter((_, j) => j !== i) })}>
+                    {t('common.delete')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr>
+              <td colSpan={3}>
+                <button type="button" className="btn btn-secondary" onClick={() => setDraft({ ...draft, presets: [...draft.presets, { quantity: '', price: '' }] })}>
+                  {t('catalog.addPreset')}
+                </button>
+              </td>
+            </tr>
+          </tfoot>
+        </table>
+      ) : (
+        <>
+          <div className="range-row">
+            {t('catalog.rangeFrom')} <input className="input-tiny" inputMode="numeric" value={draft.min} onChange={(e) => setDraft({ ...draft, min: e.target.value })} /> {t('catalog.rangeTo')}{' '}
+            <input className="input-tiny" inputMode="numeric" value={draft.max} onChange={(e) => setDraft({ ...draft, max: e.target.value })} /> {t('catalog.rangeStep')}{' '}
+            <input className="input-tiny" inputMode="numeric" value={draft.step} onChange={(e) => setDraft({ ...draft, step: e.target.value })} />
+          </div>
+          {['tiers.min', 'tiers.max', 'tiers.step'].map((p) => problem(p) && <div key={p} className="field-error">{`${p.slice(6)}: ${problem(p)}`}</div>)}
+          <table className="table table-compact tiers-table">
+            <thead>
+              <tr>
+                <th>{t('catalog.breakFrom')}</th>
+                <th>{t('catalog.breakPrice')}</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {draft.prices.map((row, i) => (
+                <tr key={i}>
+                  <td>
+                    <input inputMode="numeric" value={row.fromQuantity} onChange={(e) => setDraft({ ...draft, prices: draft.prices.map((r, j) => (j === i ? { ...r, fromQuantity: e.target.value } : r)) })} />
+                    {problem(`tiers.prices[${i}].fromQuantity`) && <div className="field-error">{problem(`tiers.prices[${i}].fromQuantity`)}</div>}
+                  </td>
+                  <td>
+                    <input inputMode="decimal" value={row.unitPrice} onChange={(e) => setDraft({ ...draft, prices: draft.prices.map((r, j) => (j === i ? { ...r, unitPrice: e.target.value } : r)) })} />
+                    {problem(`tiers.prices[${i}].unitPrice`) && <div className="field-error">{problem(`tiers.prices[${i}].unitPrice`)}</div>}
+                  </td>
+                  <td>
+                    <button type="button" className="btn btn-link" disabled={draft.prices.length <= 1} onClick={() => setDraft({ ...draft, prices: draft.prices.filter((_, j) => j !== i) })}>
+                      {t('common.delete')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr>
+                <td colSpan={3}>
+                  <button type="button" className="btn btn-secondary" onClick={() => setDraft({ ...draft, prices: [...draft.prices, { fromQuantity: '', unitPrice: '' }] })}>
+                    {t('catalog.addBreak')}
+                  </button>
+                </td>
+              </tr>
+            </tfoot>
+          </table>
+        </>
+      )}
+      <div className="form-actions">
+        <Button variant="primary" onClick={save} pendingLabel={t('common.saving')} disabled={!name.trim()} data-testid="save-product">
+          {t('common.save')}
+        </Button>
+        {saved && <Notice>{t('common.saved')}</Notice>}
+      </div>
+      <ErrorBanner error={error} />
+    </Card>
+  );
+}

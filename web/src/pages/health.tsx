@@ -1,0 +1,159 @@
+import { useState } from 'react';
+import { api, query } from '../api';
+import { ThroughputChart } from '../components/throughput-chart';
+import type { HourBucket } from '../components/throughput-chart';
+import { Button, Card, Empty, ErrorBanner, Loading, Notice, PageHeader, describeError, useLoad } from '../components/ui';
+import { formatDateTime } from '../format';
+import { useI18n } from '../i18n';
+import type { Job, JobStats } from '../types';
+import { systemTitle } from './order';
+
+const HOURS = 72;
+
+/** Job names are `<system>.<action>`: the health page groups by system. */
+function systemOf(jobName: string): string {
+  return jobName.split('.')[0] ?? jobName;
+}
+
+export function HealthPage() {
+  const { t, locale } = useI18n();
+  const stats = useLoad(() => api<JobStats[]>('GET', '/jobs/stats'), []);
+  const throughput = useLoad(() => api<HourBucket[]>('GET', `/jobs/throughput${query({ hours: HOURS })}`), []);
+  const dead = useLoad(() => api<Job[]>('GET', `/jobs${query({ state: 'dead', limit: 200 })}`), []);
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const refresh = async () => {
+    await Promise.all([stats.reload(), throughput.reload(), dead.reload()]);
+  };
+
+  const bySystem = new Map<string, JobStats>();
+  for (const row of stats.data ?? []) {
+    const system = systemOf(row.name);
+    const sum = bySystem.get(system) ?? { name: system, pending: 0, retrying: 0, active: 0, completed: 0, dead: 0 };
+    sum.pending += row.pending;
+    sum.retrying += row.retrying;
+    sum.active += row.active;
+    sum.completed += row.completed;
+    sum.dead += row.dead;
+    bySystem.set(system, sum);
+  }
+
+  const replay = async (job: Job) => {
+    setMessage(null);
+    setError(null);
+    try {
+      await api('POST', `/jobs/${encodeURIComponent(job.id)}/replay`);
+      setMessage(t('health.replayed', { id: job.id }));
+      await refresh();
+    } catch (e) {
+      setError(describeError(e, t));
+    }
+  };
+
+  return (
+    <div className="page">
+      <PageHeader
+        title={t('health.title')}
+        actions={
+          <Button onClick={refresh} pendingLabel={t('common.loading')}>
+            {t('health.refresh')}
+          </Button>
+        }
+      />
+      <div className="stat-grid" data-testid="health-systems">
+        {stats.loading && !stats.data ? (
+          <Loading />
+        ) : stats.error ? (
+          <ErrorBanner error={stats.error} onRetry={() => void stats.reload()} />
+        ) : bySystem.size === 0 ? (
+          <Empty>{t('health.noJobs')}</Empty>
+        ) : (
+          [...bySystem.values()].map((s) => (
+            <div className="stat-card card" key={s.name} data-testid={`health-${s.name}`}>
+              <div className="stat-title">{systemTitle(s.name)}</div>
+              <div className="stat-row">
+                <Stat label={t('health.pending')} value={s.pending + s.active} />
+                <Stat label={t('health.retrying')} value={s.retrying} tone={s.retrying ? 'warning' : undefined} />
+                <Stat label={t('health.dead')} value={s.dead} tone={s.dead ? 'danger' : undefined} testId={`dead-count-${s.name}`} />
+                <Stat label={t('health.completed')} value={s.completed} />
+              </div>
+            </div>
+          ))
+        )}
+      </div>
+
+      <Card title={t('health.chart', { days: HOURS / 24 })}>
+        {throughput.loading && !throughput.data ? (
+          <Loading />
+        ) : throughput.error ? (
+          <ErrorBanner error={throughput.error} onRetry={() => void throughput.reload()} />
+        ) : (
+          <>
+            <ThroughputChart buckets={throughput.data ?? []} hours={HOURS} locale={locale} labels={{ completed: t('health.chartCompleted'), dead: t('health.chartDead') }} />
+            {!throughput.data?.length && <p className="muted small center">{t('health.chartEmpty')}</p>}
+          </>
+        )}
+      </Card>
+
+      <Card title={t('health.deadList')}>
+        {message && <Notice>{message}</Notice>}
+        {error && <div className="alert alert-error">{error}</div>}
+        {dead.loading && !dead.data ? (
+          <Loading />
+        ) : dead.error ? (
+          <ErrorBanner error={dead.error} onRetry={() => void dead.reload()} />
+        ) : !dead.data?.length ? (
+          <p className="muted" data-testid="dead-empty">
+            {t('health.deadEmpty')}
+          </p>
+        ) : (
+          <table className="table" data-testid="dead-jobs">
+            <thead>
+              <tr>
+                <th>{t('health.system')}</th>
+                <th>{t('health.job')}</th>
+                <th>{t('health.reason')}</th>
+                <th className="nowrap">{t('health.failedAt')}</th>
+                <th className="num">{t('health.attempts')}</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {dead.data.map((job) => (
+                <tr key={job.id} data-testid={`dead-job-${job.id}`}>
+                  <td>{systemTitle(systemOf(job.name))}</td>
+                  <td>
+                    <div className="mono small">{job.name}</div>
+                    <div className="muted small">#{job.id}{job.key ? ` · ${job.key}` : ''}</div>
+                  </td>
+                  <td className="reason">{job.lastError ?? '—'}</td>
+                  <td className="nowrap">{formatDateTime(job.failedAt, locale)}</td>
+                  <td className="num">
+                    {job.attempts}/{job.maxAttempts}
+                  </td>
+                  <td>
+                    <Button variant="primary" onClick={() => replay(job)} pendingLabel={t('common.saving')} data-testid={`replay-${job.id}`}>
+                      {t('health.replay')}
+                    </Button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Card>
+    </div>
+  );
+}
+
+function Stat({ label, value, tone, testId }: { label: string; value: number; tone?: 'warning' | 'danger' | undefined; testId?: string }) {
+  return (
+    <div className={`stat${tone ? ` stat-${tone}` : ''}`}>
+      <div className="stat-value" data-testid={testId}>
+        {value}
+      </div>
+      <div className="stat-label">{label}</div>
+    </div>
+  );
+}

@@ -1,0 +1,208 @@
+import { useEffect, useState } from 'react';
+import { api, ApiError } from '../api';
+import { localizeMessage, SchemaForm } from '../components/schema-form';
+import type { FormValue, JsonSchema } from '../components/schema-form';
+import { Button, Card, describeError, ErrorBanner, Loading, Notice, PageHeader, Toggle, useLoad } from '../components/ui';
+import { formatDateTime } from '../format';
+import { useI18n } from '../i18n';
+
+interface IntegrationSummary {
+  name: string;
+  title: { ru: string; en: string };
+  enabled: boolean;
+  version: number;
+  updatedAt: string | null;
+  updatedBy: string | null;
+  capabilities: { testConnection: boolean; liveValidation: boolean };
+}
+
+interface IntegrationSettings extends IntegrationSummary {
+  settings: FormValue;
+  secrets: Record<string, { hasValue: boolean; masked: string | null }>;
+  secretFields: string[];
+  schema: JsonSchema;
+}
+
+/** «Заказы / Настройка / Выгрузка заказов» → «ERP и CRM системы»: one toggle per system. */
+export function IntegrationsPage() {
+  const { t } = useI18n();
+  const list = useLoad(async () => {
+    try {
+      return (await api<{ items: IntegrationSummary[] }>('GET', '/integrations')).items;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return null;
+      throw e;
+    }
+  }, []);
+
+  return (
+    <div className="page">
+      <PageHeader crumbs={`${t('nav.orders')} / ${t('integrations.title')}`} title={t('integrations.tab')} />
+      <Card title={t('integrations.erp')}>
+        {list.loading && !list.data ? (
+          <Loading />
+        ) : list.error ? (
+          <ErrorBanner error={list.error} onRetry={() => void list.reload()} />
+        ) : list.data === null ? (
+          <p className="muted">{t('integrations.unavailable')}</p>
+        ) : !list.data?.length ? (
+          <p className="muted">{t('integrations.none')}</p>
+        ) : (
+          <div className="accordion">
+            {list.data.map((integration) => (
+              <IntegrationRow key={integration.name} summary={integration} onSaved={() => void list.reload()} />
+            ))}
+          </div>
+        )}
+      </Card>
+    </div>
+  );
+}
+
+function IntegrationRow({ summary, onSaved }: { summary: IntegrationSummary; onSaved(): void }) {
+  const { t, locale } = useI18n();
+  const [open, setOpen] = useState(summary.enabled);
+  const [enabled, setEnabled] = useState(summary.enabled);
+  const [switching, setSwitching] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => setEnabled(summary.enabled), [summary.enabled]);
+
+  const toggle = async (on: boolean) => {
+    setMessage(null);
+    setError(null);
+    if (on) {
+      // Switching on opens the form; it is saved (and checked) with «Сохранить».
+      setEnabled(true);
+      setOpen(true);
+      return;
+    }
+    setOpen(false);
+    if (!summary.enabled) return setEnabled(false);
+    // Switching off takes effect at once: the current values are kept, only the flag changes.
+    setSwitching(true);
+    try {
+      const current = await api<IntegrationSettings>('GET', `/integrations/${summary.name}/settings`);
+      await api('PUT', `/integrations/${summary.name}/settings`, { version: current.version, enabled: false, settings: current.settings });
+      setEnabled(false);
+      setMessage(t('integrations.turnedOff'));
+      onSaved();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setSwitching(false);
+    }
+  };
+
+  return (
+    <div className={`accordion-item${open ? ' is-open' : ''}`} data-testid={`integration-${summary.name}`}>
+      <div className="accordion-head">
+        <Toggle checked={enabled} disabled={switching} onChange={(on) => void toggle(on)} label={<strong>{summary.title[locale]}</strong>} testId={`toggle-${summary.name}`} />
+        <span className="muted small">
+          {summary.version > 0 && summary.updatedAt ? `v${summary.version} · ${formatDateTime(summary.updatedAt, locale)}${summary.updatedBy ? ` · ${summary.updatedBy}` : ''}` : ''}
+        </span>
+      </div>
+      {message && <Notice kind="info">{message}</Notice>}
+      <ErrorBanner error={error} />
+      {open && <SettingsPanel name={summary.name} enabled={enabled} onSaved={onSaved} />}
+    </div>
+  );
+}
+
+function SettingsPanel({ name, enabled, onSaved }: { name: string; enabled: boolean; onSaved(): void }) {
+  const { t, locale } = useI18n();
+  const loaded = useLoad(() => api<IntegrationSettings>('GET', `/integrations/${name}/settings`), [name]);
+  const [draft, setDraft] = useState<FormValue | null>(null);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState<{ kind: 'success' | 'warning'; text: string } | null>(null);
+
+  useEffect(() => {
+    if (loaded.data) setDraft(loaded.data.settings);
+  }, [loaded.data]);
+
+  if (loaded.loading && !loaded.data) return <Loading />;
+  if (!loaded.data || !draft) return <ErrorBanner error={loaded.error} onRetry={() => void loaded.reload()} />;
+  const data = loaded.data;
+
+  const absorb = (e: unknown) => {
+    if (e instanceof ApiError && e.details.length) {
+      const byField: Record<string, string> = {};
+      for (const d of e.details) {
+        const path = d.path.replace(/^body\.settings\.?/, '').replace(/^settings\.?/, '') || '_';
+        byField[path] = byField[path] ? `${byField[path]}; ${localizeMessage(d.message, locale)}` : localizeMessage(d.message, locale);
+      }
+      setErrors(byField);
+      setNotice({ kind: 'warning', text: t('integrations.fixErrors') });
+      const unplaced = Object.keys(byField).filter((p) => !data.schema.properties?.[p.split(/[.[]/)[0]!]);
+      if (unplaced.length) setError(e);
+    } else {
+      setError(e);
+      if (e instanceof ApiError && e.code === 'version_conflict') void loaded.reload();
+    }
+  };
+
+  const save = async () => {
+    setErrors({});
+    setError(null);
+    setNotice(null);
+    try {
+      const saved = await api<IntegrationSettings>('PUT', `/integrations/${name}/settings`, { version: data.version, enabled, settings: draft });
+      loaded.setData(saved);
+      setNotice({ kind: 'success', text: t('integrations.savedNow') });
+      onSaved();
+    } catch (e) {
+      absorb(e);
+    }
+  };
+
+  const test = async () => {
+    setError(null);
+    setNotice(null);
+    try {
+      const result = await api<{ ok: boolean; message: string }>('POST', `/integrations/${name}/test-connection`, { settings: draft });
+      setNotice(
+        result.ok
+          ? { kind: 'success', text: t('integrations.testOk', { message: result.message }) }
+          : { kind: 'warning', text: t('integrations.testFailed', { message: result.message }) },
+      );
+    } catch (e) {
+      absorb(e);
+    }
+  };
+
+  return (
+    <div className="accordion-body" data-testid={`settings-${name}`}>
+      <SchemaForm
+        schema={data.schema}
+        value={draft}
+        onChange={(next) => {
+          setDraft(next);
+          setNotice(null);
+        }}
+        errors={errors}
+        secrets={data.secrets}
+        t={t}
+        locale={locale}
+        idPrefix={name}
+      />
+      <div className="form-actions">
+        <Button variant="primary" onClick={save} pendingLabel={t('common.saving')} data-testid={`save-${name}`}>
+          {t('common.save')}
+        </Button>
+        {data.capabilities.testConnection && (
+          <Button onClick={test} pendingLabel={t('integrations.testing')} data-testid={`test-${name}`}>
+            {t('integrations.test')}
+          </Button>
+        )}
+      </div>
+      {notice && (
+        <Notice kind={notice.kind}>
+          <span data-testid={`notice-${name}`}>{notice.text}</span>
+        </Notice>
+      )}
+      {error ? <div className="alert alert-error">{describeError(error, t)}</div> : null}
+    </div>
+  );
+}

@@ -1,0 +1,174 @@
+import { useEffect, useState } from 'react';
+import { api, query } from '../api';
+import { ClientPicker } from '../components/client-picker';
+import { Badge, Empty, ErrorBanner, Loading, PageHeader, Pager, useCursorPages, useLoad } from '../components/ui';
+import { loadPerson, loadStatuses, personName, statusLabel, statusTone } from '../data';
+import { formatDateTime, formatMoney } from '../format';
+import { useI18n } from '../i18n';
+import { Link, navigate, useLocation } from '../router';
+import type { OrderSummary, Page, Person } from '../types';
+
+const PAGE_SIZE = 20;
+const FILTERS = ['status', 'from', 'to', 'personId', 'site', 'number'] as const;
+
+/** «Заказы»: filters live in the address, so back/forward and shared links keep them. */
+export function OrdersPage() {
+  const { t, locale } = useI18n();
+  const { query: params } = useLocation();
+  const filters = Object.fromEntries(FILTERS.map((f) => [f, params.get(f) ?? ''])) as Record<(typeof FILTERS)[number], string>;
+  const filterKey = FILTERS.map((f) => filters[f]).join('|');
+  const pages = useCursorPages(filterKey);
+  const statuses = useLoad(loadStatuses, []);
+  const [numberText, setNumberText] = useState(filters.number);
+  const [siteText, setSiteText] = useState(filters.site);
+  useEffect(() => setNumberText(filters.number), [filters.number]);
+  useEffect(() => setSiteText(filters.site), [filters.site]);
+
+  const setFilter = (name: (typeof FILTERS)[number], value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    const text = next.toString();
+    navigate(`/orders${text ? `?${text}` : ''}`, { replace: true });
+  };
+
+  const list = useLoad(
+    () =>
+      api<Page<OrderSummary>>(
+        'GET',
+        `/orders${query({
+          status: filters.status,
+          createdFrom: filters.from,
+          // «по» includes the whole day; the API's bound is exclusive.
+          createdTo: filters.to ? nextDay(filters.to) : undefined,
+          personId: filters.personId,
+          site: filters.site,
+          number: filters.number,
+          limit: PAGE_SIZE,
+          cursor: pages.cursor,
+        })}`,
+      ),
+    [filterKey, pages.cursor],
+  );
+
+  const [people, setPeople] = useState<Record<number, Person | null>>({});
+  useEffect(() => {
+    const ids = [...new Set((list.data?.items ?? []).map((o) => o.personId).filter((id): id is number => id !== null))];
+    void Promise.all(ids.map(async (id) => [id, await loadPerson(id)] as const)).then((pairs) => setPeople(Object.fromEntries(pairs)));
+  }, [list.data]);
+
+  const anyFilter = FILTERS.some((f) => filters[f]);
+  const items = list.data?.items ?? [];
+
+  return (
+    <div className="page">
+      <PageHeader title={t('orders.title')} />
+      <div className="filters card">
+        <form
+          className="filter-search"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setFilter('number', numberText.trim());
+          }}
+        >
+          <input type="search" placeholder={t('orders.filter.number')} value={numberText} onChange={(e) => setNumberText(e.target.value)} data-testid="filter-number" />
+          <button type="submit" className="btn btn-secondary">
+            {t('common.search')}
+          </button>
+        </form>
+        <label className="filter">
+          <span>{t('orders.filter.status')}</span>
+          <select value={filters.status} onChange={(e) => setFilter('status', e.target.value)} data-testid="filter-status">
+            <option value="">{t('common.all')}</option>
+            {statuses.data?.map((s) => (
+              <option key={s.code} value={s.code}>
+                {s[locale]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="filter">
+          <span>{t('orders.filter.from')}</span>
+          <input type="date" value={filters.from} max={filters.to || undefined} onChange={(e) => setFilter('from', e.target.value)} />
+        </label>
+        <label className="filter">
+          <span>{t('orders.filter.to')}</span>
+          <input type="date" value={filters.to} min={filters.from || undefined} onChange={(e) => setFilter('to', e.target.value)} />
+        </label>
+        <div className="filter">
+          <span>{t('orders.filter.client')}</span>
+          <ClientPicker value={filters.personId ? Number(filters.personId) : null} onChange={(id) => setFilter('personId', id ? String(id) : '')} />
+        </div>
+        <form
+          className="filter"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setFilter('site', siteText.trim());
+          }}
+        >
+          <span>{t('orders.filter.site')}</span>
+          <input value={siteText} onChange={(e) => setSiteText(e.target.value)} onBlur={() => setFilter('site', siteText.trim())} placeholder="shop.example.ru" />
+        </form>
+        {anyFilter && (
+          <button type="button" className="btn btn-link" onClick={() => navigate('/orders', { replace: true })}>
+            {t('common.reset')}
+          </button>
+        )}
+      </div>
+
+      <ErrorBanner error={list.error} onRetry={() => void list.reload()} />
+      {list.loading && !list.data ? (
+        <Loading />
+      ) : items.length === 0 && !list.error ? (
+        <Empty>{anyFilter ? t('orders.emptyFiltered') : t('orders.empty')}</Empty>
+      ) : (
+        <div className={`card table-card${list.loading ? ' is-loading' : ''}`}>
+          <table className="table" data-testid="orders-table">
+            <thead>
+              <tr>
+                <th>{t('orders.number')}</th>
+                <th>{t('orders.date')}</th>
+                <th>{t('orders.client')}</th>
+                <th className="hide-narrow">{t('orders.site')}</th>
+                <th className="num">{t('orders.total')}</th>
+                <th className="hide-narrow">{t('orders.payment')}</th>
+                <th>{t('orders.status')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((order) => (
+                <tr key={order.id} className="row-link" onClick={() => navigate(`/orders/${order.id}`)}>
+                  <td>
+                    <Link to={`/orders/${order.id}`} onClick={(e) => e.stopPropagation()} className="strong">
+                      {order.number}
+                    </Link>
+                    <div className="muted small">{t('orders.items', { count: order.items.length })}</div>
+                  </td>
+                  <td className="nowrap">{formatDateTime(order.createdAt, locale)}</td>
+                  <td>{order.personId ? personName(people[order.personId], `#${order.personId}`) : '—'}</td>
+                  <td className="hide-narrow">{order.site ?? '—'}</td>
+                  <td className="num nowrap">{formatMoney(order.totals.total, locale, order.currency)}</td>
+                  <td className="hide-narrow">
+                    <Badge tone={order.payment.status === 'paid' ? 'success' : order.payment.status === 'partly_paid' ? 'warning' : 'neutral'}>
+                      {t(`payment.${order.payment.status}` as 'payment.paid')}
+                    </Badge>
+                  </td>
+                  <td>
+                    <Badge tone={statusTone(order.status)}>{statusLabel(statuses.data, order.status, locale)}</Badge>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager page={pages.page} hasNext={Boolean(list.data?.nextCursor)} onPrev={pages.prev} onNext={() => list.data?.nextCursor && pages.next(list.data.nextCursor)} />
+    </div>
+  );
+}
+
+function nextDay(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}

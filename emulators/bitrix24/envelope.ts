@@ -42,7 +42,10 @@ export function timeBlock(
  * map, is `[]`, never `{}`. Clients must cope with `result_error: []` or `result: []`.
  */
 export function phpJson(value: unknown): string {
-  return JSON.stringify(value, emptyMapsAsLists);
+  // Most answers hold no empty map at all; only those (or a string containing "{}") pay for
+  // the slower walk with a replacer.
+  const plain = JSON.stringify(value);
+  return plain.includes('{}') ? JSON.stringify(value, emptyMapsAsLists) : plain;
 }
 
 function emptyMapsAsLists(_key: string, value: unknown): unknown {

@@ -93,12 +93,14 @@ export function registerBatchMethod(registry: MethodRegistry, portal: Portal, ex
         if (halt) break;
       }
     }
+    // Empty maps are written as PHP writes them ([]) here already, sparing the serializer's slow path.
+    const php = (map: Record<string, unknown>): Record<string, unknown> | [] => (Object.keys(map).length === 0 ? [] : map);
     return {
-      result: acc.result,
-      result_error: acc.error,
-      result_total: acc.total,
-      result_next: acc.next,
-      result_time: acc.time,
+      result: php(acc.result),
+      result_error: php(acc.error),
+      result_total: php(acc.total),
+      result_next: php(acc.next),
+      result_time: php(acc.time),
     };
   });
 }

@@ -1,0 +1,94 @@
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'printsync.js');
+
+/** Starts `printsync …`; `waitFor` resolves with the first output line (stdout or stderr) that matches. */
+function startCli(args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  const waiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
+  for (const stream of [child.stdout!, child.stderr!]) {
+    createInterface({ input: stream }).on('line', (text) => {
+      lines.push(text);
+      for (const waiter of waiters.filter((w) => w.pattern.test(text))) waiter.resolve(text);
+    });
+  }
+  const waitFor = (pattern: RegExp) =>
+    new Promise<string>((resolve, reject) => {
+      const seen = lines.find((line) => pattern.test(line));
+      if (seen !== undefined) return resolve(seen);
+      waiters.push({ pattern, resolve });
+      child.on('exit', (code) => reject(new Error(`printsync ${args.join(' ')} exited with ${code} before printing ${pattern}:\n${lines.join('\n')}`)));
+    });
+  return { child, waitFor };
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve(child.exitCode);
+    child.on('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
+}
+
+describe('printsync CLI', () => {
+  const dirs: string[] = [];
+  const children: ChildProcess[] = [];
+  const tempDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'printsync-cli-'));
+    dirs.push(dir);
+    return dir;
+  };
+  afterEach(async () => {
+    await Promise.all(children.splice(0).map(stop));
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('tokens create prints only the token, which `serve` accepts; serve stops cleanly on SIGTERM', async () => {
+    const db = `sqlite:${join(tempDir(), 'p.db')}`;
+    const created = spawnSync(process.execPath, [BIN, 'tokens', 'create', '--name', 'storefront', '--db', db], { encoding: 'utf8' });
+    expect(created.status).toBe(0);
+    expect(created.stdout).toMatch(/^pst_[\w-]{43}\n$/);
+    const token = created.stdout.trim();
+
+    const serve = startCli(['serve', '--port', '0'], { DATABASE_URL: db, LOG_LEVEL: 'info' });
+    children.push(serve.child);
+    const url = /"url":"([^"]+)"/.exec(await serve.waitFor(/printsync serving on/))![1]!;
+    const ok = await fetch(`${url}/api/v1/orders`, { headers: { authorization: `Bearer ${token}` } });
+    expect(ok.status).toBe(200);
+    const refused = await fetch(`${url}/api/v1/orders`, { headers: { authorization: 'Bearer pst_not-a-token' } });
+    expect(refused.status).toBe(401);
+    expect(await stop(serve.child)).toBe(0);
+  });
+
+  it('refuses a malformed DATABASE_URL with a message naming it', () => {
+    const result = spawnSync(process.execPath, [BIN, 'migrate'], { env: { ...process.env, DATABASE_URL: 'mysql://x' }, encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('DATABASE_URL');
+  });
+
+  it('demo fills a fresh database and serves it: orders through the API, the docs page', async () => {
+    const db = `sqlite:${join(tempDir(), 'demo.db')}`;
+    const demo = startCli(['demo', '--db', db, '--port', '0'], { LOG_LEVEL: 'warn' });
+    children.push(demo.child);
+    const token = (await demo.waitFor(/API token/)).trim().split(/\s+/).at(-1)!;
+    expect(token).toMatch(/^pst_/);
+    const base = /(http:\/\/127\.0\.0\.1:\d+)/.exec(await demo.waitFor(/REST API/))![1]!;
+    const orders = (await (await fetch(`${base}/api/v1/orders?limit=200`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      items: Array<{ status: string; items: unknown[] }>;
+    };
+    expect(orders.items.length).toBeGreaterThanOrEqual(30);
+    expect(new Set(orders.items.map((o) => o.status)).size).toBeGreaterThan(5);
+    const products = (await (await fetch(`${base}/api/v1/products?limit=200`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      items: Array<{ name: string }>;
+    };
+    expect(products.items.map((p) => p.name).join(' ')).toMatch(/Визитки/);
+    expect((await fetch(`${base}/docs/`)).status).toBe(200);
+  }, 60_000);
+});

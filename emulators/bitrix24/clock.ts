@@ -53,3 +53,8 @@ export class PortalClock {
     return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
   }
 }
+
+/** Now, at the one-second precision the portal's database keeps (so `>DATE_MODIFY` filters behave). */
+export function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000) * 1000;
+}

@@ -1,4 +1,4 @@
-import type { PortalClock } from './clock.js';
+import { nowSeconds, type PortalClock } from './clock.js';
 import { CURRENCIES, DEAL, type EntityDef, type FieldDef } from './entities.js';
 import { errors, legacyError, RestError } from './errors.js';
 import type { EventDispatcher } from './events.js';
@@ -58,7 +58,7 @@ export class CrmService {
 
   add(def: EntityDef, input: unknown, actorId: number): number {
     if (!isPlainRecord(input)) throw errors.fieldsNotArray();
-    const now = Date.now();
+    const now = nowSeconds();
     const { changes, multiOps } = this.prepare(def, input, undefined, {});
     const row: Row = { ...this.defaults(def, actorId, now), ...changes };
     this.derive(def, row, changes, undefined, actorId, now);
@@ -76,7 +76,7 @@ export class CrmService {
     const existing = this.get(def, id);
     if (!existing) throw errors.notFound();
     if (!isPlainRecord(input)) throw errors.fieldsNotArray();
-    const now = Date.now();
+    const now = nowSeconds();
     const { changes, multiOps } = this.prepare(def, input, existing, options);
     const row: Row = { ...existing, ...changes, ID: id };
     const movedCategory = def === DEAL && row.CATEGORY_ID !== existing.CATEGORY_ID;

@@ -137,6 +137,19 @@ export function itemView(def: EntityDef, row: Row, userFields: UserFieldDef[], c
   }
   if (all && def.multifields.length > 0) {
     out.fm = def.multifields.flatMap((typeId) => multiOf(row, typeId).map((v) => ({ id: v.ID, typeId, valueType: v.VALUE_TYPE, value: v.VALUE })));
+    // Flat aliases carry the first value of each kind.
+    const first = (typeId: string, valueType?: string): string | null =>
+      multiOf(row, typeId).find((v) => valueType === undefined || v.VALUE_TYPE === valueType)?.VALUE ?? null;
+    Object.assign(out, {
+      phone: first('PHONE'),
+      email: first('EMAIL'),
+      phoneMobile: first('PHONE', 'MOBILE'),
+      phoneWork: first('PHONE', 'WORK'),
+      phoneMailing: first('PHONE', 'MAILING'),
+      emailHome: first('EMAIL', 'HOME'),
+      emailWork: first('EMAIL', 'WORK'),
+      emailMailing: first('EMAIL', 'MAILING'),
+    });
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import { nowSeconds } from '../clock.js';
 import type { MethodRegistry } from '../context.js';
 import { DEAL } from '../entities.js';
 import { errors, legacyError, RestError } from '../errors.js';
@@ -46,7 +47,7 @@ export function registerDealMethods(registry: MethodRegistry): void {
     deal.CONTACT_BINDINGS = bindings;
     deal.CONTACT_IDS = ordered.map((b) => b.CONTACT_ID);
     deal.CONTACT_ID = ordered[0]?.CONTACT_ID ?? null;
-    deal.DATE_MODIFY = Date.now();
+    deal.DATE_MODIFY = nowSeconds();
     deal.MODIFY_BY_ID = ctx.userId;
     ctx.portal.store.put('deal', deal);
     ctx.portal.crm.emit(DEAL, 'UPDATE', id);
@@ -74,7 +75,7 @@ export function registerDealMethods(registry: MethodRegistry): void {
     ctx.portal.store.put('deal', deal);
     // The amount recalculation is a deal update on the real portal, and fires its event.
     if (deal.OPPORTUNITY !== before) {
-      deal.DATE_MODIFY = Date.now();
+      deal.DATE_MODIFY = nowSeconds();
       deal.MODIFY_BY_ID = ctx.userId;
       ctx.portal.crm.emit(DEAL, 'UPDATE', id);
     }

@@ -1,3 +1,4 @@
+import { nowSeconds } from '../clock.js';
 import { Listed, type MethodRegistry } from '../context.js';
 import { CRM_ENTITIES } from '../entities.js';
 import { RestError } from '../errors.js';
@@ -26,7 +27,7 @@ export function registerTimelineMethods(registry: MethodRegistry): void {
     const id = ctx.portal.store.nextId('timeline_comment');
     ctx.portal.store.put('timeline_comment', {
       ID: id,
-      CREATED: Date.now(),
+      CREATED: nowSeconds(),
       ENTITY_ID: entityId,
       ENTITY_TYPE: entityType,
       AUTHOR_ID: ctx.userId,

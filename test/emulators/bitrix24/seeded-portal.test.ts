@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBitrix24Emulator, type Bitrix24Emulator } from '../../../emulators/bitrix24/server.js';
+import { expectEventually } from '../../support/eventually.js';
 import { call, result } from './helpers.js';
 
 let emu: Bitrix24Emulator;
@@ -77,6 +78,7 @@ describe('crm.item', () => {
     expect(created.item).toMatchObject({ id: expect.any(Number), name: 'Item', lastName: 'Person', assignedById: 1 });
     const fm = created.item.fm as Rec[];
     expect(fm).toEqual([{ id: expect.any(Number), typeId: 'PHONE', valueType: 'MOBILE', value: '+79001112233' }]);
+    expect(created.item).toMatchObject({ phone: '+79001112233', phoneMobile: '+79001112233', phoneWork: null, email: null });
     const phoneId = fm[0]!.id as number;
     await result(emu, 'crm.item.update', {
       entityTypeId: 3,
@@ -102,5 +104,17 @@ describe('crm.item', () => {
     expect(await call(emu, 'crm.item.get', { entityTypeId: 2, id: 4242 })).toMatchObject({ status: 400, body: { error: 'NOT_FOUND' } });
     const orFilter = await result<{ items: Rec[] }>(emu, 'crm.item.list', { entityTypeId: 2, filter: { '0': { logic: 'OR', '=title': 'Typed', '=id': 99999 } }, select: ['id'] });
     expect(orFilter.items).toEqual([{ id: deal }]);
+  });
+});
+
+describe('reconciliation queries', () => {
+  it('filters by >DATE_MODIFY given as ISO 8601 with an offset', async () => {
+    const before = await result<number>(emu, 'crm.deal.add', { fields: { TITLE: 'old' } });
+    const { DATE_MODIFY: stamp } = await result<{ DATE_MODIFY: string }>(emu, 'crm.deal.get', { id: before });
+    await expectEventually(async () => expect((await result<string>(emu, 'server.time')) > stamp).toBe(true), { timeoutMs: 3_000, intervalMs: 100 });
+    const after = await result<number>(emu, 'crm.deal.add', { fields: { TITLE: 'new' } });
+    const changed = await result<Rec[]>(emu, 'crm.deal.list', { filter: { '>DATE_MODIFY': stamp }, select: ['ID'] });
+    expect(changed.map((r) => Number(r.ID))).toContain(after);
+    expect(changed.map((r) => Number(r.ID))).not.toContain(before);
   });
 });

@@ -25,7 +25,7 @@ export function decodeCursor(cursor: string | undefined): number | null {
   } catch {
     // fall through to the error below
   }
-  throw invalidField('query.cursor', 'is not a cursor returned by this API');
+  throw invalidField('querystring.cursor', 'is not a cursor returned by this API');
 }
 
 /** Fetch one row more than asked to learn whether there is a next page. */

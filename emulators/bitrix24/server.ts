@@ -134,7 +134,10 @@ export async function startBitrix24Emulator(options: Bitrix24EmulatorOptions = {
     if (segments.length < 3) throw new RestError(401, 'NO_AUTH_FOUND', 'Wrong authorization data');
     const [userId = '', code = '', rawMethod = ''] = segments;
     const webhook: Webhook | undefined = portal.findWebhook(decodeURIComponent(userId), decodeURIComponent(code));
-    if (!webhook) throw new RestError(authErrorStatus, 'INVALID_CREDENTIALS', 'Invalid request credentials');
+    // A webhook dies with its user: an employee who left (deactivated) takes it along.
+    if (!webhook || portal.store.get('user', webhook.userId)?.ACTIVE === false) {
+      throw new RestError(authErrorStatus, 'INVALID_CREDENTIALS', 'Invalid request credentials');
+    }
     const method = decodeURIComponent(rawMethod).replace(/\.(json|xml)$/i, '').toLowerCase();
     if (!registry.get(method)) throw errors.methodNotFound();
 

@@ -91,6 +91,15 @@ export function createAdminHandler(deps: AdminDeps): (req: IncomingMessage, res:
       createDeal: body.createDeal !== false,
       ...(typeof body.categoryId === 'number' ? { categoryId: body.categoryId } : {}),
     })],
+    ['GET', /^\/users$/, () => portal.store.all('user')],
+    ['PATCH', /^\/users\/(\d+)$/, (m, body) => {
+      const user = portal.store.get('user', numberParam(m[1]));
+      if (!user) throw new RestError(404, 'NOT_FOUND', `user ${m[1] ?? ''} not found`);
+      if (typeof body.ACTIVE === 'boolean') user.ACTIVE = body.ACTIVE;
+      for (const key of ['NAME', 'LAST_NAME', 'UF_PHONE_INNER', 'WORK_POSITION']) if (typeof body[key] === 'string') user[key] = body[key];
+      portal.store.changed();
+      return user;
+    }],
     ['GET', /^\/statuses$/, () => portal.store.all('status')],
     ['GET', /^\/timeline$/, () => portal.store.all('timeline_comment')],
     ['GET', /^\/callbacks$/, () => portal.store.all('callback')],

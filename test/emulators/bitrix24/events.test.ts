@@ -97,6 +97,15 @@ describe('outgoing events', () => {
     await expectEventually(() => expect(summary(sink.received)).toEqual([`ONCRMDEALDELETE:${id}`, `ONCRMDEALUPDATE:${id}`, `ONCRMDEALADD:${id}`]));
   });
 
+  it('holds events back for the configured delay', async () => {
+    emu.events.setKnobs({ delayMs: 300 });
+    const started = Date.now();
+    await result(emu, 'crm.company.add', { fields: { TITLE: 'late' } });
+    expect(sink.received).toHaveLength(0);
+    await expectEventually(() => expect(summary(sink.received)).toEqual(['ONCRMCOMPANYADD:1']));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
   it('fires ONCRMDEALMOVETOCATEGORY with the new funnel and stage when crm.item.update moves a deal', async () => {
     const id = await result<number>(emu, 'crm.deal.add', { fields: { TITLE: 'move' } });
     await result(emu, 'crm.item.update', { entityTypeId: 2, id, fields: { categoryId: 1 } });

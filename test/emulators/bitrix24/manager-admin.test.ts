@@ -84,6 +84,20 @@ describe('acting as a manager', () => {
     expect(await result<Rec[]>(emu, 'crm.status.list', { filter: { ENTITY_ID: 'SOURCE', STATUS_ID: 'STORE' } })).toEqual([expect.objectContaining({ NAME: 'Интернет-магазин' })]);
   });
 
+  it('kills the webhook of a deactivated employee', async () => {
+    const hers = emu.addWebhook({ userId: 2 });
+    expect(await result(hers, 'user.current')).toMatchObject({ ID: '2', UF_PHONE_INNER: '102' });
+    await admin(emu, 'PATCH', '/users/2', { ACTIVE: false });
+    try {
+      const refused = await fetch(`${hers}user.current`);
+      expect(refused.status).toBe(401);
+      expect(await refused.json()).toEqual({ error: 'INVALID_CREDENTIALS', error_description: 'Invalid request credentials' });
+      expect(await result(emu, 'user.current')).toMatchObject({ ID: '1' });
+    } finally {
+      await admin(emu, 'PATCH', '/users/2', { ACTIVE: true });
+    }
+  });
+
   it('serves the manager page', async () => {
     const response = await fetch(emu.adminUrl);
     expect(response.status).toBe(200);

@@ -35,3 +35,8 @@ export function versionConflict(what: string, id: number, expected: number, actu
     `${what} ${id} was changed by someone else (your version ${expected}, current ${actual}); reload it and apply your change again`,
   );
 }
+
+/** Optimistic concurrency: a caller that names the version it read may only change that version. */
+export function assertVersion(what: string, id: number, expected: number | undefined, actual: number): void {
+  if (expected !== undefined && expected !== actual) throw versionConflict(what, id, expected, actual);
+}

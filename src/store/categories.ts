@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { CategoryRow, Database } from '../db/schema.js';
 import type { CalculatorEngine, Category, CategoryCreateInput, CategoryUpdateInput } from '../domain/catalog.js';
 import { CALCULATOR_ENGINE_LABELS } from '../domain/catalog.js';
-import { DomainError, invalidField, notFound, versionConflict } from '../domain/errors.js';
+import { DomainError, invalidField, notFound, assertVersion } from '../domain/errors.js';
 import { transact } from './transaction.js';
 import { flag, nowIso } from './json.js';
 import type { Page } from './pagination.js';
@@ -54,9 +54,7 @@ export class CategoryStore {
     return transact(db, async (trx) => {
       const current = await trx.selectFrom('categories').selectAll().where('id', '=', id).executeTakeFirst();
       if (!current) throw notFound('category', id);
-      if (input.version !== undefined && input.version !== current.version) {
-        throw versionConflict('category', id, input.version, current.version);
-      }
+      assertVersion('category', id, input.version, current.version);
       if (input.parentId) await assertNoCycle(trx, id, input.parentId);
       const row = await trx
         .updateTable('categories')

@@ -61,16 +61,10 @@ export class ExternalLinkStore {
         .execute();
       return;
     }
-    const taken = await db
-      .selectFrom('external_links')
-      .select(['entity_type', 'entity_id'])
-      .where('system', '=', system)
-      .where('kind', '=', kind)
-      .where('external_id', '=', externalId)
-      .executeTakeFirst();
-    if (taken && (taken.entity_type !== entityType || taken.entity_id !== entityId)) {
-      throw new DomainError('conflict', `${system} ${kind} ${externalId} is already linked to ${taken.entity_type} ${taken.entity_id}`, [
-        { path: `body.externalIds.${system}.${kind}`, message: `already linked to ${taken.entity_type} ${taken.entity_id}` },
+    const taken = await this.findEntity(system, kind, externalId, db);
+    if (taken && (taken.entityType !== entityType || taken.entityId !== entityId)) {
+      throw new DomainError('conflict', `${system} ${kind} ${externalId} is already linked to ${taken.entityType} ${taken.entityId}`, [
+        { path: `body.externalIds.${system}.${kind}`, message: `already linked to ${taken.entityType} ${taken.entityId}` },
       ]);
     }
     await db
@@ -83,8 +77,13 @@ export class ExternalLinkStore {
   }
 
   /** Which of our entities an external id belongs to (inbound events, reconciliation). */
-  async findEntity(system: string, kind: string, externalId: string): Promise<{ entityType: LinkedEntityType; entityId: number } | null> {
-    const row = await this.db
+  async findEntity(
+    system: string,
+    kind: string,
+    externalId: string,
+    db: Kysely<Database> = this.db,
+  ): Promise<{ entityType: LinkedEntityType; entityId: number } | null> {
+    const row = await db
       .selectFrom('external_links')
       .select(['entity_type', 'entity_id'])
       .where('system', '=', system)

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { isPostgres } from '../db/dialect.js';
 import type { Database, OrderItemRow, OrderRow } from '../db/schema.js';
 import type { ExternalIds } from '../domain/clients.js';
-import { DomainError, invalidField, notFound, versionConflict } from '../domain/errors.js';
+import { DomainError, invalidField, notFound, assertVersion } from '../domain/errors.js';
 import type { OrderSource, OrderStatus, PaymentStatus, RenderStatus } from '../domain/order-status.js';
 import { INITIAL_ORDER_STATUS } from '../domain/order-status.js';
 import type {
@@ -303,7 +303,7 @@ async function lockedOrder(trx: Db, id: number, expectedVersion?: number): Promi
   if (isPostgres(trx)) query = query.forUpdate();
   const row = await query.executeTakeFirst();
   if (!row) throw notFound('order', id);
-  if (expectedVersion !== undefined && expectedVersion !== row.version) throw versionConflict('order', id, expectedVersion, row.version);
+  assertVersion('order', id, expectedVersion, row.version);
   return row;
 }
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, OrganizationRow } from '../db/schema.js';
 import type { Organization, OrganizationCreateInput, OrganizationUpdateInput } from '../domain/clients.js';
-import { notFound, versionConflict } from '../domain/errors.js';
+import { notFound, assertVersion } from '../domain/errors.js';
 import type { Outbox } from '../events/outbox.js';
 import type { ExternalLinkStore } from './external-links.js';
 import { transact } from './transaction.js';
@@ -51,9 +51,7 @@ export class OrganizationStore {
     return transact(db, async (trx) => {
       const current = await trx.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
       if (!current) throw notFound('organization', id);
-      if (input.version !== undefined && input.version !== current.version) {
-        throw versionConflict('organization', id, input.version, current.version);
-      }
+      assertVersion('organization', id, input.version, current.version);
       const now = nowIso();
       const fields = {
         title: input.title ?? current.title,

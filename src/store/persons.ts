@@ -3,7 +3,7 @@ import type { Database, PersonRow } from '../db/schema.js';
 import type { Person, PersonCreateInput, PersonUpdateInput } from '../domain/clients.js';
 import { fullName } from '../domain/clients.js';
 import type { Phone } from '../domain/contacts.js';
-import { invalidField, notFound, versionConflict } from '../domain/errors.js';
+import { invalidField, notFound, assertVersion } from '../domain/errors.js';
 import type { Outbox } from '../events/outbox.js';
 import type { ExternalLinkStore } from './external-links.js';
 import { transact } from './transaction.js';
@@ -74,9 +74,7 @@ export class PersonStore {
     return transact(db, async (trx) => {
       const current = await trx.selectFrom('persons').selectAll().where('id', '=', id).executeTakeFirst();
       if (!current) throw notFound('person', id);
-      if (input.version !== undefined && input.version !== current.version) {
-        throw versionConflict('person', id, input.version, current.version);
-      }
+      assertVersion('person', id, input.version, current.version);
       if (input.organizationId) await assertOrganizationExists(trx, input.organizationId, 'body.organizationId');
       const now = nowIso();
       const before = this.toPerson(current, {});

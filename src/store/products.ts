@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database, ProductRow } from '../db/schema.js';
 import type { CalculatorEngine, Product, ProductCreateInput, ProductUpdateInput, QuantityTiers, Quote } from '../domain/catalog.js';
 import { quoteFromTiers } from '../domain/catalog.js';
-import { DomainError, notFound, versionConflict } from '../domain/errors.js';
+import { DomainError, notFound, assertVersion } from '../domain/errors.js';
 import { assertCategoryExists } from './categories.js';
 import { transact } from './transaction.js';
 import { nowIso, parseJson, toJson } from './json.js';
@@ -71,9 +71,7 @@ export class ProductStore {
     return transact(db, async (trx) => {
       const current = await trx.selectFrom('products').selectAll().where('id', '=', id).executeTakeFirst();
       if (!current) throw notFound('product', id);
-      if (input.version !== undefined && input.version !== current.version) {
-        throw versionConflict('product', id, input.version, current.version);
-      }
+      assertVersion('product', id, input.version, current.version);
       if (input.categoryId) await assertCategoryExists(trx, input.categoryId, 'body.categoryId');
       const row = await trx
         .updateTable('products')

@@ -34,5 +34,7 @@ if (!existsSync(vite)) {
 const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn', '--config', join(web, 'vite.config.ts')], {
   cwd: web,
   stdio: 'inherit',
+  // Called from Vitest, NODE_ENV is `test`, which would bundle React's development build.
+  env: { ...process.env, NODE_ENV: 'production' },
 });
 process.exit(result.status ?? 1);

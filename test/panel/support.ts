@@ -17,8 +17,16 @@ export function buildPanel(): void {
   mkdirSync(SCREENSHOTS, { recursive: true });
 }
 
+/**
+ * The whole page at the current width. The viewport is stretched to the page's height for the
+ * shot (a full-page capture would draw the sticky sidebar where the last scroll left it).
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const viewport = page.viewportSize() ?? { width: 1280, height: 860 };
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  if (height > viewport.height) await page.setViewportSize({ width: viewport.width, height });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+  if (height > viewport.height) await page.setViewportSize(viewport);
 }
 
 /** A job that can never succeed: what a dead letter looks like. */
@@ -41,7 +49,10 @@ export const testCrmSettings = defineSettings({
     portalUrl: z.url({ error: 'Введите адрес портала вида https://company.bitrix24.ru' }).meta({ title: 'URL портала:' }),
     userId: z.number().int().positive().meta({ title: 'ID сотрудника, создавшего вебхуки:' }),
     webhookCode: z.string().min(8, 'Код вебхука — не короче 8 символов').meta({ title: 'Код входящего вебхука (batch):' }),
-    orderTypes: z.enum(['all', 'persons', 'organizations']).meta({ title: 'Типы отправляемых заказов:' }),
+    orderTypes: z.enum(['all', 'persons', 'organizations']).meta({
+      title: 'Типы отправляемых заказов:',
+      'x-labels': { all: 'Все заказы клиентов', persons: 'Только частные лица', organizations: 'Только организации' },
+    }),
     leads: z.boolean().meta({ title: 'Передавать новых клиентов в Битрикс в качестве лидов' }),
   }),
   secretFields: ['webhookCode'],

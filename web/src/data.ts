@@ -25,6 +25,26 @@ export function statusTone(code: string): 'neutral' | 'success' | 'warning' | 'd
   return 'info';
 }
 
+/** Integration titles by name (`bitrix24` → «Битрикс24»), for the health page and sync panels. */
+let titles: Promise<Record<string, { ru: string; en: string }>> | null = null;
+export function loadIntegrationTitles(): Promise<Record<string, { ru: string; en: string }>> {
+  titles ??= api<{ items: Array<{ name: string; title: { ru: string; en: string } }> }>('GET', '/integrations')
+    .then((body) => Object.fromEntries(body.items.map((i) => [i.name, i.title])))
+    .catch(() => ({}));
+  return titles;
+}
+
+const KNOWN_SYSTEMS: Record<string, { ru: string; en: string }> = {
+  bitrix24: { ru: 'Битрикс24', en: 'Bitrix24' },
+  asystem: { ru: 'ASystem', en: 'ASystem' },
+  axiom: { ru: 'Axiom', en: 'Axiom' },
+  poly1c: { ru: '1С:Полиграфия', en: '1C:Poligrafiya' },
+};
+
+export function systemTitle(system: string, locale: Locale, known: Record<string, { ru: string; en: string }> = {}): string {
+  return (known[system] ?? KNOWN_SYSTEMS[system])?.[locale] ?? system;
+}
+
 /** Names of the clients on a page of orders; one request per person, remembered. */
 const people = new Map<number, Promise<Person | null>>();
 export function loadPerson(id: number): Promise<Person | null> {

@@ -147,6 +147,5 @@ export interface SystemSyncState {
   lastError: string | null;
   lastSuccessAt: string | null;
   externalId: string | null;
-  externalUrl?: string | null;
-  title?: { ru: string; en: string };
+  canResend?: boolean;
 }

@@ -51,7 +51,11 @@ export function plain(schema: JsonSchema): JsonSchema {
   if (branches) {
     const nonNull = branches.filter((b) => b.type !== 'null');
     if (nonNull.length === 1) return { ...nonNull[0], title: schema.title ?? nonNull[0]!.title, description: schema.description ?? nonNull[0]!.description };
-    if (nonNull.every((b) => b.const !== undefined)) return { ...schema, type: 'string', enum: nonNull.map((b) => b.const) };
+    if (nonNull.every((b) => b.const !== undefined)) {
+      // `z.union([z.literal('all').meta({ title: 'Все заказы' }), …])`: the titles label the options.
+      const labels = Object.fromEntries(nonNull.filter((b) => b.title).map((b) => [String(b.const), b.title!]));
+      return { ...schema, type: 'string', enum: nonNull.map((b) => b.const), 'x-labels': { ...labels, ...schema['x-labels'] } };
+    }
   }
   if (Array.isArray(schema.type)) return { ...schema, type: schema.type.find((t) => t !== 'null') };
   return schema;

@@ -35,7 +35,13 @@ export function Button({
 }) {
   const [running, setRunning] = useState(false);
   const mounted = useRef(true);
-  useEffect(() => () => void (mounted.current = false), []);
+  useEffect(() => {
+    // Set on every mount: StrictMode mounts twice in development.
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
   const pending = pendingProp || running;
   const handle = async () => {
     if (pending || !onClick) return;

@@ -202,7 +202,7 @@ function ProductsCard({ categoryId, productId, onSelect }: { categoryId: number;
         </form>
         <ErrorBanner error={error || products.error} />
       </Card>
-      {product ? <ProductEditor key={`${product.id}-${product.version}`} product={product} onSaved={() => void products.reload()} /> : <Empty>{t('catalog.selectProduct')}</Empty>}
+      {product ? <ProductEditor key={product.id} product={product} onSaved={() => void products.reload()} /> : <Empty>{t('catalog.selectProduct')}</Empty>}
     </div>
   );
 }
@@ -238,8 +238,10 @@ function tiersOf(draft: TierDraft): unknown {
       };
 }
 
-function ProductEditor({ product, onSaved }: { product: Product; onSaved(): void }) {
+function ProductEditor({ product: initial, onSaved }: { product: Product; onSaved(): void }) {
   const { t } = useI18n();
+  // Kept here, not re-read from the list, so a save does not reset the form (and its «Сохранено»).
+  const [product, setProduct] = useState(initial);
   const [name, setName] = useState(product.name);
   const [sku, setSku] = useState(product.sku ?? '');
   const [draft, setDraft] = useState<TierDraft>(draftOf(product.tiers));
@@ -267,17 +269,18 @@ function ProductEditor({ product, onSaved }: { product: Product; onSaved(): void
     setError(null);
     setSaved(false);
     try {
-      await api('PATCH', `/products/${product.id}`, { name: name.trim(), sku: sku.trim() || null, tiers: tiersOf(draft), version: product.version });
+      setProduct(await api<Product>('PATCH', `/products/${product.id}`, { name: name.trim(), sku: sku.trim() || null, tiers: tiersOf(draft), version: product.version }));
       setSaved(true);
       onSaved();
     } catch (e) {
       setError(e);
+      if (e instanceof ApiError && e.code === 'version_conflict') onSaved();
     }
   };
 
   return (
-    <Card title={product.name}>
-      <div className="form">
+    <Card title={product.name} className="product-editor">
+      <div className="form form-stacked">
         <Field label={t('catalog.name')} error={problem('name')} htmlFor="product-name">
           <input id="product-name" value={name} onChange={(e) => setName(e.target.value)} />
         </Field>

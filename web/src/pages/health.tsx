@@ -6,7 +6,7 @@ import { Button, Card, Empty, ErrorBanner, Loading, Notice, PageHeader, describe
 import { formatDateTime } from '../format';
 import { useI18n } from '../i18n';
 import type { Job, JobStats } from '../types';
-import { systemTitle } from './order';
+import { loadIntegrationTitles, systemTitle } from '../data';
 
 const HOURS = 72;
 
@@ -20,6 +20,7 @@ export function HealthPage() {
   const stats = useLoad(() => api<JobStats[]>('GET', '/jobs/stats'), []);
   const throughput = useLoad(() => api<HourBucket[]>('GET', `/jobs/throughput${query({ hours: HOURS })}`), []);
   const dead = useLoad(() => api<Job[]>('GET', `/jobs${query({ state: 'dead', limit: 200 })}`), []);
+  const titles = useLoad(loadIntegrationTitles, []);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -71,7 +72,7 @@ export function HealthPage() {
         ) : (
           [...bySystem.values()].map((s) => (
             <div className="stat-card card" key={s.name} data-testid={`health-${s.name}`}>
-              <div className="stat-title">{systemTitle(s.name)}</div>
+              <div className="stat-title">{systemTitle(s.name, locale, titles.data)}</div>
               <div className="stat-row">
                 <Stat label={t('health.pending')} value={s.pending + s.active} />
                 <Stat label={t('health.retrying')} value={s.retrying} tone={s.retrying ? 'warning' : undefined} />
@@ -122,7 +123,7 @@ export function HealthPage() {
             <tbody>
               {dead.data.map((job) => (
                 <tr key={job.id} data-testid={`dead-job-${job.id}`}>
-                  <td>{systemTitle(systemOf(job.name))}</td>
+                  <td>{systemTitle(systemOf(job.name), locale, titles.data)}</td>
                   <td>
                     <div className="mono small">{job.name}</div>
                     <div className="muted small">#{job.id}{job.key ? ` · ${job.key}` : ''}</div>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api';
 import { Badge, Button, Card, describeError, Dl, ErrorBanner, Loading, Notice, PageHeader, useLoad } from '../components/ui';
-import { loadPerson, loadStatuses, personName, statusLabel, statusTone } from '../data';
+import { loadIntegrationTitles, loadPerson, loadStatuses, personName, statusLabel, statusTone, systemTitle } from '../data';
 import { formatDateTime, formatMoney } from '../format';
 import { useI18n } from '../i18n';
 import type { Translate } from '../i18n';
@@ -66,8 +66,8 @@ export function OrderPage({ id }: { id: number }) {
                     t('order.client'),
                     o.personId ? <Link to={`/clients/persons/${o.personId}`}>{personName(client.person, `#${o.personId}`)}</Link> : null,
                   ],
-                  client.person && [t('persons.phone'), client.person.phones.map((p) => p.e164).join(', ') || null],
-                  client.person && [t('persons.email'), client.person.emails.join(', ') || null],
+                  client.person && [t('person.phones'), client.person.phones.map((p) => p.e164).join(', ') || null],
+                  client.person && [t('person.emails'), client.person.emails.join(', ') || null],
                   o.organizationId && [
                     t('order.organization'),
                     <Link to={`/clients/organizations/${o.organizationId}`}>{client.organization?.title ?? `#${o.organizationId}`}</Link>,
@@ -187,12 +187,17 @@ export function OrderPage({ id }: { id: number }) {
 
         <div className="order-side">
           <StatusCard order={o} onChanged={order.setData} onConflict={() => void order.reload()} />
-          <Card title={t('order.render')}>
-            <p>
-              <Badge tone={o.render.status === 'ready' ? 'success' : o.render.status === 'failed' ? 'danger' : 'neutral'}>
-                <span data-testid="render-status">{t(`render.${o.render.status}` as 'render.ready')}</span>
-              </Badge>
-            </p>
+          <Card title={t('order.renderTitle')}>
+            <Dl
+              rows={[
+                [
+                  t('order.render'),
+                  <Badge tone={o.render.status === 'ready' ? 'success' : o.render.status === 'failed' ? 'danger' : 'neutral'}>
+                    <span data-testid="render-status">{t(`render.${o.render.status}` as 'render.ready')}</span>
+                  </Badge>,
+                ],
+              ]}
+            />
             {o.render.archiveUrl ? (
               <a className="btn btn-primary btn-block" href={o.render.archiveUrl} target="_blank" rel="noreferrer" data-testid="archive-link">
                 {t('order.archive')}
@@ -336,6 +341,7 @@ function SyncCard({ orderId }: { orderId: number }) {
 }
 
 function SyncSystem({ orderId, state, t, locale, onResent }: { orderId: number; state: SystemSyncState; t: Translate; locale: 'ru' | 'en'; onResent(): void }) {
+  const titles = useLoad(loadIntegrationTitles, []);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const resend = async () => {
@@ -352,38 +358,25 @@ function SyncSystem({ orderId, state, t, locale, onResent }: { orderId: number; 
   return (
     <div className="sync-system" data-testid={`sync-${state.system}`}>
       <div className="sync-head">
-        <strong>{state.title?.[locale] ?? systemTitle(state.system)}</strong>
+        <strong>{systemTitle(state.system, locale, titles.data)}</strong>
         <Badge tone={syncTone(state.state)}>{t(`sync.${state.state}` as 'sync.ok')}</Badge>
       </div>
       <Dl
         rows={[
-          [
-            t('order.syncExternalId'),
-            state.externalId ? (
-              state.externalUrl ? (
-                <a href={state.externalUrl} target="_blank" rel="noreferrer">
-                  {state.externalId}
-                </a>
-              ) : (
-                state.externalId
-              )
-            ) : null,
-          ],
+          [t('order.syncExternalId'), state.externalId],
           [t('order.syncLastAttempt'), state.lastAttemptAt ? formatDateTime(state.lastAttemptAt, locale) : null],
           state.lastError ? [t('order.syncError'), <span className="text-danger">{state.lastError}</span>] : null,
         ]}
       />
-      <Button onClick={resend} pendingLabel={t('common.saving')}>
-        {t('order.resend')}
-      </Button>
+      {state.canResend !== false && (
+        <Button onClick={resend} pendingLabel={t('common.saving')} data-testid={`resend-${state.system}`}>
+          {t('order.resend')}
+        </Button>
+      )}
       {message && <Notice>{message}</Notice>}
       {error && <div className="alert alert-error">{error}</div>}
     </div>
   );
 }
 
-export function systemTitle(system: string): string {
-  const titles: Record<string, string> = { bitrix24: 'Битрикс24', asystem: 'ASystem', axiom: 'Axiom', poly1c: '1С:Полиграфия' };
-  return titles[system] ?? system;
-}
 

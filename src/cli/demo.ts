@@ -1,5 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
+import { startBitrix24Emulator } from '../../emulators/bitrix24/server.js';
 import { parseDatabaseUrl } from '../db/connection.js';
 import { seedDemo } from '../demo/seed.js';
 import { configFrom, withServerOptions } from './options.js';
@@ -17,6 +18,12 @@ export function registerDemoCommand(program: Command): void {
     resetDemoDatabase(databaseUrl, options.db !== undefined);
     const config = configFrom({ ...options, db: databaseUrl });
     const app = await startApp(config, { http: true, worker: true });
+    // A local Bitrix24 portal to connect the integration to, without a real one.
+    const bitrix24 = await startBitrix24Emulator({ host: config.host, port: 0 });
+    const stopAll = async () => {
+      await bitrix24.stop();
+      await app.stop();
+    };
     try {
       process.stdout.write('printsync demo: filling the database…\n');
       const summary = await seedDemo(app.services);
@@ -32,6 +39,10 @@ export function registerDemoCommand(program: Command): void {
           `  API token     ${token}`,
           `  Database      ${config.databaseUrl}`,
           '',
+          `  Bitrix24 emulator (a local portal for trying the integration)`,
+          `    acting as a manager  ${bitrix24.adminUrl}`,
+          `    inbound webhook      ${bitrix24.webhookUrl}`,
+          '',
           `  Try: curl -H "Authorization: Bearer ${token}" ${app.url}/api/v1/orders?limit=5`,
           '',
           'Press Ctrl-C to stop.',
@@ -39,10 +50,10 @@ export function registerDemoCommand(program: Command): void {
         ].join('\n'),
       );
     } catch (error) {
-      await app.stop();
+      await stopAll();
       throw error;
     }
-    await runUntilStopped(app);
+    await runUntilStopped({ ...app, stop: stopAll });
   });
 }
 

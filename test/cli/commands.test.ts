@@ -90,5 +90,9 @@ describe('printsync CLI', () => {
     };
     expect(products.items.map((p) => p.name).join(' ')).toMatch(/Визитки/);
     expect((await fetch(`${base}/docs/`)).status).toBe(200);
+    // The bundled Bitrix24 emulator answers its webhook like a portal.
+    const webhook = (await demo.waitFor(/inbound webhook/)).trim().split(/\s+/).at(-1)!;
+    const user = (await (await fetch(`${webhook}user.current.json`)).json()) as { result: { ID: string } };
+    expect(user.result.ID).toMatch(/^\d+$/);
   }, 60_000);
 });

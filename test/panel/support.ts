@@ -23,7 +23,7 @@ export function buildPanel(): void {
  */
 export async function screenshot(page: Page, name: string): Promise<void> {
   const viewport = page.viewportSize() ?? { width: 1280, height: 860 };
-  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  const height = await page.evaluate('document.documentElement.scrollHeight') as number;
   if (height > viewport.height) await page.setViewportSize({ width: viewport.width, height });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
   if (height > viewport.height) await page.setViewportSize(viewport);

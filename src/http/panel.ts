@@ -43,6 +43,8 @@ export async function registerPanel(server: FastifyInstance, distDir = PANEL_DIS
       wildcard: true,
       index: false,
       schemaHide: true,
+      // Our own headers below; the plugin's default (max-age=0) would override them.
+      cacheControl: false,
       setHeaders(res, path) {
         // Vite puts a content hash in every asset name: cache them forever, never index.html.
         res.setHeader('cache-control', path.includes(`${join(distDir, 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache');

@@ -21,6 +21,8 @@ if [[ "${PRINTSYNC_SKIP_LINT:-0}" != 1 ]]; then
   npx --no-install eslint . || fail "eslint reported problems (npx eslint . to see them again)"
   step "tsc --noEmit"
   npx --no-install tsc --noEmit || fail "TypeScript errors (npx tsc --noEmit to see them again)"
+  step "tsc -p web --noEmit (admin panel: DOM and JSX settings of its own)"
+  npx --no-install tsc -p web --noEmit || fail "TypeScript errors in the admin panel (npx tsc -p web --noEmit)"
 fi
 
 step "PostgreSQL"

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { startBitrix24Emulator } from '../../emulators/bitrix24/server.js';
 import { parseDatabaseUrl } from '../db/connection.js';
 import { seedDemo } from '../demo/seed.js';
+import { createAdminUser } from './users.js';
 import { configFrom, withServerOptions } from './options.js';
 import { runUntilStopped, startApp } from './run-app.js';
 
@@ -28,12 +29,14 @@ export function registerDemoCommand(program: Command): void {
       process.stdout.write('printsync demo: filling the database…\n');
       const summary = await seedDemo(app.services);
       const { token } = await app.services.stores.apiTokens.create('demo');
+      const admin = await createAdminUser(app.services);
       process.stdout.write(
         [
           '',
           `printsync demo is running (${summary.orders} orders, ${summary.persons} persons, ${summary.organizations} organizations, ${summary.products} products)`,
           '',
           `  Admin panel   ${app.url}/`,
+          `  Admin login   ${admin.login} / ${admin.password}`,
           `  REST API      ${app.url}/api/v1`,
           `  API docs      ${app.url}/docs`,
           `  API token     ${token}`,

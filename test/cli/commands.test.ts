@@ -90,6 +90,14 @@ describe('printsync CLI', () => {
     };
     expect(products.items.map((p) => p.name).join(' ')).toMatch(/Визитки/);
     expect((await fetch(`${base}/docs/`)).status).toBe(200);
+    // The administrator it prints can log in to the panel.
+    const [login, , password] = (await demo.waitFor(/Admin login/)).trim().split(/\s+/).slice(2);
+    const session = await fetch(`${base}/api/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login, password }),
+    });
+    expect(session.status).toBe(200);
     // The bundled Bitrix24 emulator answers its webhook like a portal.
     const webhook = (await demo.waitFor(/inbound webhook/)).trim().split(/\s+/).at(-1)!;
     const user = (await (await fetch(`${webhook}user.current.json`)).json()) as { result: { ID: string } };

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { LoginThrottle } from './auth/login-throttle.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/connection.js';
 import type { DatabaseHandle } from './db/connection.js';
@@ -10,6 +11,8 @@ import { JobCatalog } from './jobs/catalog.js';
 import type { JobDefinition } from './jobs/catalog.js';
 import type { JobQueue } from './jobs/driver.js';
 import { createJobQueue } from './jobs/index.js';
+import type { SettingsDefinition } from './settings/definition.js';
+import { SettingsRegistry } from './settings/registry.js';
 import { ApiTokenStore } from './store/api-tokens.js';
 import { CategoryStore } from './store/categories.js';
 import { ExternalLinkStore } from './store/external-links.js';
@@ -17,16 +20,13 @@ import { IdempotencyStore } from './store/idempotency.js';
 import { OrderStore } from './store/orders.js';
 import { OrganizationStore } from './store/organizations.js';
 import { PersonStore } from './store/persons.js';
-import type { SettingsDefinition } from './settings/definition.js';
-import { SettingsRegistry } from './settings/registry.js';
+import { ProductStore } from './store/products.js';
+import { SessionStore } from './store/sessions.js';
 import { SettingsStore } from './store/settings.js';
 import { SyncLogStore } from './store/sync-log.js';
+import { UserStore } from './store/users.js';
 import { ResendRegistry, ResendService } from './sync/resend.js';
 import type { ResendTarget } from './sync/resend.js';
-import { ProductStore } from './store/products.js';
-import { LoginThrottle } from './auth/login-throttle.js';
-import { SessionStore } from './store/sessions.js';
-import { UserStore } from './store/users.js';
 
 /**
  * What a part of printsync outside the core (an integration, a test's counting subscriber)

@@ -9,15 +9,15 @@ import { bearerTokenResolver, installAuth } from './auth.js';
 import type { PrincipalResolver } from './auth.js';
 import { errorHandler } from './errors.js';
 import { registerPanel } from './panel.js';
-import { jobRoutes } from './routes/jobs.js';
-import { sessionResolver, sessionRoutes } from './routes/session.js';
 import { categoryRoutes } from './routes/categories.js';
+import { jobRoutes } from './routes/jobs.js';
 import { orderRoutes } from './routes/orders.js';
 import { organizationRoutes } from './routes/organizations.js';
 import { personRoutes } from './routes/persons.js';
+import { productRoutes } from './routes/products.js';
+import { sessionResolver, sessionRoutes } from './routes/session.js';
 import { settingsRoutes } from './routes/settings.js';
 import { syncLogRoutes } from './routes/sync-log.js';
-import { productRoutes } from './routes/products.js';
 
 export const API_PREFIX = '/api/v1';
 

@@ -63,6 +63,9 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 function openPostgres(url: string): DatabaseHandle {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection the server closes (restart, failover, admin) emits 'error' on the pool;
+  // without a listener that would crash the process. The pool drops it and reconnects on demand.
+  pool.on('error', (error) => process.emitWarning(`PostgreSQL connection lost: ${error.message}`));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', displayUrl: maskPassword(url), postgresUrl: url, close: () => db.destroy() };
 }

@@ -4,7 +4,7 @@ import { defineJob } from '../../src/jobs/catalog.js';
 import { TEST_DIALECTS } from '../support/databases.js';
 import { startTestApi } from '../support/api-server.js';
 import type { TestApi } from '../support/api-server.js';
-import { expectEventually } from '../support/jobs.js';
+import { expectEventually } from '../support/eventually.js';
 
 /**
  * CORE-5: changes integrations care about become jobs in the same transaction as the change,

@@ -13,7 +13,7 @@ import { createJobQueue } from '../../src/jobs/index.js';
 import type { JobQueue } from '../../src/jobs/index.js';
 import { createTestDatabase, TEST_DIALECTS } from '../support/databases.js';
 import type { TestDatabase } from '../support/databases.js';
-import { expectEventually } from '../support/jobs.js';
+import { expectEventually } from '../support/eventually.js';
 import { crashJob } from './fixtures/crash-job.js';
 
 const WORKER = fileURLToPath(new URL('./fixtures/worker-process.ts', import.meta.url));

@@ -6,7 +6,7 @@ import { defineJob, JobError, PermanentJobError, UnknownJobError } from '../../s
 import type { DefineJobOptions, JobDefinition, JobQueue } from '../../src/jobs/index.js';
 import { createTestDatabase } from '../support/databases.js';
 import type { TestDatabase, TestDialect } from '../support/databases.js';
-import { deferred, expectEventually } from '../support/jobs.js';
+import { deferred, expectEventually } from '../support/eventually.js';
 
 export interface QueueUnderTest {
   dialect: TestDialect;

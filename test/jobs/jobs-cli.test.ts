@@ -9,7 +9,7 @@ import { createJobQueue, defineJob, PermanentJobError } from '../../src/jobs/ind
 import type { JobQueue, JobView } from '../../src/jobs/index.js';
 import { createTestDatabase, TEST_DIALECTS } from '../support/databases.js';
 import type { TestDatabase } from '../support/databases.js';
-import { expectEventually } from '../support/jobs.js';
+import { expectEventually } from '../support/eventually.js';
 
 const BIN = fileURLToPath(new URL('../../bin/printsync.js', import.meta.url));
 const run = promisify(execFile);

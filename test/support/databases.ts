@@ -41,6 +41,13 @@ export async function createTestDatabase(dialect: TestDialect): Promise<TestData
       const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
       await client.connect();
       try {
+        // Closed pools can take a moment to say goodbye; FORCE would kill their connections with
+        // 57P01 errors surfacing in the test. So wait for them, and force only what lingers.
+        for (let attempt = 0; attempt < 50; attempt++) {
+          const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+          if (rows[0]?.n === '0') break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
         await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       } finally {
         await client.end();

@@ -1,0 +1,68 @@
+import type { z } from 'zod';
+import type { FieldProblem } from '../../domain/errors.js';
+import { defineSettings } from '../../settings/definition.js';
+import { httpAddress, settingsObject, text } from '../common/fields.js';
+import { AxiomError, AxiomTransport, axiomBaseUrl } from './transport.js';
+
+/**
+ * «Axiom» under «ERP и CRM системы» (AX-1): the four fields the vendor issues. «Автоматически
+ * отправлять заказы в Axiom после рендера» joins with AX-3.
+ */
+export const axiomSettingsSchema = settingsObject({
+  apiDomain: text({ title: 'Api Domain:', description: 'Тип домена, выданный для интеграции' }, { max: 200 }),
+  apiKey: text({ title: 'Api Key:', description: 'Выданный для интеграции ключ' }, { max: 500 }),
+  apiUrl: httpAddress({ title: 'Api URL:', description: 'Выданный для интеграции адрес' }, { example: 'https://crm.axiompress.pro' }),
+  apiVersion: text(
+    { title: 'Api Version:', description: 'Версия API, например v1' },
+    { max: 20, pattern: { regex: /^[A-Za-z0-9._-]+$/, message: 'Версия API — латинские буквы, цифры и точки, например v1' } },
+  ),
+});
+
+export type AxiomSettings = z.output<typeof axiomSettingsSchema>;
+
+/**
+ * The contract has no ping: the template list (`GET /templates`, the call template sync makes
+ * anyway) is the cheapest authenticated request.
+ */
+async function listTemplates(settings: AxiomSettings, signal: AbortSignal): Promise<number> {
+  const templates = await new AxiomTransport(settings).get<unknown>('/templates', { signal });
+  if (!Array.isArray(templates)) throw new AxiomError('not-axiom', `${axiomBaseUrl(settings)}/templates ответил не списком шаблонов`);
+  return templates.length;
+}
+
+function problemOf(error: unknown): FieldProblem {
+  if (!(error instanceof AxiomError)) throw error;
+  if (error.kind === 'auth') return { path: 'apiKey', message: `${error.message}: проверьте ключ и домен` };
+  if (error.kind === 'unreachable' || error.kind === 'not-axiom') return { path: 'apiUrl', message: capitalize(error.message) };
+  return { path: '', message: error.message };
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+export const axiomSettings = defineSettings<AxiomSettings>({
+  integration: 'axiom',
+  title: { ru: 'Axiom', en: 'Axiom' },
+  schema: axiomSettingsSchema,
+  secretFields: ['apiKey'],
+  defaults: { apiVersion: 'v1' },
+
+  async validateLive(settings, { signal }) {
+    try {
+      await listTemplates(settings, signal);
+      return [];
+    } catch (error) {
+      return [problemOf(error)];
+    }
+  },
+
+  async testConnection(settings, { signal }) {
+    try {
+      const count = await listTemplates(settings, signal);
+      return { ok: true, message: `Axiom ${settings.apiUrl} отвечает, шаблонов: ${count}` };
+    } catch (error) {
+      return { ok: false, message: problemOf(error).message };
+    }
+  },
+});

@@ -1,6 +1,8 @@
 import { existsSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import { startBitrix24Emulator } from '../../emulators/bitrix24/server.js';
+import type { Bitrix24Emulator } from '../../emulators/bitrix24/server.js';
+import type { AppServices } from '../app.js';
 import { parseDatabaseUrl } from '../db/connection.js';
 import { seedDemo } from '../demo/seed.js';
 import { createAdminUser } from './users.js';
@@ -30,6 +32,7 @@ export function registerDemoCommand(program: Command): void {
       const summary = await seedDemo(app.services);
       const { token } = await app.services.stores.apiTokens.create('demo');
       const admin = await createAdminUser(app.services);
+      await connectBitrix24Emulator(app.services, bitrix24);
       process.stdout.write(
         [
           '',
@@ -57,6 +60,22 @@ export function registerDemoCommand(program: Command): void {
       throw error;
     }
     await runUntilStopped({ ...app, stop: stopAll });
+  });
+}
+
+/**
+ * Fills the Bitrix24 form with the bundled emulator's webhook, switched off: whoever opens
+ * «Выгрузка заказов» finds it ready for «Проверить подключение», and nothing is pushed until they
+ * switch it on.
+ */
+async function connectBitrix24Emulator(services: AppServices, emulator: Bitrix24Emulator): Promise<void> {
+  const webhook = /\/rest\/(\d+)\/([^/]+)\/$/.exec(new URL(emulator.webhookUrl).pathname);
+  if (!webhook) throw new Error(`unexpected emulator webhook URL shape (${emulator.url}/rest/…)`);
+  await services.stores.settings.save('bitrix24', {
+    expectedVersion: 0,
+    enabled: false,
+    settings: { portalUrl: emulator.url, userId: Number(webhook[1]), webhookCode: webhook[2], applicationToken: emulator.applicationToken },
+    by: 'demo',
   });
 }
 

@@ -102,5 +102,14 @@ describe('printsync CLI', () => {
     const webhook = (await demo.waitFor(/inbound webhook/)).trim().split(/\s+/).at(-1)!;
     const user = (await (await fetch(`${webhook}user.current.json`)).json()) as { result: { ID: string } };
     expect(user.result.ID).toMatch(/^\d+$/);
+    // The Bitrix24 form is filled with that webhook, switched off, and its connection test passes.
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const form = (await (await fetch(`${base}/api/v1/integrations/bitrix24/settings`, { headers: auth })).json()) as {
+      enabled: boolean;
+      settings: { portalUrl: string };
+    };
+    expect(form).toMatchObject({ enabled: false, settings: { portalUrl: new URL(webhook).origin } });
+    const tested = await fetch(`${base}/api/v1/integrations/bitrix24/test-connection`, { method: 'POST', headers: auth, body: '{}' });
+    expect(await tested.json()).toMatchObject({ ok: true });
   }, 60_000);
 });

@@ -23,7 +23,7 @@ export const bitrix24SettingsSchema = settingsObject({
   ),
   userId: requiredId({
     title: 'ID сотрудника, создавшего вебхуки:',
-    description: 'Число из адреса входящего вебхука: https://company.bitrix24.ru/rest/ЭТО_ЧИСЛО/код/',
+    description: 'Число из адреса входящего вебхука: …/rest/ЧИСЛО/код/',
   }),
   webhookCode: text(
     {

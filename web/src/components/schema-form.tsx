@@ -50,7 +50,11 @@ export function plain(schema: JsonSchema): JsonSchema {
   const branches = schema.anyOf ?? schema.oneOf;
   if (branches) {
     const nonNull = branches.filter((b) => b.type !== 'null');
-    if (nonNull.length === 1) return { ...nonNull[0], title: schema.title ?? nonNull[0]!.title, description: schema.description ?? nonNull[0]!.description };
+    if (nonNull.length === 1) {
+      // The server marks the property, not its branch: a nullable secret must stay a secret.
+      const { anyOf: _anyOf, oneOf: _oneOf, ...outer } = schema;
+      return { ...nonNull[0], ...Object.fromEntries(Object.entries(outer).filter(([, v]) => v !== undefined)) };
+    }
     if (nonNull.every((b) => b.const !== undefined)) {
       // `z.union([z.literal('all').meta({ title: 'Все заказы' }), …])`: the titles label the options.
       const labels = Object.fromEntries(nonNull.filter((b) => b.title).map((b) => [String(b.const), b.title!]));

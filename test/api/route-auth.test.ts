@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import type { AppServices } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { appExtensions } from '../../src/extensions.js';
 import { buildHttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import { createTestDatabase } from '../support/databases.js';
@@ -31,7 +32,8 @@ describe('route authentication', () => {
   beforeAll(async () => {
     database = await createTestDatabase('sqlite');
     const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' });
-    services = await createApp(config, { logger: createLogger('silent') });
+    // The build's integrations too: a route one of them adds is held to the same rule.
+    services = await createApp(config, { logger: createLogger('silent'), extensions: appExtensions() });
     server = await buildHttpServer(services, { onRoute: (route) => routes.push(route) });
     await server.ready();
   });

@@ -75,7 +75,7 @@ const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
 function networkError(origin: string, error: unknown, context: { timedOut: boolean; timeoutMs: number; secrets: readonly string[] }): NetworkError {
   const clean = (text: string) => redactText(text, { secrets: context.secrets });
   if (context.timedOut) {
-    return new NetworkError('timeout', `${origin} не ответил за ${Math.round(context.timeoutMs / 1000)} с`);
+    return new NetworkError('timeout', `${origin} не ответил за ${String(Math.round(context.timeoutMs / 100) / 10).replace('.', ',')} с`);
   }
   const name = (error as { name?: unknown } | null)?.name;
   if (name === 'AbortError' || name === 'TimeoutError') {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser.js';
 import { startTestApi } from '../support/api-server.js';
 import type { TestApi } from '../support/api-server.js';
-import { expectEventually } from '../support/jobs.js';
+import { expectEventually } from '../support/eventually.js';
 import { alwaysFailingJob, buildPanel, screenshot, testExtension } from './support.js';
 
 /** Intl puts (narrow) no-break spaces in numbers; compare with plain ones. */

@@ -184,39 +184,6 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T |
   return { ...state, reload, setData };
 }
 
-/** Cursor pagination as pages: remembers the cursors seen so «Назад» works. */
-export function useCursorPages(resetKey: string) {
-  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
-  useEffect(() => setCursors([undefined]), [resetKey]);
-  const page = cursors.length;
-  return {
-    page,
-    cursor: cursors[cursors.length - 1],
-    next(cursor: string) {
-      setCursors((c) => [...c, cursor]);
-    },
-    prev() {
-      setCursors((c) => (c.length > 1 ? c.slice(0, -1) : c));
-    },
-  };
-}
-
-export function Pager({ page, hasNext, onPrev, onNext }: { page: number; hasNext: boolean; onPrev(): void; onNext(): void }) {
-  const { t } = useI18n();
-  if (page === 1 && !hasNext) return null;
-  return (
-    <nav className="pager" aria-label="pagination">
-      <button type="button" className="btn btn-secondary" disabled={page <= 1} onClick={onPrev}>
-        {t('common.prev')}
-      </button>
-      <span className="pager-page">{t('common.page', { n: page })}</span>
-      <button type="button" className="btn btn-secondary" disabled={!hasNext} onClick={onNext}>
-        {t('common.next')}
-      </button>
-    </nav>
-  );
-}
-
 export function PageHeader({ title, crumbs, actions }: { title: ReactNode; crumbs?: ReactNode; actions?: ReactNode }) {
   return (
     <header className="page-header">

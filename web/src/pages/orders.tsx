@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'react';
-import { api, query } from '../api';
 import { ClientPicker } from '../components/client-picker';
-import { Badge, Empty, ErrorBanner, Loading, PageHeader, Pager, useCursorPages, useLoad } from '../components/ui';
+import { LinkRow, ListState, Pager, SearchForm, usePagedList } from '../components/paged-list';
+import { Badge, PageHeader, useLoad } from '../components/ui';
 import { loadPerson, loadStatuses, personName, statusLabel, statusTone } from '../data';
 import { formatDateTime, formatMoney } from '../format';
 import { useI18n } from '../i18n';
-import { Link, navigate, useLocation } from '../router';
-import type { OrderSummary, Page, Person } from '../types';
+import { navigate, useLocation } from '../router';
+import type { OrderSummary, Person } from '../types';
 
 const PAGE_SIZE = 20;
 const FILTERS = ['status', 'from', 'to', 'personId', 'site', 'number'] as const;
@@ -16,8 +16,6 @@ export function OrdersPage() {
   const { t, locale } = useI18n();
   const { query: params } = useLocation();
   const filters = Object.fromEntries(FILTERS.map((f) => [f, params.get(f) ?? ''])) as Record<(typeof FILTERS)[number], string>;
-  const filterKey = FILTERS.map((f) => filters[f]).join('|');
-  const pages = useCursorPages(filterKey);
   const statuses = useLoad(loadStatuses, []);
   const [numberText, setNumberText] = useState(filters.number);
   const [siteText, setSiteText] = useState(filters.site);
@@ -32,50 +30,33 @@ export function OrdersPage() {
     navigate(`/orders${text ? `?${text}` : ''}`, { replace: true });
   };
 
-  const list = useLoad(
-    () =>
-      api<Page<OrderSummary>>(
-        'GET',
-        `/orders${query({
-          status: filters.status,
-          createdFrom: filters.from,
-          // «по» includes the whole day; the API's bound is exclusive.
-          createdTo: filters.to ? nextDay(filters.to) : undefined,
-          personId: filters.personId,
-          site: filters.site,
-          number: filters.number,
-          limit: PAGE_SIZE,
-          cursor: pages.cursor,
-        })}`,
-      ),
-    [filterKey, pages.cursor],
+  const list = usePagedList<OrderSummary>(
+    '/orders',
+    {
+      status: filters.status,
+      createdFrom: filters.from,
+      // «по» includes the whole day; the API's bound is exclusive.
+      createdTo: filters.to ? nextDay(filters.to) : undefined,
+      personId: filters.personId,
+      site: filters.site,
+      number: filters.number,
+    },
+    PAGE_SIZE,
   );
 
   const [people, setPeople] = useState<Record<number, Person | null>>({});
   useEffect(() => {
-    const ids = [...new Set((list.data?.items ?? []).map((o) => o.personId).filter((id): id is number => id !== null))];
+    const ids = [...new Set(list.items.map((o) => o.personId).filter((id): id is number => id !== null))];
     void Promise.all(ids.map(async (id) => [id, await loadPerson(id)] as const)).then((pairs) => setPeople(Object.fromEntries(pairs)));
   }, [list.data]);
 
   const anyFilter = FILTERS.some((f) => filters[f]);
-  const items = list.data?.items ?? [];
 
   return (
     <div className="page">
       <PageHeader title={t('orders.title')} />
       <div className="filters card">
-        <form
-          className="filter-search"
-          onSubmit={(e) => {
-            e.preventDefault();
-            setFilter('number', numberText.trim());
-          }}
-        >
-          <input type="search" placeholder={t('orders.filter.number')} value={numberText} onChange={(e) => setNumberText(e.target.value)} data-testid="filter-number" />
-          <button type="submit" className="btn btn-secondary">
-            {t('common.search')}
-          </button>
-        </form>
+        <SearchForm value={numberText} onChange={setNumberText} onSearch={(text) => setFilter('number', text)} placeholder={t('orders.filter.number')} testId="filter-number" />
         <label className="filter">
           <span>{t('orders.filter.status')}</span>
           <select value={filters.status} onChange={(e) => setFilter('status', e.target.value)} data-testid="filter-status">
@@ -116,53 +97,40 @@ export function OrdersPage() {
         )}
       </div>
 
-      <ErrorBanner error={list.error} onRetry={() => void list.reload()} />
-      {list.loading && !list.data ? (
-        <Loading />
-      ) : items.length === 0 && !list.error ? (
-        <Empty>{anyFilter ? t('orders.emptyFiltered') : t('orders.empty')}</Empty>
-      ) : (
-        <div className={`card table-card${list.loading ? ' is-loading' : ''}`}>
-          <table className="table" data-testid="orders-table">
-            <thead>
-              <tr>
-                <th>{t('orders.number')}</th>
-                <th>{t('orders.date')}</th>
-                <th>{t('orders.client')}</th>
-                <th className="hide-narrow">{t('orders.site')}</th>
-                <th className="num">{t('orders.total')}</th>
-                <th className="hide-narrow">{t('orders.payment')}</th>
-                <th>{t('orders.status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((order) => (
-                <tr key={order.id} className="row-link" onClick={() => navigate(`/orders/${order.id}`)}>
-                  <td>
-                    <Link to={`/orders/${order.id}`} onClick={(e) => e.stopPropagation()} className="strong">
-                      {order.number}
-                    </Link>
-                    <div className="muted small">{t('orders.items', { count: order.items.length })}</div>
-                  </td>
-                  <td className="nowrap">{formatDateTime(order.createdAt, locale)}</td>
-                  <td>{order.personId ? personName(people[order.personId], `#${order.personId}`) : '—'}</td>
-                  <td className="hide-narrow">{order.site ?? '—'}</td>
-                  <td className="num nowrap">{formatMoney(order.totals.total, locale, order.currency)}</td>
-                  <td className="hide-narrow">
-                    <Badge tone={order.payment.status === 'paid' ? 'success' : order.payment.status === 'partly_paid' ? 'warning' : 'neutral'}>
-                      {t(`payment.${order.payment.status}` as 'payment.paid')}
-                    </Badge>
-                  </td>
-                  <td>
-                    <Badge tone={statusTone(order.status)}>{statusLabel(statuses.data, order.status, locale)}</Badge>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pager page={pages.page} hasNext={Boolean(list.data?.nextCursor)} onPrev={pages.prev} onNext={() => list.data?.nextCursor && pages.next(list.data.nextCursor)} />
+      <ListState list={list} empty={anyFilter ? t('orders.emptyFiltered') : t('orders.empty')}>
+        <table className="table" data-testid="orders-table">
+          <thead>
+            <tr>
+              <th>{t('orders.number')}</th>
+              <th>{t('orders.date')}</th>
+              <th>{t('orders.client')}</th>
+              <th className="hide-narrow">{t('orders.site')}</th>
+              <th className="num">{t('orders.total')}</th>
+              <th className="hide-narrow">{t('orders.payment')}</th>
+              <th>{t('orders.status')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.map((order) => (
+              <LinkRow key={order.id} to={`/orders/${order.id}`} title={order.number} below={<div className="muted small">{t('orders.items', { count: order.items.length })}</div>}>
+                <td className="nowrap">{formatDateTime(order.createdAt, locale)}</td>
+                <td>{order.personId ? personName(people[order.personId], `#${order.personId}`) : '—'}</td>
+                <td className="hide-narrow">{order.site ?? '—'}</td>
+                <td className="num nowrap">{formatMoney(order.totals.total, locale, order.currency)}</td>
+                <td className="hide-narrow">
+                  <Badge tone={order.payment.status === 'paid' ? 'success' : order.payment.status === 'partly_paid' ? 'warning' : 'neutral'}>
+                    {t(`payment.${order.payment.status}` as 'payment.paid')}
+                  </Badge>
+                </td>
+                <td>
+                  <Badge tone={statusTone(order.status)}>{statusLabel(statuses.data, order.status, locale)}</Badge>
+                </td>
+              </LinkRow>
+            ))}
+          </tbody>
+        </table>
+      </ListState>
+      <Pager {...list.pager} />
     </div>
   );
 }

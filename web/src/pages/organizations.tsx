@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError, query } from '../api';
 import { BITRIX, externalId } from '../components/external-ids';
-import { Badge, Button, Card, Dl, Empty, ErrorBanner, Field, Loading, Notice, PageHeader, Pager, useCursorPages, useLoad } from '../components/ui';
+import { LinkRow, ListState, Pager, SearchForm, usePagedList } from '../components/paged-list';
+import { Badge, Button, Card, Dl, ErrorBanner, Field, Loading, Notice, PageHeader, useLoad } from '../components/ui';
 import { useI18n } from '../i18n';
-import { Link, navigate } from '../router';
+import { Link } from '../router';
 import type { Organization, Page, Person } from '../types';
 import { fieldErrors } from './persons';
 
@@ -13,63 +14,38 @@ export function OrganizationsPage() {
   const { t } = useI18n();
   const [searchText, setSearchText] = useState('');
   const [search, setSearch] = useState('');
-  const pages = useCursorPages(search);
-  const list = useLoad(() => api<Page<Organization>>('GET', `/organizations${query({ search, limit: PAGE_SIZE, cursor: pages.cursor })}`), [search, pages.cursor]);
-  const items = list.data?.items ?? [];
+  const list = usePagedList<Organization>('/organizations', { search }, PAGE_SIZE);
 
   return (
     <div className="page">
       <PageHeader crumbs={t('nav.clients')} title={t('orgs.title')} />
       <div className="filters card">
-        <form
-          className="filter-search"
-          onSubmit={(e) => {
-            e.preventDefault();
-            setSearch(searchText.trim());
-          }}
-        >
-          <input type="search" placeholder={`${t('orgs.name')}, ${t('orgs.inn')}, ${t('orgs.kpp')}`} value={searchText} onChange={(e) => setSearchText(e.target.value)} />
-          <button type="submit" className="btn btn-secondary">
-            {t('common.search')}
-          </button>
-        </form>
+        <SearchForm value={searchText} onChange={setSearchText} onSearch={setSearch} placeholder={`${t('orgs.name')}, ${t('orgs.inn')}, ${t('orgs.kpp')}`} />
       </div>
-      <ErrorBanner error={list.error} onRetry={() => void list.reload()} />
-      {list.loading && !list.data ? (
-        <Loading />
-      ) : items.length === 0 && !list.error ? (
-        <Empty>{t('orgs.empty')}</Empty>
-      ) : (
-        <div className={`card table-card${list.loading ? ' is-loading' : ''}`}>
-          <table className="table" data-testid="organizations-table">
-            <thead>
-              <tr>
-                <th>{t('orgs.name')}</th>
-                <th>{t('orgs.inn')}</th>
-                <th className="hide-narrow">{t('orgs.kpp')}</th>
-                <th className="hide-narrow">{t('orgs.type')}</th>
-                <th>{t('org.bitrixId')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((o) => (
-                <tr key={o.id} className="row-link" onClick={() => navigate(`/clients/organizations/${o.id}`)}>
-                  <td>
-                    <Link to={`/clients/organizations/${o.id}`} onClick={(e) => e.stopPropagation()} className="strong">
-                      {o.title}
-                    </Link>
-                  </td>
-                  <td>{o.inn ?? '—'}</td>
-                  <td className="hide-narrow">{o.kpp ?? '—'}</td>
-                  <td className="hide-narrow">{o.companyType ?? '—'}</td>
-                  <td>{externalId(o.externalIds, BITRIX, 'company') || '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pager page={pages.page} hasNext={Boolean(list.data?.nextCursor)} onPrev={pages.prev} onNext={() => list.data?.nextCursor && pages.next(list.data.nextCursor)} />
+      <ListState list={list} empty={t('orgs.empty')}>
+        <table className="table" data-testid="organizations-table">
+          <thead>
+            <tr>
+              <th>{t('orgs.name')}</th>
+              <th>{t('orgs.inn')}</th>
+              <th className="hide-narrow">{t('orgs.kpp')}</th>
+              <th className="hide-narrow">{t('orgs.type')}</th>
+              <th>{t('org.bitrixId')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.map((o) => (
+              <LinkRow key={o.id} to={`/clients/organizations/${o.id}`} title={o.title}>
+                <td>{o.inn ?? '—'}</td>
+                <td className="hide-narrow">{o.kpp ?? '—'}</td>
+                <td className="hide-narrow">{o.companyType ?? '—'}</td>
+                <td>{externalId(o.externalIds, BITRIX, 'company') || '—'}</td>
+              </LinkRow>
+            ))}
+          </tbody>
+        </table>
+      </ListState>
+      <Pager {...list.pager} />
     </div>
   );
 }

@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError, query } from '../api';
 import { BITRIX, externalId } from '../components/external-ids';
-import { Badge, Button, Card, Dl, Empty, ErrorBanner, Field, Loading, Notice, PageHeader, Pager, useCursorPages, useLoad } from '../components/ui';
+import { LinkRow, ListState, Pager, SearchForm, usePagedList } from '../components/paged-list';
+import { Badge, Button, Card, Dl, ErrorBanner, Field, Loading, Notice, PageHeader, useLoad } from '../components/ui';
 import { forgetPerson, loadStatuses, statusLabel, statusTone } from '../data';
 import { formatDateTime, formatMoney } from '../format';
 import { useI18n } from '../i18n';
-import { Link, navigate } from '../router';
+import { Link } from '../router';
 import type { Organization, OrderSummary, Page, Person } from '../types';
 
 const PAGE_SIZE = 25;
@@ -15,69 +16,41 @@ export function PersonsPage() {
   const [searchText, setSearchText] = useState('');
   const [search, setSearch] = useState('');
   const [guests, setGuests] = useState(false);
-  const pages = useCursorPages(`${search}|${guests}`);
-  const list = useLoad(
-    () => api<Page<Person>>('GET', `/persons${query({ search, isGuest: guests ? 'true' : undefined, limit: PAGE_SIZE, cursor: pages.cursor })}`),
-    [search, guests, pages.cursor],
-  );
-  const items = list.data?.items ?? [];
+  const list = usePagedList<Person>('/persons', { search, isGuest: guests ? 'true' : undefined }, PAGE_SIZE);
 
   return (
     <div className="page">
       <PageHeader crumbs={t('nav.clients')} title={t('persons.title')} />
       <div className="filters card">
-        <form
-          className="filter-search"
-          onSubmit={(e) => {
-            e.preventDefault();
-            setSearch(searchText.trim());
-          }}
-        >
-          <input type="search" placeholder={t('persons.searchPlaceholder')} value={searchText} onChange={(e) => setSearchText(e.target.value)} data-testid="person-search" />
-          <button type="submit" className="btn btn-secondary">
-            {t('common.search')}
-          </button>
-        </form>
+        <SearchForm value={searchText} onChange={setSearchText} onSearch={setSearch} placeholder={t('persons.searchPlaceholder')} testId="person-search" />
         <label className="check">
           <input type="checkbox" checked={guests} onChange={(e) => setGuests(e.target.checked)} /> {t('persons.onlyGuests')}
         </label>
       </div>
-      <ErrorBanner error={list.error} onRetry={() => void list.reload()} />
-      {list.loading && !list.data ? (
-        <Loading />
-      ) : items.length === 0 && !list.error ? (
-        <Empty>{t('persons.empty')}</Empty>
-      ) : (
-        <div className={`card table-card${list.loading ? ' is-loading' : ''}`}>
-          <table className="table" data-testid="persons-table">
-            <thead>
-              <tr>
-                <th>{t('persons.name')}</th>
-                <th>{t('persons.phone')}</th>
-                <th className="hide-narrow">{t('persons.email')}</th>
-                <th>{t('persons.status')}</th>
-                <th className="hide-narrow">{t('person.bitrixContactId')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((p) => (
-                <tr key={p.id} className="row-link" onClick={() => navigate(`/clients/persons/${p.id}`)}>
-                  <td>
-                    <Link to={`/clients/persons/${p.id}`} onClick={(e) => e.stopPropagation()} className="strong">
-                      {p.fullName || t('persons.noName')}
-                    </Link>
-                  </td>
-                  <td className="nowrap">{p.phones[0]?.e164 ?? '—'}</td>
-                  <td className="hide-narrow">{p.emails[0] ?? '—'}</td>
-                  <td>{p.isGuest ? <Badge tone="warning">{t('persons.guest')}</Badge> : <Badge tone="success">{t('persons.registered')}</Badge>}</td>
-                  <td className="hide-narrow">{externalId(p.externalIds, BITRIX, 'contact') || '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pager page={pages.page} hasNext={Boolean(list.data?.nextCursor)} onPrev={pages.prev} onNext={() => list.data?.nextCursor && pages.next(list.data.nextCursor)} />
+      <ListState list={list} empty={t('persons.empty')}>
+        <table className="table" data-testid="persons-table">
+          <thead>
+            <tr>
+              <th>{t('persons.name')}</th>
+              <th>{t('persons.phone')}</th>
+              <th className="hide-narrow">{t('persons.email')}</th>
+              <th>{t('persons.status')}</th>
+              <th className="hide-narrow">{t('person.bitrixContactId')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.map((p) => (
+              <LinkRow key={p.id} to={`/clients/persons/${p.id}`} title={p.fullName || t('persons.noName')}>
+                <td className="nowrap">{p.phones[0]?.e164 ?? '—'}</td>
+                <td className="hide-narrow">{p.emails[0] ?? '—'}</td>
+                <td>{p.isGuest ? <Badge tone="warning">{t('persons.guest')}</Badge> : <Badge tone="success">{t('persons.registered')}</Badge>}</td>
+                <td className="hide-narrow">{externalId(p.externalIds, BITRIX, 'contact') || '—'}</td>
+              </LinkRow>
+            ))}
+          </tbody>
+        </table>
+      </ListState>
+      <Pager {...list.pager} />
     </div>
   );
 }

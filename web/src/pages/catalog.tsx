@@ -299,43 +299,20 @@ function ProductEditor({ product: initial, onSaved }: { product: Product; onSave
       </div>
 
       {draft.mode === 'presets' ? (
-        <table className="table table-compact tiers-table" data-testid="tiers-presets">
-          <thead>
-            <tr>
-              <th>{t('catalog.presetQty')}</th>
-              <th>{t('catalog.presetPrice')}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {draft.presets.map((row, i) => (
-              <tr key={i}>
-                <td>
-                  <input inputMode="numeric" value={row.quantity} className={problem(`tiers.presets[${i}].quantity`) ? 'is-invalid' : ''} onChange={(e) => setDraft({ ...draft, presets: draft.presets.map((r, j) => (j === i ? { ...r, quantity: e.target.value } : r)) })} />
-                  {problem(`tiers.presets[${i}].quantity`) && <div className="field-error">{problem(`tiers.presets[${i}].quantity`)}</div>}
-                </td>
-                <td>
-                  <input inputMode="decimal" value={row.price} className={problem(`tiers.presets[${i}].price`) ? 'is-invalid' : ''} onChange={(e) => setDraft({ ...draft, presets: draft.presets.map((r, j) => (j === i ? { ...r, price: e.target.value } : r)) })} />
-                  {problem(`tiers.presets[${i}].price`) && <div className="field-error">{problem(`tiers.presets[${i}].price`)}</div>}
-                </td>
-                <td>
-                  <button type="button" className="btn btn-link" disabled={draft.presets.length <= 1} onClick={() => setDraft({ ...draft, presets: draft.presets.filter((_, j) => j !== i) })}>
-                    {t('common.delete')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-          <tfoot>
-            <tr>
-              <td colSpan={3}>
-                <button type="button" className="btn btn-secondary" onClick={() => setDraft({ ...draft, presets: [...draft.presets, { quantity: '', price: '' }] })}>
-                  {t('catalog.addPreset')}
-                </button>
-              </td>
-            </tr>
-          </tfoot>
-        </table>
+        <TierTable
+          rows={draft.presets}
+          columns={[
+            { key: 'quantity', label: t('catalog.presetQty'), inputMode: 'numeric' },
+            { key: 'price', label: t('catalog.presetPrice'), inputMode: 'decimal' },
+          ]}
+          blank={{ quantity: '', price: '' }}
+          path="tiers.presets"
+          problem={problem}
+          onChange={(presets) => setDraft({ ...draft, presets })}
+          addLabel={t('catalog.addPreset')}
+          markInvalid
+          testId="tiers-presets"
+        />
       ) : (
         <>
           <div className="range-row">
@@ -344,43 +321,18 @@ function ProductEditor({ product: initial, onSaved }: { product: Product; onSave
             <input className="input-tiny" inputMode="numeric" value={draft.step} onChange={(e) => setDraft({ ...draft, step: e.target.value })} />
           </div>
           {['tiers.min', 'tiers.max', 'tiers.step'].map((p) => problem(p) && <div key={p} className="field-error">{`${p.slice(6)}: ${problem(p)}`}</div>)}
-          <table className="table table-compact tiers-table">
-            <thead>
-              <tr>
-                <th>{t('catalog.breakFrom')}</th>
-                <th>{t('catalog.breakPrice')}</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {draft.prices.map((row, i) => (
-                <tr key={i}>
-                  <td>
-                    <input inputMode="numeric" value={row.fromQuantity} onChange={(e) => setDraft({ ...draft, prices: draft.prices.map((r, j) => (j === i ? { ...r, fromQuantity: e.target.value } : r)) })} />
-                    {problem(`tiers.prices[${i}].fromQuantity`) && <div className="field-error">{problem(`tiers.prices[${i}].fromQuantity`)}</div>}
-                  </td>
-                  <td>
-                    <input inputMode="decimal" value={row.unitPrice} onChange={(e) => setDraft({ ...draft, prices: draft.prices.map((r, j) => (j === i ? { ...r, unitPrice: e.target.value } : r)) })} />
-                    {problem(`tiers.prices[${i}].unitPrice`) && <div className="field-error">{problem(`tiers.prices[${i}].unitPrice`)}</div>}
-                  </td>
-                  <td>
-                    <button type="button" className="btn btn-link" disabled={draft.prices.length <= 1} onClick={() => setDraft({ ...draft, prices: draft.prices.filter((_, j) => j !== i) })}>
-                      {t('common.delete')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              <tr>
-                <td colSpan={3}>
-                  <button type="button" className="btn btn-secondary" onClick={() => setDraft({ ...draft, prices: [...draft.prices, { fromQuantity: '', unitPrice: '' }] })}>
-                    {t('catalog.addBreak')}
-                  </button>
-                </td>
-              </tr>
-            </tfoot>
-          </table>
+          <TierTable
+            rows={draft.prices}
+            columns={[
+              { key: 'fromQuantity', label: t('catalog.breakFrom'), inputMode: 'numeric' },
+              { key: 'unitPrice', label: t('catalog.breakPrice'), inputMode: 'decimal' },
+            ]}
+            blank={{ fromQuantity: '', unitPrice: '' }}
+            path="tiers.prices"
+            problem={problem}
+            onChange={(prices) => setDraft({ ...draft, prices })}
+            addLabel={t('catalog.addBreak')}
+          />
         </>
       )}
       <div className="form-actions">
@@ -391,5 +343,80 @@ function ProductEditor({ product: initial, onSaved }: { product: Product; onSave
       </div>
       <ErrorBanner error={error} />
     </Card>
+  );
+}
+
+/**
+ * The rows of a tier table (presets, or a range's price breaks): a text input per column with the
+ * server's complaint about it (`path[i].column`) below, «Удалить» per row (the last one stays) and «Добавить».
+ */
+function TierTable<K extends string>({
+  rows,
+  columns,
+  blank,
+  path,
+  problem,
+  onChange,
+  addLabel,
+  markInvalid = false,
+  testId,
+}: {
+  rows: Array<Record<K, string>>;
+  columns: Array<{ key: K; label: string; inputMode: 'numeric' | 'decimal' }>;
+  blank: Record<K, string>;
+  path: string;
+  problem(path: string): string | undefined;
+  onChange(rows: Array<Record<K, string>>): void;
+  addLabel: string;
+  /** Outline the refused inputs too (only the presets did so far). */
+  markInvalid?: boolean;
+  testId?: string;
+}) {
+  const { t } = useI18n();
+  return (
+    <table className="table table-compact tiers-table" data-testid={testId}>
+      <thead>
+        <tr>
+          {columns.map((c) => (
+            <th key={c.key}>{c.label}</th>
+          ))}
+          <th />
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row, i) => (
+          <tr key={i}>
+            {columns.map(({ key, inputMode }) => {
+              const error = problem(`${path}[${i}].${key}`);
+              return (
+                <td key={key}>
+                  <input
+                    inputMode={inputMode}
+                    value={row[key]}
+                    className={markInvalid ? (error ? 'is-invalid' : '') : undefined}
+                    onChange={(e) => onChange(rows.map((r, j) => (j === i ? { ...r, [key]: e.target.value } : r)))}
+                  />
+                  {error && <div className="field-error">{error}</div>}
+                </td>
+              );
+            })}
+            <td>
+              <button type="button" className="btn btn-link" disabled={rows.length <= 1} onClick={() => onChange(rows.filter((_, j) => j !== i))}>
+                {t('common.delete')}
+              </button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+      <tfoot>
+        <tr>
+          <td colSpan={columns.length + 1}>
+            <button type="button" className="btn btn-secondary" onClick={() => onChange([...rows, blank])}>
+              {addLabel}
+            </button>
+          </td>
+        </tr>
+      </tfoot>
+    </table>
   );
 }

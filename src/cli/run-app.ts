@@ -24,7 +24,10 @@ export async function startApp(config: Config, options: { http: boolean; worker:
   try {
     if (options.http) {
       server = await buildHttpServer(services);
-      await server.listen({ host: config.host, port: config.port });
+      await server.listen({ host: config.host, port: config.port }).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EADDRINUSE') throw error;
+        throw new Error(`port ${config.port} on ${config.host} is already in use: stop what uses it, or pick another port with --port N (or PORT=N)`);
+      });
       const address = server.server.address();
       const port = address && typeof address === 'object' ? address.port : config.port;
       url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;

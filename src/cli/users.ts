@@ -47,7 +47,15 @@ export function registerUsersCommand(program: Command): void {
     .requiredOption('--login <login>', 'login name')
     .requiredOption('--password <password>', 'password (at least 8 characters)')
     .option('--name <name>', 'name shown in the panel and as the author of comments')
-    .option('--role <role>', `${STAFF_ROLES.join(' | ')}`, 'manager')
+    .option('--role <role>', `${STAFF_ROLES.join(' | ')}: what the account may do in the panel (see below)`, 'manager')
+    .addHelpText(
+      'after',
+      '\nRoles:\n' +
+        '  admin    everything, including integration settings, replaying dead jobs and editing the catalog\n' +
+        '  manager  orders and clients (statuses, comments, Bitrix IDs, «Отправить повторно»), reads the\n' +
+        '           catalog, the integrations and the sync health page\n\n' +
+        'API tokens (`printsync tokens create`) are not staff accounts and keep full access.\n',
+    )
     .action((options: { db?: string; login: string; password: string; name?: string; role: string }) =>
       withUsers(options, async (store) => {
         if (!STAFF_ROLES.includes(options.role as StaffRole)) throw new Error(`--role: must be one of ${STAFF_ROLES.join(', ')}`);

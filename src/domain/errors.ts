@@ -2,7 +2,7 @@
  * One error model for the core: a stable code, a message for people, and where it applies.
  * The HTTP layer maps codes to status codes; jobs use `retryable` (see src/jobs).
  */
-export type DomainErrorCode = 'validation_failed' | 'not_found' | 'conflict' | 'version_conflict' | 'unauthorized';
+export type DomainErrorCode = 'validation_failed' | 'not_found' | 'conflict' | 'version_conflict' | 'unauthorized' | 'forbidden';
 
 export interface FieldProblem {
   /** Where the problem is, e.g. `body.phones[1]` or `items[0].quantity`. */

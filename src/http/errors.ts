@@ -13,6 +13,7 @@ export interface ApiErrorBody {
 const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   validation_failed: 400,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   version_conflict: 409,

@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config.js';
 import { appExtensions } from '../../src/extensions.js';
 import { buildHttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
+import type { StaffRole, StaffUser } from '../../src/store/users.js';
 import { createTestDatabase } from '../support/databases.js';
 import type { TestDatabase } from '../support/databases.js';
 
@@ -21,6 +22,23 @@ const EXPECTED_PUBLIC = [
   'HEAD /*',
   'HEAD /health',
   'POST /api/v1/session',
+];
+
+/**
+ * Routes a manager may not call: integration settings, replaying dead jobs, catalog edits. Marking
+ * a route `config: { requires: 'admin' }` means adding it here too; everything else is open to
+ * every staff member.
+ */
+const EXPECTED_ADMIN_ONLY = [
+  'DELETE /api/v1/categories/:id',
+  'DELETE /api/v1/products/:id',
+  'PATCH /api/v1/categories/:id',
+  'PATCH /api/v1/products/:id',
+  'POST /api/v1/categories',
+  'POST /api/v1/integrations/:name/test-connection',
+  'POST /api/v1/jobs/:id/replay',
+  'POST /api/v1/products',
+  'PUT /api/v1/integrations/:name/settings',
 ];
 
 describe('route authentication', () => {
@@ -46,8 +64,26 @@ describe('route authentication', () => {
 
   const entries = () =>
     routes.flatMap((route) =>
-      [route.method].flat().map((method) => ({ method: String(method), url: route.url, isPublic: route.config?.public === true })),
+      [route.method].flat().map((method) => ({
+        method: String(method),
+        url: route.url,
+        isPublic: route.config?.public === true,
+        adminOnly: route.config?.requires === 'admin',
+      })),
     );
+
+  // Any value fits the path parameters: authentication and roles are checked before validation.
+  const urlOf = (route: { url: string }) => route.url.replace(/:[A-Za-z_]+/g, '1').replace(/\*$/, 'x');
+  const payloadOf = (route: { method: string }) => (route.method === 'GET' || route.method === 'HEAD' ? undefined : {});
+
+  /** A fresh session per request (with its CSRF token): the sweep also calls DELETE /session, which ends it. */
+  const staff = new Map<StaffRole, StaffUser>();
+  const sessionHeaders = async (role: StaffRole) => {
+    const user = staff.get(role) ?? (await services.stores.users.create({ login: `route-auth-${role}`, password: 'secret-pass', role }));
+    staff.set(role, user);
+    const { token, session } = await services.stores.sessions.create(user);
+    return { cookie: `printsync_session=${token}`, 'x-csrf-token': session.csrfToken };
+  };
 
   it('lists a public route only where that is intended', () => {
     const publicRoutes = entries()
@@ -61,13 +97,49 @@ describe('route authentication', () => {
     const closed = entries().filter((r) => !r.isPublic);
     const failures: string[] = [];
     for (const route of closed) {
-      // Any value fits the path parameters: authentication runs before validation.
-      const url = route.url.replace(/:[A-Za-z_]+/g, '1').replace(/\*$/, 'x');
-      const response = await server.inject({ method: route.method as 'GET', url, payload: route.method === 'GET' || route.method === 'HEAD' ? undefined : {} });
+      const response = await server.inject({ method: route.method as 'GET', url: urlOf(route), payload: payloadOf(route) });
       if (response.statusCode !== 401) failures.push(`${route.method} ${route.url} → ${response.statusCode}`);
     }
     expect(failures).toEqual([]);
     expect(closed.length).toBeGreaterThan(20);
+  });
+
+  it('lists an admin-only route only where that is intended', () => {
+    const adminOnly = entries()
+      .filter((r) => r.adminOnly)
+      .map((r) => `${r.method} ${r.url}`);
+    expect([...new Set(adminOnly)].sort()).toEqual([...EXPECTED_ADMIN_ONLY].sort());
+    expect(entries().filter((r) => r.adminOnly && r.isPublic)).toEqual([]);
+  });
+
+  it("answers 403 forbidden to a manager's session on every admin-only route, and only there", async () => {
+    const failures: string[] = [];
+    for (const route of entries().filter((r) => !r.isPublic)) {
+      const response = await server.inject({ method: route.method as 'GET', url: urlOf(route), payload: payloadOf(route), headers: await sessionHeaders('manager') });
+      const refused = response.statusCode === 403;
+      if (refused !== route.adminOnly) failures.push(`${route.method} ${route.url} → ${response.statusCode}`);
+      if (refused && route.method !== 'HEAD') {
+        expect(response.json()).toEqual({ code: 'forbidden', message: 'для этого действия нужна роль администратора', details: [] });
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('lets an admin session and an API token through on every admin-only route', async () => {
+    const { token } = await services.stores.apiTokens.create('route-auth');
+    const failures: string[] = [];
+    for (const route of entries().filter((r) => r.adminOnly)) {
+      for (const [who, headers] of [
+        ['admin', await sessionHeaders('admin')],
+        ['token', { authorization: `Bearer ${token}` }],
+      ] as const) {
+        const response = await server.inject({ method: route.method as 'GET', url: urlOf(route), payload: payloadOf(route), headers });
+        // 400 or 404 here (no such id, an empty body): past the role check, into the handler.
+        if (response.statusCode === 403 || response.statusCode === 401) failures.push(`${who}: ${route.method} ${route.url} → ${response.statusCode}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(EXPECTED_ADMIN_ONLY.length).toBeGreaterThan(0);
   });
 
   it('answers 401 with a wrong bearer token or a forged session cookie', async () => {

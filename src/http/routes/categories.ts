@@ -8,12 +8,14 @@ import { idParams, pageOf, pageQuery, standardErrors } from '../schemas/common.j
 
 const tags = ['Catalog'];
 
+/** Everyone reads the catalog; creating, changing and deleting it is for administrators. */
 export const categoryRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = async (server, { services }) => {
   const { categories, idempotency } = services.stores;
 
   server.post(
     '/categories',
     {
+      config: { requires: 'admin' },
       schema: {
         tags,
         summary: 'Create a product category with its calculator engine',
@@ -56,6 +58,7 @@ export const categoryRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = 
   server.patch(
     '/categories/:id',
     {
+      config: { requires: 'admin' },
       schema: {
         tags,
         summary: 'Change a category; fields left out stay as they are',
@@ -70,6 +73,7 @@ export const categoryRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = 
   server.delete(
     '/categories/:id',
     {
+      config: { requires: 'admin' },
       schema: {
         tags,
         summary: 'Delete an empty category (409 while it has products or subcategories)',

@@ -5,7 +5,12 @@ import { JOB_STATES } from '../../jobs/driver.js';
 import { DomainError } from '../../domain/errors.js';
 import { errorResponse, standardErrors } from '../schemas/common.js';
 
-/** The job queue as the sync-health page sees it: counts, the hourly chart, dead jobs and replay. */
+/**
+ * The job queue as the sync-health page sees it: counts, the hourly chart, dead jobs and replay.
+ * Anyone may look; replay is an administrator's decision (a dead job usually needs a settings fix
+ * first, and replaying can send many entities at once), while a manager resends one order or
+ * client with «Отправить повторно».
+ */
 const tags = ['Jobs'];
 
 const jobResponse = z.object({
@@ -78,6 +83,7 @@ export const jobRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = async
   server.post(
     '/jobs/:id/replay',
     {
+      config: { requires: 'admin' },
       schema: {
         tags,
         summary: 'Put a dead job back in the queue with a fresh retry budget',

@@ -8,12 +8,14 @@ import { idParams, pageOf, pageQuery, standardErrors } from '../schemas/common.j
 
 const tags = ['Catalog'];
 
+/** Everyone reads the catalog (and quotes); creating, changing and deleting it is for administrators. */
 export const productRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = async (server, { services }) => {
   const { products, idempotency } = services.stores;
 
   server.post(
     '/products',
     {
+      config: { requires: 'admin' },
       schema: {
         tags,
         summary: 'Create a product with its quantity tiers («тиражность»)',
@@ -51,6 +53,7 @@ export const productRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = a
   server.patch(
     '/products/:id',
     {
+      config: { requires: 'admin' },
       schema: {
         tags,
         summary: 'Change a product; fields left out stay as they are, `tiers` is replaced whole',
@@ -65,6 +68,7 @@ export const productRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = a
   server.delete(
     '/products/:id',
     {
+      config: { requires: 'admin' },
       schema: {
         tags,
         summary: 'Delete a product (409 while orders contain it)',

@@ -49,7 +49,7 @@ export function sessionResolver(sessions: SessionStore): PrincipalResolver {
       throw httpError(403, 'csrf_token_invalid', `send the session's CSRF token in the ${CSRF_HEADER} header (GET /api/v1/session returns it)`);
     }
     sessionsByRequest.set(request, session);
-    return { kind: 'session', id: session.user.id, name: session.user.displayName };
+    return { kind: 'session', id: session.user.id, name: session.user.displayName, role: session.user.role };
   };
 }
 

@@ -20,7 +20,9 @@ const tags = ['Integrations'];
 /**
  * Integration settings (CORE-6): «Заказы / Настройка / Выгрузка заказов / ERP и CRM системы».
  * Secrets never leave in plain text: they are masked on the way out and restored from the
- * stored version when the form sends the mask back.
+ * stored version when the form sends the mask back. Managers may read the forms; saving and
+ * «Проверить подключение» (it calls out with the stored secrets, or any URL typed in) are for
+ * administrators.
  */
 export const settingsRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = async (server, { services }) => {
   const { settings } = services.stores;
@@ -73,6 +75,7 @@ export const settingsRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = 
   server.put(
     '/integrations/:name/settings',
     {
+      config: { requires: 'admin' },
       schema: {
         tags,
         summary: 'Save settings as a new version',
@@ -121,6 +124,7 @@ export const settingsRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = 
   server.post(
     '/integrations/:name/test-connection',
     {
+      config: { requires: 'admin' },
       schema: {
         tags,
         summary: '«Проверить подключение»: try the saved settings, or unsaved form values',

@@ -44,8 +44,19 @@ export CHROMIUM_PATH
 echo "CHROMIUM_PATH=$CHROMIUM_PATH" >&2
 
 step "vitest run $*"
+mkdir -p test-results
+summary_file="test-results/vitest-summary.json"
+rm -f "$summary_file"
 set +e
-npx --no-install vitest run "$@"
+npx --no-install vitest run --reporter=default --reporter=json --outputFile.json="$summary_file" "$@"
 status=$?
 set -e
+# One plain closing line that any CI reads the same way: "tests: N passed, N failed, N skipped".
+if [[ -f "$summary_file" ]]; then
+  node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+    console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+  ' "$summary_file"
+fi
 exit "$status"

@@ -207,6 +207,24 @@ describe('admin panel', () => {
     await screenshot(page, '08-catalog');
   });
 
+  it("marks a price break the server refuses, with the server's message", async () => {
+    const product = await api.request<{ items: Array<{ id: number; tiers: unknown }> }>('GET', '/api/v1/products?search=' + encodeURIComponent('Визитки 90x50'));
+    const stored = product.body.items[0]!;
+    const firstBreak = page.getByTestId('tiers-prices').locator('tbody tr').first();
+    const from = firstBreak.locator('input').nth(0);
+    const price = firstBreak.locator('input').nth(1);
+    await from.fill('5');
+    await page.getByTestId('save-product').click();
+    // The range starts at 1: the server names the input, the table outlines it and says why.
+    await firstBreak.getByText('must equal min (1) so that every quantity in the range has a price').waitFor();
+    expect(await from.getAttribute('class')).toContain('is-invalid');
+    expect(await from.getAttribute('aria-invalid')).toBe('true');
+    expect(await price.getAttribute('class')).toBeNull();
+    await page.getByRole('alert').getByText('tiers.prices[0].fromQuantity').waitFor();
+    await screenshot(page, '08-catalog-price-break');
+    expect((await api.request('GET', `/api/v1/products/${stored.id}`)).body).toMatchObject({ tiers: stored.tiers });
+  });
+
   it('works at tablet width', async () => {
     await page.setViewportSize({ width: 800, height: 1000 });
     await page.goto(`${api.baseUrl}/orders/${orderId}`);

@@ -310,7 +310,6 @@ function ProductEditor({ product: initial, onSaved }: { product: Product; onSave
           problem={problem}
           onChange={(presets) => setDraft({ ...draft, presets })}
           addLabel={t('catalog.addPreset')}
-          markInvalid
           testId="tiers-presets"
         />
       ) : (
@@ -332,6 +331,7 @@ function ProductEditor({ product: initial, onSaved }: { product: Product; onSave
             problem={problem}
             onChange={(prices) => setDraft({ ...draft, prices })}
             addLabel={t('catalog.addBreak')}
+            testId="tiers-prices"
           />
         </>
       )}
@@ -347,8 +347,8 @@ function ProductEditor({ product: initial, onSaved }: { product: Product; onSave
 }
 
 /**
- * The rows of a tier table (presets, or a range's price breaks): a text input per column with the
- * server's complaint about it (`path[i].column`) below, «Удалить» per row (the last one stays) and «Добавить».
+ * The rows of a tier table (presets, or a range's price breaks): a text input per column, outlined when the
+ * server refuses it, with its complaint (`path[i].column`) below; «Удалить» per row (the last one stays) and «Добавить».
  */
 function TierTable<K extends string>({
   rows,
@@ -358,7 +358,6 @@ function TierTable<K extends string>({
   problem,
   onChange,
   addLabel,
-  markInvalid = false,
   testId,
 }: {
   rows: Array<Record<K, string>>;
@@ -368,8 +367,6 @@ function TierTable<K extends string>({
   problem(path: string): string | undefined;
   onChange(rows: Array<Record<K, string>>): void;
   addLabel: string;
-  /** Outline the refused inputs too (only the presets did so far). */
-  markInvalid?: boolean;
   testId?: string;
 }) {
   const { t } = useI18n();
@@ -393,7 +390,8 @@ function TierTable<K extends string>({
                   <input
                     inputMode={inputMode}
                     value={row[key]}
-                    className={markInvalid ? (error ? 'is-invalid' : '') : undefined}
+                    className={error ? 'is-invalid' : undefined}
+                    aria-invalid={error ? true : undefined}
                     onChange={(e) => onChange(rows.map((r, j) => (j === i ? { ...r, [key]: e.target.value } : r)))}
                   />
                   {error && <div className="field-error">{error}</div>}

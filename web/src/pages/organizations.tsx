@@ -1,12 +1,13 @@
-import { useEffect, useState } from 'react';
-import { api, ApiError, query } from '../api';
+import { useState } from 'react';
+import { api, query } from '../api';
 import { BITRIX, externalId } from '../components/external-ids';
 import { LinkRow, ListState, Pager, SearchForm, usePagedList } from '../components/paged-list';
-import { Badge, Button, Card, Dl, ErrorBanner, Field, Loading, Notice, PageHeader, useLoad } from '../components/ui';
+import { EditForm, TextField } from '../components/edit-form';
+import { Badge, Card, Dl, ErrorBanner, Loading, Notice, PageHeader, useLoad } from '../components/ui';
+import { useEditCard } from '../hooks/use-edit-card';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
 import type { Organization, Page, Person } from '../types';
-import { fieldErrors } from './persons';
 
 const PAGE_SIZE = 25;
 
@@ -58,45 +59,37 @@ interface OrgForm {
   bitrixCompany: string;
 }
 
+const formOf = (o: Organization): OrgForm => ({
+  title: o.title,
+  inn: o.inn ?? '',
+  kpp: o.kpp ?? '',
+  companyType: o.companyType ?? '',
+  bitrixCompany: externalId(o.externalIds, BITRIX, 'company'),
+});
+
+const bodyOf = (form: OrgForm) => ({
+  title: form.title.trim(),
+  inn: form.inn.trim() || null,
+  kpp: form.kpp.trim() || null,
+  companyType: form.companyType.trim() || null,
+  externalIds: { [BITRIX]: { company: form.bitrixCompany.trim() || null } },
+});
+
 export function OrganizationPage({ id }: { id: number }) {
   const { t } = useI18n();
   const org = useLoad(() => api<Organization>('GET', `/organizations/${id}`), [id]);
   const employees = useLoad(() => api<Page<Person>>('GET', `/organizations/${id}/employees${query({ limit: 100 })}`), [id]);
-  const [form, setForm] = useState<OrgForm | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
+  const card = useEditCard(org, {
+    path: `/organizations/${id}`,
+    formOf,
+    bodyOf,
+    errorFields: { title: 'title', inn: 'inn', kpp: 'kpp', companyType: 'companyType', externalIds: 'bitrixCompany' },
+  });
 
-  useEffect(() => {
-    const o = org.data;
-    if (o) setForm({ title: o.title, inn: o.inn ?? '', kpp: o.kpp ?? '', companyType: o.companyType ?? '', bitrixCompany: externalId(o.externalIds, BITRIX, 'company') });
-  }, [org.data]);
-
+  const { form } = card;
   if (org.loading && !org.data) return <Loading />;
   if (!org.data || !form) return <ErrorBanner error={org.error} onRetry={() => void org.reload()} />;
   const o = org.data;
-  const errors = fieldErrors(error, { title: 'title', inn: 'inn', kpp: 'kpp', companyType: 'companyType', externalIds: 'bitrixCompany' });
-  const set = (patch: Partial<OrgForm>) => {
-    setSaved(false);
-    setForm({ ...form, ...patch });
-  };
-  const save = async () => {
-    setError(null);
-    try {
-      const updated = await api<Organization>('PATCH', `/organizations/${id}`, {
-        version: o.version,
-        title: form.title.trim(),
-        inn: form.inn.trim() || null,
-        kpp: form.kpp.trim() || null,
-        companyType: form.companyType.trim() || null,
-        externalIds: { [BITRIX]: { company: form.bitrixCompany.trim() || null } },
-      });
-      org.setData(updated);
-      setSaved(true);
-    } catch (e) {
-      setError(e);
-      if (e instanceof ApiError && e.code === 'version_conflict') void org.reload();
-    }
-  };
 
   return (
     <div className="page">
@@ -104,30 +97,13 @@ export function OrganizationPage({ id }: { id: number }) {
       <div className="order-grid">
         <div className="order-main">
           <Card title={t('org.main')}>
-            <form className="form" onSubmit={(e) => e.preventDefault()}>
-              <Field label={t('org.title')} error={errors.title} htmlFor="title">
-                <input id="title" value={form.title} onChange={(e) => set({ title: e.target.value })} />
-              </Field>
-              <Field label={t('org.inn')} error={errors.inn} htmlFor="inn">
-                <input id="inn" inputMode="numeric" value={form.inn} onChange={(e) => set({ inn: e.target.value })} />
-              </Field>
-              <Field label={t('org.kpp')} error={errors.kpp} htmlFor="kpp">
-                <input id="kpp" value={form.kpp} onChange={(e) => set({ kpp: e.target.value })} />
-              </Field>
-              <Field label={t('org.type')} error={errors.companyType} htmlFor="companyType">
-                <input id="companyType" value={form.companyType} onChange={(e) => set({ companyType: e.target.value })} />
-              </Field>
-              <Field label={t('org.bitrixId')} error={errors.bitrixCompany} htmlFor="bitrixCompany">
-                <input id="bitrixCompany" inputMode="numeric" value={form.bitrixCompany} onChange={(e) => set({ bitrixCompany: e.target.value })} data-testid="bitrix-company-id" />
-              </Field>
-              <div className="form-actions">
-                <Button variant="primary" onClick={save} pendingLabel={t('common.saving')} disabled={!form.title.trim()}>
-                  {t('common.save')}
-                </Button>
-                {saved && <Notice>{t('common.saved')}</Notice>}
-              </div>
-              <ErrorBanner error={error} />
-            </form>
+            <EditForm card={card} disabled={!form.title.trim()}>
+              <TextField card={card} name="title" label={t('org.title')} />
+              <TextField card={card} name="inn" label={t('org.inn')} inputMode="numeric" />
+              <TextField card={card} name="kpp" label={t('org.kpp')} />
+              <TextField card={card} name="companyType" label={t('org.type')} />
+              <TextField card={card} name="bitrixCompany" label={t('org.bitrixId')} inputMode="numeric" data-testid="bitrix-company-id" />
+            </EditForm>
           </Card>
         </div>
         <div className="order-side">

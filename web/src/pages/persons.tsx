@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react';
-import { api, ApiError, query } from '../api';
+import { api, query } from '../api';
 import { BITRIX, externalId } from '../components/external-ids';
 import { LinkRow, ListState, Pager, SearchForm, usePagedList } from '../components/paged-list';
-import { Badge, Button, Card, Dl, ErrorBanner, Field, Loading, Notice, PageHeader, useLoad } from '../components/ui';
+import { EditForm, TextField } from '../components/edit-form';
+import { Badge, Card, Dl, ErrorBanner, Field, Loading, PageHeader, useLoad } from '../components/ui';
 import { forgetPerson, loadStatuses, statusLabel, statusTone } from '../data';
 import { formatDateTime, formatMoney } from '../format';
+import { useEditCard } from '../hooks/use-edit-card';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
 import type { Organization, OrderSummary, Page, Person } from '../types';
@@ -81,17 +83,15 @@ const splitList = (text: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-/** Field errors from the API (`body.phones[1]`) → the form field they belong to. */
-export function fieldErrors(error: unknown, map: Record<string, string>): Record<string, string> {
-  if (!(error instanceof ApiError)) return {};
-  const result: Record<string, string> = {};
-  for (const d of error.details) {
-    const path = d.path.replace(/^body\./, '');
-    const key = Object.keys(map).find((prefix) => path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`));
-    if (key) result[map[key]!] = result[map[key]!] ? `${result[map[key]!]}; ${d.message}` : d.message;
-  }
-  return result;
-}
+const bodyOf = (form: PersonForm) => ({
+  lastName: form.lastName.trim() || null,
+  firstName: form.firstName.trim() || null,
+  middleName: form.middleName.trim() || null,
+  phones: splitList(form.phones),
+  emails: splitList(form.emails),
+  isGuest: form.isGuest,
+  externalIds: { [BITRIX]: { contact: form.bitrixContact.trim() || null } },
+});
 
 export function PersonPage({ id }: { id: number }) {
   const { t, locale } = useI18n();
@@ -99,53 +99,22 @@ export function PersonPage({ id }: { id: number }) {
   const orders = useLoad(() => api<Page<OrderSummary>>('GET', `/orders${query({ personId: id, limit: 5 })}`), [id]);
   const statuses = useLoad(loadStatuses, []);
   const [organization, setOrganization] = useState<Organization | null>(null);
-  const [form, setForm] = useState<PersonForm | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
+  const card = useEditCard(person, {
+    path: `/persons/${id}`,
+    formOf,
+    bodyOf,
+    errorFields: { lastName: 'lastName', firstName: 'firstName', middleName: 'middleName', phones: 'phones', emails: 'emails', externalIds: 'bitrixContact' },
+    onSaved: () => forgetPerson(id),
+  });
 
   useEffect(() => {
-    if (person.data) setForm(formOf(person.data));
     if (person.data?.organizationId) void api<Organization>('GET', `/organizations/${person.data.organizationId}`).then(setOrganization, () => setOrganization(null));
   }, [person.data]);
 
+  const { form } = card;
   if (person.loading && !person.data) return <Loading />;
   if (!person.data || !form) return <ErrorBanner error={person.error} onRetry={() => void person.reload()} />;
   const p = person.data;
-  const errors = fieldErrors(error, {
-    lastName: 'lastName',
-    firstName: 'firstName',
-    middleName: 'middleName',
-    phones: 'phones',
-    emails: 'emails',
-    externalIds: 'bitrixContact',
-  });
-  const set = (patch: Partial<PersonForm>) => {
-    setSaved(false);
-    setForm({ ...form, ...patch });
-  };
-
-  const save = async () => {
-    setError(null);
-    setSaved(false);
-    try {
-      const updated = await api<Person>('PATCH', `/persons/${id}`, {
-        version: p.version,
-        lastName: form.lastName.trim() || null,
-        firstName: form.firstName.trim() || null,
-        middleName: form.middleName.trim() || null,
-        phones: splitList(form.phones),
-        emails: splitList(form.emails),
-        isGuest: form.isGuest,
-        externalIds: { [BITRIX]: { contact: form.bitrixContact.trim() || null } },
-      });
-      forgetPerson(id);
-      person.setData(updated);
-      setSaved(true);
-    } catch (e) {
-      setError(e);
-      if (e instanceof ApiError && e.code === 'version_conflict') void person.reload();
-    }
-  };
 
   return (
     <div className="page">
@@ -160,43 +129,19 @@ export function PersonPage({ id }: { id: number }) {
       <div className="order-grid">
         <div className="order-main">
           <Card title={t('person.editProfile')}>
-            <form
-              className="form"
-              onSubmit={(e) => {
-                e.preventDefault();
-              }}
-            >
-              <Field label={t('person.lastName')} error={errors.lastName} htmlFor="lastName">
-                <input id="lastName" value={form.lastName} onChange={(e) => set({ lastName: e.target.value })} />
-              </Field>
-              <Field label={t('person.firstName')} error={errors.firstName} htmlFor="firstName">
-                <input id="firstName" value={form.firstName} onChange={(e) => set({ firstName: e.target.value })} />
-              </Field>
-              <Field label={t('person.middleName')} error={errors.middleName} htmlFor="middleName">
-                <input id="middleName" value={form.middleName} onChange={(e) => set({ middleName: e.target.value })} />
-              </Field>
-              <Field label={t('person.phones')} error={errors.phones} hint={t('person.phonesHint')} htmlFor="phones">
-                <input id="phones" value={form.phones} onChange={(e) => set({ phones: e.target.value })} placeholder="+7 912 345-67-89" />
-              </Field>
-              <Field label={t('person.emails')} error={errors.emails} htmlFor="emails">
-                <input id="emails" value={form.emails} onChange={(e) => set({ emails: e.target.value })} />
-              </Field>
+            <EditForm card={card} saveTestId="save-person">
+              <TextField card={card} name="lastName" label={t('person.lastName')} />
+              <TextField card={card} name="firstName" label={t('person.firstName')} />
+              <TextField card={card} name="middleName" label={t('person.middleName')} />
+              <TextField card={card} name="phones" label={t('person.phones')} hint={t('person.phonesHint')} placeholder="+7 912 345-67-89" />
+              <TextField card={card} name="emails" label={t('person.emails')} />
               <Field label={t('person.status')}>
                 <label className="check">
-                  <input type="checkbox" checked={form.isGuest} onChange={(e) => set({ isGuest: e.target.checked })} /> {t('person.guestFlag')}
+                  <input type="checkbox" checked={form.isGuest} onChange={(e) => card.set({ isGuest: e.target.checked })} /> {t('person.guestFlag')}
                 </label>
               </Field>
-              <Field label={t('person.bitrixContactId')} error={errors.bitrixContact} htmlFor="bitrixContact">
-                <input id="bitrixContact" inputMode="numeric" value={form.bitrixContact} onChange={(e) => set({ bitrixContact: e.target.value })} data-testid="bitrix-contact-id" />
-              </Field>
-              <div className="form-actions">
-                <Button variant="primary" onClick={save} pendingLabel={t('common.saving')} data-testid="save-person">
-                  {t('common.save')}
-                </Button>
-                {saved && <Notice>{t('common.saved')}</Notice>}
-              </div>
-              <ErrorBanner error={error} />
-            </form>
+              <TextField card={card} name="bitrixContact" label={t('person.bitrixContactId')} inputMode="numeric" data-testid="bitrix-contact-id" />
+            </EditForm>
           </Card>
         </div>
         <div className="order-side">

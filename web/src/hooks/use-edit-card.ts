@@ -1,0 +1,87 @@
+import { useEffect, useState } from 'react';
+import { api, ApiError } from '../api';
+
+/** Field errors from the API (`body.phones[1]`) → the form field they belong to. */
+export function fieldErrors<F>(error: unknown, map: Record<string, keyof F & string>): Partial<Record<keyof F & string, string>> {
+  if (!(error instanceof ApiError)) return {};
+  const result: Partial<Record<keyof F & string, string>> = {};
+  for (const d of error.details) {
+    const path = d.path.replace(/^body\./, '');
+    const prefix = Object.keys(map).find((p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
+    if (!prefix) continue;
+    const field = map[prefix]!;
+    result[field] = result[field] ? `${result[field]}; ${d.message}` : d.message;
+  }
+  return result;
+}
+
+/** What a card's form needs from the page's `useLoad` of the record it edits. */
+export interface LoadedRecord<T> {
+  data: T | undefined;
+  reload(): Promise<void>;
+  setData(value: T): void;
+}
+
+export interface EditCard<F> {
+  /** The typed values; null until the record has loaded. */
+  form: F | null;
+  /** An edit: also hides «Сохранено» until the next save. */
+  set(patch: Partial<F>): void;
+  /** The server's complaints per form field (`details[].path` mapped by `errorFields`). */
+  errors: Partial<Record<keyof F & string, string>>;
+  /** The last failed save, for `<ErrorBanner>`. */
+  error: unknown;
+  /** The last save succeeded and nothing was edited since. */
+  saved: boolean;
+  save(): Promise<void>;
+}
+
+/**
+ * The edit form of a record's card (a person, an organization): the form follows the loaded
+ * record, a save PATCHes `path` with the record's `version`, puts the answer in place of the
+ * record and says «Сохранено»; a refused save keeps what was typed and names the fields, and a
+ * stale version reloads the record (the banner says someone else changed it).
+ */
+export function useEditCard<T extends { version: number }, F>(
+  record: LoadedRecord<T>,
+  options: {
+    path: string;
+    formOf(value: T): F;
+    bodyOf(form: F): Record<string, unknown>;
+    /** API field (path prefix after `body.`) → the form field that shows its error. */
+    errorFields: Record<string, keyof F & string>;
+    /** Before the saved record replaces the loaded one (e.g. forget a cached copy). */
+    onSaved?(updated: T): void;
+  },
+): EditCard<F> {
+  const [form, setForm] = useState<F | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+
+  useEffect(() => {
+    if (record.data) setForm(options.formOf(record.data));
+  }, [record.data]);
+
+  const set = (patch: Partial<F>) => {
+    setSaved(false);
+    if (form) setForm({ ...form, ...patch });
+  };
+
+  const save = async () => {
+    const current = record.data;
+    if (!current || !form) return;
+    setError(null);
+    setSaved(false);
+    try {
+      const updated = await api<T>('PATCH', options.path, { version: current.version, ...options.bodyOf(form) });
+      options.onSaved?.(updated);
+      record.setData(updated);
+      setSaved(true);
+    } catch (e) {
+      setError(e);
+      if (e instanceof ApiError && e.code === 'version_conflict') void record.reload();
+    }
+  };
+
+  return { form, set, errors: fieldErrors<F>(error, options.errorFields), error, saved, save };
+}

@@ -1,5 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { z } from 'zod';
@@ -10,10 +9,11 @@ import { defineSettings } from '../../src/settings/definition.js';
 
 export const SCREENSHOTS = join(process.cwd(), 'test-results', 'panel');
 
-/** Builds web/dist if it is missing or stale (the same script `npm start` runs). */
+/** Makes sure the built panel and the screenshot folder are there. */
 export function buildPanel(): void {
-  const result = spawnSync(process.execPath, ['scripts/build-web.js'], { stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('scripts/build-web.js failed');
+  // test/global-setup.ts has built web/dist once for the whole run; check rather than rebuild,
+  // since a rebuild here would empty web/dist under a browser test running in another worker.
+  if (!existsSync('web/dist/index.html')) throw new Error('web/dist is missing: run the suite through vitest (its global setup builds it)');
   mkdirSync(SCREENSHOTS, { recursive: true });
 }
 

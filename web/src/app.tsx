@@ -142,6 +142,11 @@ function UserBox({ locale, setLocale }: { locale: Locale; setLocale(l: Locale): 
           <div className="userbox-name" data-testid="current-user">
             {value?.session.user.displayName}
           </div>
+          {value && (
+            <div className="userbox-role" data-testid="current-role">
+              {t(`role.${value.session.user.role}`)}
+            </div>
+          )}
           <div className="userbox-row">
             <select aria-label={t('lang.switch')} value={locale} onChange={(e) => setLocale(e.target.value as Locale)} data-testid="locale">
               <option value="ru">{t('lang.ru')}</option>

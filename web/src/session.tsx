@@ -8,3 +8,12 @@ export function useSession() {
   if (!value) throw new Error('useSession outside the logged-in layout');
   return value;
 }
+
+/**
+ * Whether admin-only controls (integration settings, dead-job replay, catalog edits) are shown
+ * enabled. The server refuses them to managers anyway; this spares a manager the click that
+ * would meet a 403.
+ */
+export function useIsAdmin(): boolean {
+  return useSession().session.user.role === 'admin';
+}

@@ -181,7 +181,7 @@ function PropertyField(
         onFocus={(e) => secret && state?.hasValue && value === state.masked && e.target.select()}
         onChange={(e) => onValue(e.target.value)}
       />,
-      secret && state?.hasValue ? t('integrations.secretKept') : hintOf(schema),
+      secret && state?.hasValue ? t(disabled ? 'integrations.secretStored' : 'integrations.secretKept') : hintOf(schema),
     );
   }
 

@@ -9,6 +9,7 @@ export function describeError(error: unknown, t: Translate): string {
   if (!(error instanceof ApiError)) return t('error.unknown', { message: String((error as Error)?.message ?? error) });
   if (error.status === 0) return t('error.network');
   if (error.code === 'csrf_token_invalid') return t('error.csrf');
+  if (error.code === 'forbidden') return t('error.forbidden');
   if (error.code === 'version_conflict') return t('error.versionConflict');
   if (error.status === 404) return t('error.notFound');
   if (error.status >= 500) return t('error.server', { message: error.message });

@@ -18,6 +18,8 @@ export const en: Record<MessageKey, string> = {
   'nav.export': 'Order export',
   'nav.health': 'Sync health',
   'nav.logout': 'Log out',
+  'role.admin': 'Administrator',
+  'role.manager': 'Manager',
 
   'login.title': 'Sign in to the admin panel',
   'login.login': 'Login',
@@ -61,6 +63,7 @@ export const en: Record<MessageKey, string> = {
   'error.conflict': 'Conflict: {message}',
   'error.validation': 'Check the highlighted fields.',
   'error.csrf': 'The session is out of date. Reload the page and try again.',
+  'error.forbidden': 'This action needs the administrator role.',
   'error.unknown': 'That did not work: {message}',
 
   'orders.title': 'Orders',
@@ -230,6 +233,7 @@ export const en: Record<MessageKey, string> = {
   'catalog.price': 'Price',
   'catalog.selectProduct': 'Pick a product on the left to set its quantities and prices.',
   'catalog.fromPrice': 'from {price}',
+  'catalog.adminOnly': 'Only an administrator can change the catalog.',
 
   'engine.builtin': 'Built-in calculator',
   'engine.asystem': 'ASystem calculator',
@@ -249,8 +253,10 @@ export const en: Record<MessageKey, string> = {
   'integrations.enabled': 'On',
   'integrations.disabled': 'Off',
   'integrations.secretKept': 'Saved; leave as is or type a new value',
+  'integrations.secretStored': 'Saved (the value is hidden)',
   'integrations.fixErrors': 'Not saved: fix the fields marked in red.',
   'integrations.turnedOff': 'The integration is off.',
+  'integrations.adminOnly': 'Only an administrator can change the settings',
 
   'health.title': 'Sync health',
   'health.system': 'System',
@@ -273,4 +279,5 @@ export const en: Record<MessageKey, string> = {
   'health.replayed': 'Job {id} is back in the queue',
   'health.noJobs': 'No jobs yet.',
   'health.refresh': 'Refresh',
+  'health.replayAdminOnly': 'Only an administrator can put jobs back in the queue. One order or client can be resent from its card.',
 };

@@ -16,6 +16,8 @@ export const ru = {
   'nav.export': 'Выгрузка заказов',
   'nav.health': 'Состояние синхронизации',
   'nav.logout': 'Выйти',
+  'role.admin': 'Администратор',
+  'role.manager': 'Менеджер',
 
   'login.title': 'Вход в панель управления',
   'login.login': 'Логин',
@@ -59,6 +61,7 @@ export const ru = {
   'error.conflict': 'Конфликт: {message}',
   'error.validation': 'Проверьте выделенные поля.',
   'error.csrf': 'Сеанс устарел. Обновите страницу и повторите.',
+  'error.forbidden': 'Для этого действия нужна роль администратора.',
   'error.unknown': 'Не получилось: {message}',
 
   'orders.title': 'Заказы',
@@ -228,6 +231,7 @@ export const ru = {
   'catalog.price': 'Цена',
   'catalog.selectProduct': 'Выберите продукт слева, чтобы настроить тиражность и цены.',
   'catalog.fromPrice': 'от {price}',
+  'catalog.adminOnly': 'Изменять каталог может только администратор.',
 
   'engine.builtin': 'Встроенный калькулятор',
   'engine.asystem': 'Калькулятор ASystem',
@@ -247,8 +251,10 @@ export const ru = {
   'integrations.enabled': 'Включено',
   'integrations.disabled': 'Выключено',
   'integrations.secretKept': 'Сохранено; оставьте как есть или введите новое значение',
+  'integrations.secretStored': 'Сохранено (значение скрыто)',
   'integrations.fixErrors': 'Не сохранено: исправьте поля, отмеченные красным.',
   'integrations.turnedOff': 'Интеграция выключена.',
+  'integrations.adminOnly': 'Изменять настройки может только администратор',
 
   'health.title': 'Состояние синхронизации',
   'health.system': 'Система',
@@ -271,6 +277,7 @@ export const ru = {
   'health.replayed': 'Задание {id} снова в очереди',
   'health.noJobs': 'Заданий ещё не было.',
   'health.refresh': 'Обновить',
+  'health.replayAdminOnly': 'Поставить задания в очередь заново может только администратор. Один заказ или клиента можно отправить повторно из его карточки.',
 } as const;
 
 export type MessageKey = keyof typeof ru;

@@ -1,9 +1,11 @@
 import { useEffect, useState } from 'react';
+import type { ReactNode } from 'react';
 import { api, ApiError, query } from '../api';
 import { Button, Card, Empty, ErrorBanner, Field, Loading, Notice, PageHeader, Toggle, useLoad } from '../components/ui';
 import { formatMoney, parseRubles, rublesInput } from '../format';
 import { useI18n } from '../i18n';
 import { navigate, useLocation } from '../router';
+import { useIsAdmin } from '../session';
 import type { Category, Page, Product, Tiers } from '../types';
 
 const ENGINES = ['builtin', 'asystem', 'axiom', 'poly1c'] as const;
@@ -15,6 +17,7 @@ export function CatalogPage() {
   const categoryId = Number(params.get('category')) || null;
   const productId = Number(params.get('product')) || null;
   const categories = useLoad(() => api<Page<Category>>('GET', `/categories${query({ limit: 200 })}`), []);
+  const isAdmin = useIsAdmin();
   const [newName, setNewName] = useState('');
   const [error, setError] = useState<unknown>(null);
 
@@ -43,6 +46,11 @@ export function CatalogPage() {
   return (
     <div className="page">
       <PageHeader title={t('catalog.title')} />
+      {!isAdmin && (
+        <Notice kind="info">
+          <span data-testid="catalog-admin-only">{t('catalog.adminOnly')}</span>
+        </Notice>
+      )}
       <div className="catalog-grid">
         <Card title={t('catalog.categories')} className="catalog-categories">
           {categories.loading && !categories.data ? (
@@ -66,23 +74,27 @@ export function CatalogPage() {
               )}
             </>
           )}
-          <form
-            className="inline-form"
-            onSubmit={(e) => {
-              e.preventDefault();
-            }}
-          >
-            <input value={newName} placeholder={t('catalog.newCategory')} onChange={(e) => setNewName(e.target.value)} />
-            <Button onClick={addCategory} disabled={!newName.trim()}>
-              {t('common.add')}
-            </Button>
-          </form>
+          {isAdmin && (
+            <form
+              className="inline-form"
+              onSubmit={(e) => {
+                e.preventDefault();
+              }}
+            >
+              <input value={newName} placeholder={t('catalog.newCategory')} onChange={(e) => setNewName(e.target.value)} />
+              <Button onClick={addCategory} disabled={!newName.trim()}>
+                {t('common.add')}
+              </Button>
+            </form>
+          )}
           <ErrorBanner error={error} />
         </Card>
         <div className="catalog-detail">
           {category ? (
             <>
-              <CategoryCard key={category.id} category={category} onSaved={() => void categories.reload()} />
+              <AdminOnly>
+                <CategoryCard key={category.id} category={category} onSaved={() => void categories.reload()} />
+              </AdminOnly>
               <ProductsCard categoryId={category.id} productId={productId} onSelect={(id) => select(category.id, id)} />
             </>
           ) : (
@@ -149,6 +161,7 @@ function CategoryCard({ category, onSaved }: { category: Category; onSaved(): vo
 function ProductsCard({ categoryId, productId, onSelect }: { categoryId: number; productId: number | null; onSelect(id: number | null): void }) {
   const { t, locale } = useI18n();
   const products = useLoad(() => api<Page<Product>>('GET', `/products${query({ categoryId, limit: 200 })}`), [categoryId]);
+  const isAdmin = useIsAdmin();
   const [newName, setNewName] = useState('');
   const [error, setError] = useState<unknown>(null);
   const product = products.data?.items.find((p) => p.id === productId) ?? null;
@@ -194,16 +207,36 @@ function ProductsCard({ categoryId, productId, onSelect }: { categoryId: number;
             ))}
           </ul>
         )}
-        <form className="inline-form" onSubmit={(e) => e.preventDefault()}>
-          <input value={newName} placeholder={t('catalog.newProduct')} onChange={(e) => setNewName(e.target.value)} />
-          <Button onClick={add} disabled={!newName.trim()}>
-            {t('common.add')}
-          </Button>
-        </form>
+        {isAdmin && (
+          <form className="inline-form" onSubmit={(e) => e.preventDefault()}>
+            <input value={newName} placeholder={t('catalog.newProduct')} onChange={(e) => setNewName(e.target.value)} />
+            <Button onClick={add} disabled={!newName.trim()}>
+              {t('common.add')}
+            </Button>
+          </form>
+        )}
         <ErrorBanner error={error || products.error} />
       </Card>
-      {product ? <ProductEditor key={product.id} product={product} onSaved={() => void products.reload()} /> : <Empty>{t('catalog.selectProduct')}</Empty>}
+      {product ? (
+        <AdminOnly>
+          <ProductEditor key={product.id} product={product} onSaved={() => void products.reload()} />
+        </AdminOnly>
+      ) : (
+        <Empty>{t('catalog.selectProduct')}</Empty>
+      )}
     </div>
+  );
+}
+
+/**
+ * Editing controls an administrator may use; for a manager every input and button inside is
+ * disabled (a disabled fieldset), so the catalog reads the same but nothing can be sent.
+ */
+function AdminOnly({ children }: { children: ReactNode }) {
+  return (
+    <fieldset className="fieldset-transparent" disabled={!useIsAdmin()}>
+      {children}
+    </fieldset>
   );
 }
 

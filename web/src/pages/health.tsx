@@ -7,6 +7,7 @@ import { formatDateTime } from '../format';
 import { useI18n } from '../i18n';
 import type { Job, JobStats } from '../types';
 import { loadIntegrationTitles, systemTitle } from '../data';
+import { useIsAdmin } from '../session';
 
 const HOURS = 72;
 
@@ -17,6 +18,8 @@ function systemOf(jobName: string): string {
 
 export function HealthPage() {
   const { t, locale } = useI18n();
+  // Replay is an administrator's decision; a manager resends one order or client from its card.
+  const mayReplay = useIsAdmin();
   const stats = useLoad(() => api<JobStats[]>('GET', '/jobs/stats'), []);
   const throughput = useLoad(() => api<HourBucket[]>('GET', `/jobs/throughput${query({ hours: HOURS })}`), []);
   const dead = useLoad(() => api<Job[]>('GET', `/jobs${query({ state: 'dead', limit: 200 })}`), []);
@@ -99,6 +102,11 @@ export function HealthPage() {
 
       <Card title={t('health.deadList')}>
         {message && <Notice>{message}</Notice>}
+        {!mayReplay && !!dead.data?.length && (
+          <p className="muted small" data-testid="replay-admin-only">
+            {t('health.replayAdminOnly')}
+          </p>
+        )}
         {error && <div className="alert alert-error">{error}</div>}
         {dead.loading && !dead.data ? (
           <Loading />
@@ -117,7 +125,7 @@ export function HealthPage() {
                 <th>{t('health.reason')}</th>
                 <th className="nowrap">{t('health.failedAt')}</th>
                 <th className="num">{t('health.attempts')}</th>
-                <th />
+                {mayReplay && <th />}
               </tr>
             </thead>
             <tbody>
@@ -133,11 +141,13 @@ export function HealthPage() {
                   <td className="num">
                     {job.attempts}/{job.maxAttempts}
                   </td>
-                  <td>
-                    <Button variant="primary" onClick={() => replay(job)} pendingLabel={t('common.saving')} data-testid={`replay-${job.id}`}>
-                      {t('health.replay')}
-                    </Button>
-                  </td>
+                  {mayReplay && (
+                    <td>
+                      <Button variant="primary" onClick={() => replay(job)} pendingLabel={t('common.saving')} data-testid={`replay-${job.id}`}>
+                        {t('health.replay')}
+                      </Button>
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>

@@ -5,6 +5,7 @@ import type { FormValue, JsonSchema } from '../components/schema-form';
 import { Button, Card, describeError, ErrorBanner, Loading, Notice, PageHeader, Toggle, useLoad } from '../components/ui';
 import { formatDateTime } from '../format';
 import { useI18n } from '../i18n';
+import { useIsAdmin } from '../session';
 
 interface IntegrationSummary {
   name: string;
@@ -61,6 +62,7 @@ export function IntegrationsPage() {
 
 function IntegrationRow({ summary, onSaved }: { summary: IntegrationSummary; onSaved(): void }) {
   const { t, locale } = useI18n();
+  const isAdmin = useIsAdmin();
   const [open, setOpen] = useState(summary.enabled);
   const [enabled, setEnabled] = useState(summary.enabled);
   const [switching, setSwitching] = useState(false);
@@ -98,7 +100,7 @@ function IntegrationRow({ summary, onSaved }: { summary: IntegrationSummary; onS
   return (
     <div className={`accordion-item${open ? ' is-open' : ''}`} data-testid={`integration-${summary.name}`}>
       <div className="accordion-head">
-        <Toggle checked={enabled} disabled={switching} onChange={(on) => void toggle(on)} label={<strong>{summary.title[locale]}</strong>} testId={`toggle-${summary.name}`} />
+        <Toggle checked={enabled} disabled={switching || !isAdmin} onChange={(on) => void toggle(on)} label={<strong>{summary.title[locale]}</strong>} testId={`toggle-${summary.name}`} />
         <span className="muted small">
           {summary.version > 0 && summary.updatedAt ? `v${summary.version} · ${formatDateTime(summary.updatedAt, locale)}${summary.updatedBy ? ` · ${summary.updatedBy}` : ''}` : ''}
         </span>
@@ -112,6 +114,8 @@ function IntegrationRow({ summary, onSaved }: { summary: IntegrationSummary; onS
 
 function SettingsPanel({ name, enabled, onSaved }: { name: string; enabled: boolean; onSaved(): void }) {
   const { t, locale } = useI18n();
+  // Managers see the form as it is saved (secrets masked) but cannot change or test it.
+  const readOnly = !useIsAdmin();
   const loaded = useLoad(() => api<IntegrationSettings>('GET', `/integrations/${name}/settings`), [name]);
   const [draft, setDraft] = useState<FormValue | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -186,17 +190,24 @@ function SettingsPanel({ name, enabled, onSaved }: { name: string; enabled: bool
         t={t}
         locale={locale}
         idPrefix={name}
+        disabled={readOnly}
       />
-      <div className="form-actions">
-        <Button variant="primary" onClick={save} pendingLabel={t('common.saving')} data-testid={`save-${name}`}>
-          {t('common.save')}
-        </Button>
-        {data.capabilities.testConnection && (
-          <Button onClick={test} pendingLabel={t('integrations.testing')} data-testid={`test-${name}`}>
-            {t('integrations.test')}
+      {readOnly ? (
+        <Notice kind="info">
+          <span data-testid={`admin-only-${name}`}>{t('integrations.adminOnly')}</span>
+        </Notice>
+      ) : (
+        <div className="form-actions">
+          <Button variant="primary" onClick={save} pendingLabel={t('common.saving')} data-testid={`save-${name}`}>
+            {t('common.save')}
           </Button>
-        )}
-      </div>
+          {data.capabilities.testConnection && (
+            <Button onClick={test} pendingLabel={t('integrations.testing')} data-testid={`test-${name}`}>
+              {t('integrations.test')}
+            </Button>
+          )}
+        </div>
+      )}
       {notice && (
         <Notice kind={notice.kind}>
           <span data-testid={`notice-${name}`}>{notice.text}</span>

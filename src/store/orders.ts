@@ -88,7 +88,7 @@ export class OrderStore {
         .returningAll()
         .executeTakeFirstOrThrow();
       if (!input.number) {
-        row.number = String(row.id);
+        row.number = await freeAutoNumber(trx, row.id);
         await trx.updateTable('orders').set({ number: row.number }).where('id', '=', row.id).execute();
       }
       const items = await insertItems(trx, row.id, input.items);
@@ -316,6 +316,15 @@ async function assertClient(trx: Db, personId: number, organizationId: number | 
     if (person.organization_id !== organizationId) {
       throw invalidField('body.personId', `person ${personId} is not an employee of organization ${organizationId}`);
     }
+  }
+}
+
+/** The order's id as its number; should a caller already have used that, a suffix keeps it unique. */
+async function freeAutoNumber(trx: Db, id: number): Promise<string> {
+  for (let suffix = 0; ; suffix++) {
+    const candidate = suffix === 0 ? String(id) : `${id}-${suffix}`;
+    const taken = await trx.selectFrom('orders').select('id').where('number', '=', candidate).executeTakeFirst();
+    if (!taken) return candidate;
   }
 }
 

@@ -67,6 +67,17 @@ describe.each(TEST_DIALECTS)('orders API on %s', (dialect) => {
     expect(read.body).toEqual(created.body);
   });
 
+  it('numbers an order by its id, with a suffix when a caller already took that number', async () => {
+    const { body: previous } = await api.request<OrderBody>('POST', '/api/v1/orders', orderInput());
+    const nextId = previous.id + 2;
+    const taken = await api.request<OrderBody>('POST', '/api/v1/orders', orderInput({ number: String(nextId) }));
+    expect(taken.body.number).toBe(String(nextId));
+    const numbered = await api.request<OrderBody>('POST', '/api/v1/orders', orderInput());
+    expect(numbered.status).toBe(201);
+    expect(numbered.body.id).toBe(nextId);
+    expect(numbered.body.number).toBe(`${nextId}-1`);
+  });
+
   it('moves an order through statuses and keeps the history', async () => {
     const { body: order } = await api.request<OrderBody>('POST', '/api/v1/orders', orderInput());
     const printing = await api.request<OrderBody>('POST', `/api/v1/orders/${order.id}/status`, { status: 'Printing', changedBy: 'Анна' });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { isPostgres } from '../db/dialect.js';
+import { isUniqueViolation } from '../db/errors.js';
 import type { Database, OrderItemRow, OrderRow } from '../db/schema.js';
 import type { ExternalIds } from '../domain/clients.js';
 import { DomainError, invalidField, notFound, assertVersion } from '../domain/errors.js';
@@ -59,7 +60,7 @@ export class OrderStore {
       const totals = computeTotals(input.items, input.delivery?.price ?? 0, input.discount);
       const now = nowIso();
       const status = input.status ?? INITIAL_ORDER_STATUS;
-      const row = await trx
+      const row = await insertOrder(input.number, () => trx
         .insertInto('orders')
         .values({
           // Without a number from the caller the order is numbered by its id, known only after insert.
@@ -86,7 +87,7 @@ export class OrderStore {
           version: 1,
         })
         .returningAll()
-        .executeTakeFirstOrThrow();
+        .executeTakeFirstOrThrow());
       if (!input.number) {
         row.number = await freeAutoNumber(trx, row.id);
         await trx.updateTable('orders').set({ number: row.number }).where('id', '=', row.id).execute();
@@ -328,13 +329,30 @@ async function freeAutoNumber(trx: Db, id: number): Promise<string> {
   }
 }
 
+/**
+ * Two creates with the same number in parallel both pass `assertNumberFree` on PostgreSQL; the
+ * unique index stops the second, which is then a conflict for the caller, not a server error.
+ */
+async function insertOrder(number: string | undefined, insert: () => Promise<OrderRow>): Promise<OrderRow> {
+  try {
+    return await insert();
+  } catch (error) {
+    // The failed statement ends a PostgreSQL transaction, so the answer cannot look the winner up.
+    if (number !== undefined && isUniqueViolation(error)) throw numberTaken(number, null);
+    throw error;
+  }
+}
+
 async function assertNumberFree(trx: Db, number: string): Promise<void> {
   const taken = await trx.selectFrom('orders').select('id').where('number', '=', number).executeTakeFirst();
-  if (taken) {
-    throw new DomainError('conflict', `body.number: order ${number} already exists (id ${taken.id})`, [
-      { path: 'body.number', message: `already used by order ${taken.id}` },
-    ]);
-  }
+  if (taken) throw numberTaken(number, taken.id);
+}
+
+function numberTaken(number: string, takenBy: number | null): DomainError {
+  const by = takenBy === null ? '' : ` (id ${takenBy})`;
+  return new DomainError('conflict', `body.number: order ${number} already exists${by}`, [
+    { path: 'body.number', message: `already used by another order${by}` },
+  ]);
 }
 
 async function assertProducts(trx: Db, items: OrderCreateInput['items']): Promise<void> {

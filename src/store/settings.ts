@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../db/errors.js';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, SettingsTable } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
@@ -279,11 +280,6 @@ function problemsFromIssues(
 function joinPath(prefix: string, path: string): string {
   if (!path) return prefix;
   return path.startsWith('[') ? `${prefix}${path}` : `${prefix}.${path}`;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === '23505' || (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT'));
 }
 
 function errorMessage(error: unknown): string {

@@ -78,6 +78,15 @@ describe.each(TEST_DIALECTS)('orders API on %s', (dialect) => {
     expect(numbered.body.number).toBe(`${nextId}-1`);
   });
 
+  it('answers 409, not 500, when parallel creates race for one number', async () => {
+    const number = `RACE-${dialect}`;
+    const responses = await Promise.all(
+      Array.from({ length: 6 }, () => api.request<ErrorBody>('POST', '/api/v1/orders', orderInput({ number }))),
+    );
+    expect(responses.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    expect(responses.find((r) => r.status === 409)?.body.details[0]?.path).toBe('body.number');
+  });
+
   it('moves an order through statuses and keeps the history', async () => {
     const { body: order } = await api.request<OrderBody>('POST', '/api/v1/orders', orderInput());
     const printing = await api.request<OrderBody>('POST', `/api/v1/orders/${order.id}/status`, { status: 'Printing', changedBy: 'Анна' });

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { isUniqueViolation } from '../db/errors.js';
 import type { Database } from '../db/schema.js';
 import type { ExternalIds } from '../domain/clients.js';
 import { DomainError } from '../domain/errors.js';
@@ -62,18 +63,20 @@ export class ExternalLinkStore {
       return;
     }
     const taken = await this.findEntity(system, kind, externalId, db);
-    if (taken && (taken.entityType !== entityType || taken.entityId !== entityId)) {
-      throw new DomainError('conflict', `${system} ${kind} ${externalId} is already linked to ${taken.entityType} ${taken.entityId}`, [
-        { path: `body.externalIds.${system}.${kind}`, message: `already linked to ${taken.entityType} ${taken.entityId}` },
-      ]);
+    if (taken && (taken.entityType !== entityType || taken.entityId !== entityId)) throw linkTaken(system, kind, externalId, taken);
+    try {
+      await db
+        .insertInto('external_links')
+        .values({ entity_type: entityType, entity_id: entityId, system, kind, external_id: externalId, updated_at: now })
+        .onConflict((oc) =>
+          oc.columns(['entity_type', 'entity_id', 'system', 'kind']).doUpdateSet({ external_id: externalId, updated_at: now }),
+        )
+        .execute();
+    } catch (error) {
+      // A parallel request linked the same external id first (PostgreSQL; SQLite writes one at a time).
+      if (isUniqueViolation(error)) throw linkTaken(system, kind, externalId, null);
+      throw error;
     }
-    await db
-      .insertInto('external_links')
-      .values({ entity_type: entityType, entity_id: entityId, system, kind, external_id: externalId, updated_at: now })
-      .onConflict((oc) =>
-        oc.columns(['entity_type', 'entity_id', 'system', 'kind']).doUpdateSet({ external_id: externalId, updated_at: now }),
-      )
-      .execute();
   }
 
   /** Which of our entities an external id belongs to (inbound events, reconciliation). */
@@ -92,4 +95,11 @@ export class ExternalLinkStore {
       .executeTakeFirst();
     return row ? { entityType: row.entity_type as LinkedEntityType, entityId: row.entity_id } : null;
   }
+}
+
+function linkTaken(system: string, kind: string, externalId: string, owner: { entityType: string; entityId: number } | null): DomainError {
+  const to = owner ? `${owner.entityType} ${owner.entityId}` : 'another record';
+  return new DomainError('conflict', `${system} ${kind} ${externalId} is already linked to ${to}`, [
+    { path: `body.externalIds.${system}.${kind}`, message: `already linked to ${to}` },
+  ]);
 }

@@ -107,6 +107,15 @@ describe.each(TEST_DIALECTS)('clients API on %s', (dialect) => {
     expect(b.status).toBe(409);
   });
 
+  it('answers 409, not 500, when parallel requests link one external id to two persons', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 4 }, (_, i) =>
+        api.request('POST', '/api/v1/persons', { firstName: `Race${i}`, externalIds: { bitrix24: { contact: `race-${dialect}` } } }),
+      ),
+    );
+    expect(responses.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
+  });
+
   it('pages through persons with a cursor, newest first, without repeats', async () => {
     const ids: number[] = [];
     for (let i = 0; i < 5; i++) ids.push((await api.request<PersonBody>('POST', '/api/v1/persons', { firstName: `Page${i}` })).body.id);

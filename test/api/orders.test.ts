@@ -87,6 +87,21 @@ describe.each(TEST_DIALECTS)('orders API on %s', (dialect) => {
     expect(responses.find((r) => r.status === 409)?.body.details[0]?.path).toBe('body.number');
   });
 
+  it('filters by creation time given with a time-zone offset, as the panel sends local days', async () => {
+    const { body: order } = await api.request<OrderBody & { createdAt: string }>('POST', '/api/v1/orders', orderInput());
+    const inMoscow = (ms: number) => {
+      const local = new Date(ms + 3 * 3_600_000).toISOString().slice(0, 23);
+      return encodeURIComponent(`${local}+03:00`);
+    };
+    const created = Date.parse(order.createdAt);
+    const from = await api.request<{ items: OrderBody[] }>('GET', `/api/v1/orders?createdFrom=${inMoscow(created)}&limit=200`);
+    expect(from.body.items.map((o) => o.id)).toContain(order.id);
+    const after = await api.request<{ items: OrderBody[] }>('GET', `/api/v1/orders?createdFrom=${inMoscow(created + 1)}&limit=200`);
+    expect(after.body.items.map((o) => o.id)).not.toContain(order.id);
+    const before = await api.request<{ items: OrderBody[] }>('GET', `/api/v1/orders?createdTo=${inMoscow(created)}&limit=200`);
+    expect(before.body.items.map((o) => o.id)).not.toContain(order.id);
+  });
+
   it('moves an order through statuses and keeps the history', async () => {
     const { body: order } = await api.request<OrderBody>('POST', '/api/v1/orders', orderInput());
     const printing = await api.request<OrderBody>('POST', `/api/v1/orders/${order.id}/status`, { status: 'Printing', changedBy: 'Анна' });

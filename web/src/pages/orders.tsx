@@ -34,9 +34,10 @@ export function OrdersPage() {
     '/orders',
     {
       status: filters.status,
-      createdFrom: filters.from,
+      // Days are the manager's own (their time zone), not UTC: 00:30 in Moscow is still that day.
+      createdFrom: filters.from ? localMidnight(filters.from) : undefined,
       // «по» includes the whole day; the API's bound is exclusive.
-      createdTo: filters.to ? nextDay(filters.to) : undefined,
+      createdTo: filters.to ? localMidnight(filters.to, 1) : undefined,
       personId: filters.personId,
       site: filters.site,
       number: filters.number,
@@ -135,8 +136,8 @@ export function OrdersPage() {
   );
 }
 
-function nextDay(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
+/** The instant a calendar day (`YYYY-MM-DD`, plus `addDays`) begins in the browser's time zone. */
+function localMidnight(date: string, addDays = 0): string {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return new Date(year, month - 1, day + addDays).toISOString();
 }

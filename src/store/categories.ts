@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { lockedForWrite } from '../db/dialect.js';
 import type { CategoryRow, Database } from '../db/schema.js';
 import type { CalculatorEngine, Category, CategoryCreateInput, CategoryUpdateInput } from '../domain/catalog.js';
 import { CALCULATOR_ENGINE_LABELS } from '../domain/catalog.js';
@@ -52,7 +53,7 @@ export class CategoryStore {
 
   async update(id: number, input: CategoryUpdateInput, db: Kysely<Database> = this.db): Promise<Category> {
     return transact(db, async (trx) => {
-      const current = await trx.selectFrom('categories').selectAll().where('id', '=', id).executeTakeFirst();
+      const current = await lockedForWrite(trx, trx.selectFrom('categories').selectAll().where('id', '=', id)).executeTakeFirst();
       if (!current) throw notFound('category', id);
       assertVersion('category', id, input.version, current.version);
       if (input.parentId) await assertNoCycle(trx, id, input.parentId);

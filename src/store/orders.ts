@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { isPostgres } from '../db/dialect.js';
+import { lockedForWrite } from '../db/dialect.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Database, OrderItemRow, OrderRow } from '../db/schema.js';
 import type { ExternalIds } from '../domain/clients.js';
@@ -299,10 +299,7 @@ async function insertItems(trx: Db, orderId: number, items: OrderCreateInput['it
  * PostgreSQL the row is locked, so two concurrent changes of one order apply one after the other.
  */
 async function lockedOrder(trx: Db, id: number, expectedVersion?: number): Promise<OrderRow> {
-  let query = trx.selectFrom('orders').selectAll().where('id', '=', id);
-  // SQLite needs no row lock: its write transactions already run one at a time.
-  if (isPostgres(trx)) query = query.forUpdate();
-  const row = await query.executeTakeFirst();
+  const row = await lockedForWrite(trx, trx.selectFrom('orders').selectAll().where('id', '=', id)).executeTakeFirst();
   if (!row) throw notFound('order', id);
   assertVersion('order', id, expectedVersion, row.version);
   return row;

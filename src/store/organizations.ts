@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { lockedForWrite } from '../db/dialect.js';
 import type { Database, OrganizationRow } from '../db/schema.js';
 import type { Organization, OrganizationCreateInput, OrganizationUpdateInput } from '../domain/clients.js';
 import { notFound, assertVersion } from '../domain/errors.js';
@@ -49,7 +50,7 @@ export class OrganizationStore {
 
   async update(id: number, input: OrganizationUpdateInput, db: Kysely<Database> = this.db): Promise<Organization> {
     return transact(db, async (trx) => {
-      const current = await trx.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
+      const current = await lockedForWrite(trx, trx.selectFrom('organizations').selectAll().where('id', '=', id)).executeTakeFirst();
       if (!current) throw notFound('organization', id);
       assertVersion('organization', id, input.version, current.version);
       const now = nowIso();

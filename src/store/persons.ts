@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { lockedForWrite } from '../db/dialect.js';
 import type { Database, PersonRow } from '../db/schema.js';
 import type { Person, PersonCreateInput, PersonUpdateInput } from '../domain/clients.js';
 import { fullName } from '../domain/clients.js';
@@ -72,7 +73,7 @@ export class PersonStore {
 
   async update(id: number, input: PersonUpdateInput, db: Kysely<Database> = this.db): Promise<Person> {
     return transact(db, async (trx) => {
-      const current = await trx.selectFrom('persons').selectAll().where('id', '=', id).executeTakeFirst();
+      const current = await lockedForWrite(trx, trx.selectFrom('persons').selectAll().where('id', '=', id)).executeTakeFirst();
       if (!current) throw notFound('person', id);
       assertVersion('person', id, input.version, current.version);
       if (input.organizationId) await assertOrganizationExists(trx, input.organizationId, 'body.organizationId');

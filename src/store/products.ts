@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { lockedForWrite } from '../db/dialect.js';
 import type { Database, ProductRow } from '../db/schema.js';
 import type { CalculatorEngine, Product, ProductCreateInput, ProductUpdateInput, QuantityTiers, Quote } from '../domain/catalog.js';
 import { quoteFromTiers } from '../domain/catalog.js';
@@ -69,7 +70,7 @@ export class ProductStore {
 
   async update(id: number, input: ProductUpdateInput, db: Kysely<Database> = this.db): Promise<Product> {
     return transact(db, async (trx) => {
-      const current = await trx.selectFrom('products').selectAll().where('id', '=', id).executeTakeFirst();
+      const current = await lockedForWrite(trx, trx.selectFrom('products').selectAll().where('id', '=', id)).executeTakeFirst();
       if (!current) throw notFound('product', id);
       assertVersion('product', id, input.version, current.version);
       if (input.categoryId) await assertCategoryExists(trx, input.categoryId, 'body.categoryId');

@@ -214,6 +214,19 @@ describe.each(TEST_DIALECTS)('catalog API on %s', (dialect) => {
     expect((await api.request<CategoryBody>('GET', `/api/v1/categories/${category.id}`)).body).toEqual(engine.body);
   });
 
+  it('lets only one of parallel updates with the same version through', async () => {
+    const category = await createCategory({ name: 'Гонка' });
+    const product = await createProduct({ name: 'Гонка', categoryId: category.id, tiers: cardTiers });
+    const products = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => api.request('PATCH', `/api/v1/products/${product.id}`, { name: `Гонка ${i}`, version: 1 })),
+    );
+    expect(products.map((r) => r.status).sort()).toEqual([200, 409, 409, 409]);
+    const categories = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => api.request('PATCH', `/api/v1/categories/${category.id}`, { name: `Гонка ${i}`, version: 1 })),
+    );
+    expect(categories.map((r) => r.status).sort()).toEqual([200, 409, 409, 409]);
+  });
+
   it('rejects bad input with 400 naming the field, and stores nothing', async () => {
     const productsBefore = await countProducts();
     const cases: Array<{ body: Record<string, unknown>; path: string }> = [

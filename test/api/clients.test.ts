@@ -116,6 +116,29 @@ describe.each(TEST_DIALECTS)('clients API on %s', (dialect) => {
     expect(responses.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
   });
 
+  it('applies parallel updates of one person one after the other: one wins a version, no field is lost', async () => {
+    const person = await api.request<PersonBody>('POST', '/api/v1/persons', { lastName: 'Гонка', firstName: 'Анна' });
+    const sameVersion = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => api.request('PATCH', `/api/v1/persons/${person.body.id}`, { middleName: `V${i}`, version: 1 })),
+    );
+    expect(sameVersion.map((r) => r.status).sort()).toEqual([200, 409, 409, 409]);
+
+    // Without a version each patch changes only its own field; neither may undo the other.
+    const [a, b] = await Promise.all([
+      api.request('PATCH', `/api/v1/persons/${person.body.id}`, { lastName: 'Гонкина' }),
+      api.request('PATCH', `/api/v1/persons/${person.body.id}`, { emails: ['anna@example.ru'] }),
+    ]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    const read = await api.request<PersonBody & { lastName: string }>('GET', `/api/v1/persons/${person.body.id}`);
+    expect(read.body).toMatchObject({ lastName: 'Гонкина', emails: ['anna@example.ru'], version: 4 });
+
+    const organization = await api.request<{ id: number }>('POST', '/api/v1/organizations', { title: 'ООО Гонка' });
+    const orgUpdates = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => api.request('PATCH', `/api/v1/organizations/${organization.body.id}`, { title: `ООО ${i}`, version: 1 })),
+    );
+    expect(orgUpdates.map((r) => r.status).sort()).toEqual([200, 409, 409, 409]);
+  });
+
   it('pages through persons with a cursor, newest first, without repeats', async () => {
     const ids: number[] = [];
     for (let i = 0; i < 5; i++) ids.push((await api.request<PersonBody>('POST', '/api/v1/persons', { firstName: `Page${i}` })).body.id);

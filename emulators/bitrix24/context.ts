@@ -16,7 +16,8 @@ export interface CallContext {
 export class Listed {
   constructor(
     readonly result: unknown,
-    readonly total: number,
+    /** Undefined where the method does not count (no `total` key at all). */
+    readonly total?: number,
     readonly next?: number,
   ) {}
 }

@@ -62,7 +62,10 @@ export class Executor {
 
 export function resultOf(value: unknown): { result: unknown; total?: number; next?: number } {
   if (value instanceof Listed) {
-    return value.next === undefined ? { result: value.result, total: value.total } : { result: value.result, total: value.total, next: value.next };
+    const envelope: { result: unknown; total?: number; next?: number } = { result: value.result };
+    if (value.total !== undefined) envelope.total = value.total;
+    if (value.next !== undefined) envelope.next = value.next;
+    return envelope;
   }
   return { result: value };
 }

@@ -192,21 +192,23 @@ export function sortRows(rows: Row[], keys: SortKey[], clock: PortalClock): Row[
 
 export interface Page {
   rows: Row[];
-  total: number;
+  /** Absent where the portal does not count (crm.item.* with `start=-1`). */
+  total?: number;
   next?: number;
 }
 
 /**
- * Old methods page like CDBResult: `start` picks the page containing it (start=10 is page 1),
- * `next` is page-aligned; `start=-1` skips counting (total 0, no next). crm.item.* pages by
- * exact offset.
+ * Both kinds of list page like CDBResult / PageNavigation: `start` picks the page containing it
+ * (start=10 is page 1, start=60 page 2), `next` is the offset after the rows returned. With
+ * `start=-1` nothing is counted: the old methods answer `total: 0`, the `crm.item.*`
+ * controllers (RestManager) leave `total` out; neither has `next`.
  */
-export function paginate(rows: Row[], startParam: unknown, mode: 'legacy' | 'offset'): Page {
+export function paginate(rows: Row[], startParam: unknown, mode: 'legacy' | 'engine'): Page {
   const start = Number.parseInt(String(startParam ?? '0'), 10);
-  if (start === -1) return { rows: rows.slice(0, PAGE_SIZE), total: 0 };
+  if (start === -1) return mode === 'legacy' ? { rows: rows.slice(0, PAGE_SIZE), total: 0 } : { rows: rows.slice(0, PAGE_SIZE) };
   const requested = Number.isFinite(start) && start > 0 ? start : 0;
-  const offset = mode === 'legacy' ? Math.floor(requested / PAGE_SIZE) * PAGE_SIZE : requested;
+  const offset = Math.floor(requested / PAGE_SIZE) * PAGE_SIZE;
   const page: Page = { rows: rows.slice(offset, offset + PAGE_SIZE), total: rows.length };
-  if (offset + PAGE_SIZE < rows.length) page.next = offset + PAGE_SIZE;
+  if (offset + page.rows.length < rows.length) page.next = offset + page.rows.length;
   return page;
 }

@@ -93,7 +93,7 @@ export function registerItemMethods(registry: MethodRegistry): void {
     const rows = ctx.portal.store.all(def.table).filter((row) => matches(filter, row, clock));
     const order = parseOrder(params.order, columns);
     sortRows(rows, order.length > 0 ? order : [{ column: columns('id')!, descending: false }], clock);
-    const page = paginate(rows, ctx.start, 'offset');
+    const page = paginate(rows, ctx.start, 'engine');
     const requested = (asList(params.select) ?? []).map(String);
     const select = requested.length > 0 ? new Set(requested) : undefined;
     return new Listed({ items: page.rows.map((row) => itemView(def, row, userFields, clock, select)) }, page.total, page.next);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startBitrix24Emulator, type Bitrix24Emulator } from '../../../emulators/bitrix24/server.js';
 import { expectEventually } from '../../support/eventually.js';
 import { call, result } from './helpers.js';
@@ -94,7 +94,7 @@ describe('crm.item', () => {
     expect(((await result<{ item: Rec }>(emu, 'crm.item.get', { entityTypeId: 3, id })).item.fm as Rec[]).map((v) => v.typeId)).toEqual(['EMAIL']);
   });
 
-  it('lists deals with typed values, exact offsets and fm only with *', async () => {
+  it('lists deals with typed values and fm only with *', async () => {
     const deal = await result<number>(emu, 'crm.deal.add', { fields: { TITLE: 'Typed', OPPORTUNITY: 999.99, CATEGORY_ID: 1 } });
     const list = await call(emu, 'crm.item.list', { entityTypeId: 2, filter: { categoryId: 1, '>=opportunity': 500 }, select: ['id', 'title', 'opportunity', 'stageId'] });
     expect(list.body).toMatchObject({ total: 1, result: { items: [{ id: deal, title: 'Typed', opportunity: 999.99, stageId: 'C1:NEW' }] } });
@@ -104,6 +104,33 @@ describe('crm.item', () => {
     expect(await call(emu, 'crm.item.get', { entityTypeId: 2, id: 4242 })).toMatchObject({ status: 400, body: { error: 'NOT_FOUND' } });
     const orFilter = await result<{ items: Rec[] }>(emu, 'crm.item.list', { entityTypeId: 2, filter: { '0': { logic: 'OR', '=title': 'Typed', '=id': 99999 } }, select: ['id'] });
     expect(orFilter.items).toEqual([{ id: deal }]);
+  });
+});
+
+describe('crm.item.list paging (RestManager: page-aligned start, no count with start=-1)', () => {
+  beforeEach(() => emu.reset());
+
+  it('reads start as a page like the old methods: start=60 is the second page, next is offset + rows', async () => {
+    const cmd = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`c${i}`, `crm.contact.add?fields[NAME]=P${i}`]));
+    await result(emu, 'batch', { cmd });
+    await result(emu, 'batch', { cmd });
+    await result(emu, 'batch', { cmd: Object.fromEntries(Object.entries(cmd).slice(0, 20)) });
+    const odd = await call(emu, 'crm.item.list', { entityTypeId: 3, select: ['id'], start: 60 });
+    const items = (odd.body.result as { items: Rec[] }).items;
+    expect(items[0]).toEqual({ id: 51 });
+    expect(items).toHaveLength(50);
+    expect(odd.body).toMatchObject({ total: 120, next: 100 });
+    const last = await call(emu, 'crm.item.list', { entityTypeId: 3, select: ['id'], start: 100 });
+    expect((last.body.result as { items: Rec[] }).items).toHaveLength(20);
+    expect(last.body).not.toHaveProperty('next');
+  });
+
+  it('leaves total out entirely with start=-1', async () => {
+    await result(emu, 'crm.contact.add', { fields: { NAME: 'one' } });
+    const { body } = await call(emu, 'crm.item.list', { entityTypeId: 3, select: ['id'], start: -1 });
+    expect((body.result as { items: Rec[] }).items).toHaveLength(1);
+    expect(body).not.toHaveProperty('total');
+    expect(body).not.toHaveProperty('next');
   });
 });
 

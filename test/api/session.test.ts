@@ -72,6 +72,18 @@ describe.each(TEST_DIALECTS)('staff session on %s', (dialect) => {
     expect(after.status).toBe(401);
   });
 
+  it('treats a malformed session cookie as no session: 401 on the API, public routes still answer', async () => {
+    const cookie = 'printsync_session=%E0%A4%A';
+    expect((await fetch(`${api.baseUrl}/health`, { headers: { cookie } })).status).toBe(200);
+    const orders = await fetch(`${api.baseUrl}/api/v1/orders`, { headers: { cookie } });
+    expect(orders.status).toBe(401);
+    expect((await fetch(`${api.baseUrl}/api/v1/session`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ login: 'anna', password: 'secret-pass' }),
+    })).status).toBe(200);
+  });
+
   it('bearer tokens need no CSRF token', async () => {
     expect((await api.request('POST', '/api/v1/persons', { lastName: 'Сидоров' })).status).toBe(201);
   });

@@ -1,9 +1,25 @@
 import type { MethodRegistry } from '../context.js';
 import { ALL_SCOPES } from '../portal.js';
 import { pick } from '../params.js';
+import { RestError } from '../errors.js';
 
 /** `scope`, `method.get`, `server.time`, `profile`: what an integration uses to check its webhook. */
 export function registerSystemMethods(registry: MethodRegistry): void {
+  // Methods that need an application (OAuth) context: a webhook is refused before they run,
+  // so an integration cannot subscribe its outgoing webhook programmatically.
+  const applicationOnly: [string, string][] = [
+    ['_global', 'event.bind'],
+    ['_global', 'event.unbind'],
+    ['_global', 'placement.bind'],
+    ['telephony', 'telephony.externalCall.register'],
+    ['telephony', 'telephony.externalCall.finish'],
+  ];
+  for (const [scope, name] of applicationOnly) {
+    registry.add(scope, name, () => {
+      throw new RestError(403, 'WRONG_AUTH_TYPE', 'Current authorization type is denied for this method');
+    });
+  }
+
   registry.add('_global', 'scope', (params, ctx) => (String(pick(params, 'full') ?? '') === 'true' ? [...ALL_SCOPES] : [...ctx.scopes]));
 
   registry.add('_global', 'method.get', (params, ctx) => {

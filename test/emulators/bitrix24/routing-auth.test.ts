@@ -122,6 +122,16 @@ describe('auth', () => {
     expect(body.error).toBe('NO_AUTH_FOUND');
   });
 
+  it('refuses application-only methods to a webhook with 403 WRONG_AUTH_TYPE, in a batch too', async () => {
+    const denied = { error: 'WRONG_AUTH_TYPE', error_description: 'Current authorization type is denied for this method' };
+    for (const method of ['event.bind', 'event.unbind', 'placement.bind', 'telephony.externalCall.register', 'telephony.externalCall.finish']) {
+      const reply = await call(emu, method, { event: 'ONCRMDEALUPDATE', handler: 'https://shop.example/hook' });
+      expect(reply, method).toMatchObject({ status: 403, body: denied });
+    }
+    const batch = await result<{ result_error: Record<string, unknown> }>(emu, 'batch', { cmd: { bind: 'event.bind?event=ONCRMDEALADD&handler=https://shop.example/hook' } });
+    expect(batch.result_error).toEqual({ bind: denied });
+  });
+
   it('reports the webhook scopes through `scope`', async () => {
     expect(await result(emu, 'scope')).toEqual(['crm', 'user', 'telephony']);
   });

@@ -158,7 +158,9 @@ export class JobRunner {
         this.logger.warn({ ...log, err: error }, 'lease lost during the run; leaving the job to its new holder');
         return;
       }
-      const decision = decideAfterFailure(error, job.attempt, definition.retry, this.random);
+      // The budget is the job's own (set at enqueue, refreshed by replay), as its view and
+      // pg-boss's expiry sweep count it, not whatever the current definition says.
+      const decision = decideAfterFailure(error, job.attempt, { ...definition.retry, maxAttempts: job.maxAttempts }, this.random);
       if (decision.kind === 'retry') {
         await this.store.retryLater(job, decision.delayMs, decision.reason);
         this.logger.warn({ ...log, delayMs: decision.delayMs, error: describeError(error) }, 'job failed; will retry');

@@ -150,6 +150,30 @@ export function runJobQueueSuite(name: string, subject: QueueUnderTest): void {
       expect((await queue.list({ state: 'dead', name: work.name })).map((j) => j.id)).toEqual([id]);
     });
 
+    it('keeps the retry budget a job was enqueued with when its definition changes (a deploy)', async () => {
+      const name = `suite.job${++seq}`;
+      const before = defineJob({ name, maxAttempts: 2, handler: async () => {} });
+      const runs: number[] = [];
+      // The next release raised the budget; the job already waiting keeps the one it was given.
+      const after = defineJob({
+        name,
+        maxAttempts: 5,
+        backoff: { baseDelayMs: 10 },
+        handler: async (_payload, ctx) => {
+          runs.push(ctx.attempt);
+          throw new Error(`boom ${ctx.attempt}`);
+        },
+      });
+      const enqueuer = await open(before);
+      const id = await enqueueCommitted(enqueuer, before.request({}));
+      const worker = await open(after);
+      await worker.start(POLL);
+      await expectEventually(async () => expect((await worker.get(id!))?.state).toBe('dead'));
+      expect(runs).toEqual([1, 2]);
+      // The real reason, not "the last runs never finished (worker crashed or stalled)".
+      expect(await worker.get(id!)).toMatchObject({ attempts: 2, maxAttempts: 2, lastError: expect.stringMatching(/^gave up after 2 attempts: boom 2$/) });
+    });
+
     it('shows a failed job as retrying until its backoff passes', async () => {
       const work = job({
         maxAttempts: 5,

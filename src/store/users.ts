@@ -4,6 +4,7 @@ import { decoyPasswordHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } 
 import type { Database, UsersTable } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
 import { flag, nowIso } from './json.js';
+import { transact } from './transaction.js';
 
 export const STAFF_ROLES = ['admin', 'manager'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -65,12 +66,20 @@ export class UserStore {
     if (password.length < MIN_PASSWORD_LENGTH) {
       throw new DomainError('validation_failed', `password: must be at least ${MIN_PASSWORD_LENGTH} characters`);
     }
-    const result = await this.db
-      .updateTable('users')
-      .set({ password_hash: await hashPassword(password) })
-      .where('login', '=', normalizeLogin(login))
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+    const passwordHash = await hashPassword(password);
+    // A new password also logs the account out everywhere: whoever knew the old one (a lost
+    // laptop, a colleague who left) must not keep a session that lives for weeks.
+    return transact(this.db, async (trx) => {
+      const user = await trx
+        .updateTable('users')
+        .set({ password_hash: passwordHash })
+        .where('login', '=', normalizeLogin(login))
+        .returning('id')
+        .executeTakeFirst();
+      if (!user) return false;
+      await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
+      return true;
+    });
   }
 
   async get(id: number): Promise<StaffUser | null> {

@@ -84,6 +84,16 @@ describe.each(TEST_DIALECTS)('staff session on %s', (dialect) => {
     })).status).toBe(200);
   });
 
+  it('ends the sessions of a staff member whose password is changed', async () => {
+    await api.services.stores.users.create({ login: 'vera', password: 'old-password' });
+    const response = await login('old-password', 'vera');
+    const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0]!;
+    expect((await fetch(`${api.baseUrl}/api/v1/orders`, { headers: { cookie } })).status).toBe(200);
+    expect(await api.services.stores.users.setPassword('vera', 'new-password')).toBe(true);
+    expect((await fetch(`${api.baseUrl}/api/v1/orders`, { headers: { cookie } })).status).toBe(401);
+    expect((await login('new-password', 'vera')).status).toBe(200);
+  });
+
   it('bearer tokens need no CSRF token', async () => {
     expect((await api.request('POST', '/api/v1/persons', { lastName: 'Сидоров' })).status).toBe(201);
   });

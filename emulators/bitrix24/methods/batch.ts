@@ -93,8 +93,10 @@ export function registerBatchMethod(registry: MethodRegistry, portal: Portal, ex
         if (halt) break;
       }
     }
-    // Empty maps are written as PHP writes them ([]) here already, sparing the serializer's slow path.
-    const php = (map: Record<string, unknown>): Record<string, unknown> | [] => (Object.keys(map).length === 0 ? [] : map);
+    // As json_encode writes PHP arrays: an empty one, or one keyed exactly 0..n-1 (a list of
+    // commands with no gap), is a JSON list; anything else an object.
+    const php = (map: Record<string, unknown>): Record<string, unknown> | unknown[] =>
+      Object.keys(map).every((key, i) => key === String(i)) ? Object.values(map) : map;
     return {
       result: php(acc.result),
       result_error: php(acc.error),

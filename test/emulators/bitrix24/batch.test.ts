@@ -99,6 +99,19 @@ describe('batch', () => {
     expect(Object.keys(batch.result)).toEqual(['0', '1']);
   });
 
+  it('answers a list of commands with PHP lists where the keys run 0..n-1, and maps where they do not', async () => {
+    const clean = await call(emu, 'batch', { cmd: ['crm.deal.add?fields[TITLE]=A', 'crm.deal.add?fields[TITLE]=B'] });
+    const cleanBatch = clean.body.result as Rec;
+    expect(Array.isArray(cleanBatch.result)).toBe(true);
+    expect(cleanBatch.result).toEqual([expect.any(Number), expect.any(Number)]);
+    expect(Array.isArray(cleanBatch.result_time)).toBe(true);
+    const broken = await call(emu, 'batch', { halt: 0, cmd: ['crm.deal.get?id=999999', 'crm.deal.add?fields[TITLE]=C', 'crm.deal.get?id=999998'] });
+    expect(broken.text).toContain('"result":{"1":');
+    expect(broken.text).toContain('"result_error":{"0":{"error":"","error_description":"Not found"},"2":');
+    const firstFails = await call(emu, 'batch', { halt: 1, cmd: ['crm.deal.get?id=999999', 'crm.deal.add?fields[TITLE]=D'] });
+    expect(firstFails.text).toContain('"result":[],"result_error":[{"error":"","error_description":"Not found"}]');
+  });
+
   it('refuses commands past the 50th and nested batches, answering 200 for the batch itself', async () => {
     const cmd: Record<string, string> = {};
     for (let i = 0; i < 52; i++) cmd[`c${i}`] = 'crm.settings.mode.get';

@@ -4,6 +4,7 @@ import { hashPassword, verifyPassword } from '../../src/auth/passwords.js';
 import { startTestApi } from '../support/api-server.js';
 import type { TestApi } from '../support/api-server.js';
 import { TEST_DIALECTS } from '../support/databases.js';
+import { SESSION_MAX_MS } from '../../src/store/sessions.js';
 
 describe('passwords and delays', () => {
   it('hashes with a salt and verifies', async () => {
@@ -92,6 +93,13 @@ describe.each(TEST_DIALECTS)('staff session on %s', (dialect) => {
     expect(await api.services.stores.users.setPassword('vera', 'new-password')).toBe(true);
     expect((await fetch(`${api.baseUrl}/api/v1/orders`, { headers: { cookie } })).status).toBe(401);
     expect((await login('new-password', 'vera')).status).toBe(200);
+  });
+
+  it('keeps the cookie as long as the session may live, so a session in use slides past 12 hours', async () => {
+    const response = await login('secret-pass');
+    const maxAge = Number(/Max-Age=(\d+)/.exec(response.headers.get('set-cookie') ?? '')?.[1]);
+    // The server ends idle sessions after SESSION_IDLE_MS; the browser must not end active ones sooner.
+    expect(maxAge).toBeGreaterThanOrEqual(SESSION_MAX_MS / 1000);
   });
 
   it('bearer tokens need no CSRF token', async () => {

@@ -5,7 +5,7 @@ import type { AppServices } from '../../app.js';
 import { ADDRESS_POLICY, LOGIN_POLICY } from '../../auth/login-throttle.js';
 import type { ThrottleKey } from '../../auth/login-throttle.js';
 import { DomainError } from '../../domain/errors.js';
-import { csrfTokenMatches, SESSION_IDLE_MS } from '../../store/sessions.js';
+import { csrfTokenMatches, SESSION_MAX_MS } from '../../store/sessions.js';
 import type { SessionStore, StaffSession } from '../../store/sessions.js';
 import { STAFF_ROLES } from '../../store/users.js';
 import type { PrincipalResolver } from '../auth.js';
@@ -126,7 +126,9 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = a
       }
       await loginThrottle.reset(keys.slice(0, 1));
       const { token, session } = await sessions.create(user);
-      setCookie(request, reply, token, Math.floor(SESSION_IDLE_MS / 1000));
+      // The server ends the session after SESSION_IDLE_MS without use (sliding) and SESSION_MAX_MS in
+      // any case; a cookie that expired 12 h after login would log out someone who is still working.
+      setCookie(request, reply, token, Math.floor(SESSION_MAX_MS / 1000));
       return toResponse(session);
     },
   );

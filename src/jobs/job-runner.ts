@@ -175,7 +175,7 @@ export class JobRunner {
 
   #keepLease(job: ClaimedJob, definition: JobDefinition, controller: AbortController): NodeJS.Timeout {
     // Renew at a third of the lease so two missed renewals still leave time before it expires.
-    return setInterval(() => {
+    const renewal = setInterval(() => {
       this.store.renew(job, definition.leaseMs).then(
         (held) => {
           if (!held && !controller.signal.aborted) controller.abort(new LeaseLostError(job.id));
@@ -183,5 +183,9 @@ export class JobRunner {
         (error: unknown) => this.logger.warn({ err: error, jobId: job.id }, 'lease renewal failed; retrying at the next tick'),
       );
     }, Math.floor(definition.leaseMs / 3));
+    // Once the run is aborted (lease lost, or given up on at stop) the lease is left to run out,
+    // so another worker can take the job even if the handler ignores the signal and never ends.
+    controller.signal.addEventListener('abort', () => clearInterval(renewal), { once: true });
+    return renewal;
   }
 }

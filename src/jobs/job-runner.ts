@@ -107,13 +107,16 @@ export class JobRunner {
 
   #execute(job: ClaimedJob): void {
     const controller = new AbortController();
+    // Per claim, not per job: a job whose lease ran out under a run still going here may be
+    // claimed again by this very runner, and both runs count until each ends.
+    const claim = `${job.id}@${job.token}`;
     const done = this.#run(job, controller)
       .catch((error: unknown) => this.logger.error({ err: error, jobId: job.id, job: job.name }, 'job bookkeeping failed; the lease will return it'))
       .finally(() => {
-        this.#running.delete(job.id);
+        this.#running.delete(claim);
         this.#wake?.();
       });
-    this.#running.set(job.id, { done, controller });
+    this.#running.set(claim, { done, controller });
   }
 
   async #run(job: ClaimedJob, controller: AbortController): Promise<void> {

@@ -81,4 +81,38 @@ describe('job runner', () => {
     await expectEventually(async () => expect((await second.get(id))?.state).toBe('completed'), { timeoutMs: 5_000 });
     expect(ran).toEqual([2]);
   });
+
+  it('keeps track of a job it claims again after losing its lease, while the first run is still going', async () => {
+    const name = `runner.job${++seq}`;
+    const releaseFirst = deferred();
+    const releaseSecond = deferred();
+    const secondStarted = deferred();
+    const job = defineJob({
+      name,
+      leaseMs: 1_000,
+      handler: async (_payload, ctx) => {
+        if (ctx.attempt === 1) return releaseFirst.promise;
+        secondStarted.resolve();
+        return releaseSecond.promise;
+      },
+    });
+    const store = new WatchedStore(handle.db);
+    // Renewals fail (a locked database), so the lease runs out under the first run and this
+    // same runner claims the job again.
+    store.failRenewals = true;
+    const id = await enqueue(store, job);
+    const worker = runner(store, job);
+    worker.start({ pollIntervalMs: 20, concurrency: 2 });
+    await secondStarted.promise;
+    expect(worker.activeCount).toBe(2);
+
+    releaseFirst.resolve();
+    await expectEventually(() => expect(worker.activeCount).toBe(1));
+    // stop() waits for the run that still holds the job and records its outcome.
+    const stopping = worker.stop({ timeoutMs: 5_000 });
+    setTimeout(() => releaseSecond.resolve(), 50);
+    await stopping;
+    expect(worker.activeCount).toBe(0);
+    expect(await store.get(id)).toMatchObject({ state: 'completed', attempts: 2 });
+  });
 });

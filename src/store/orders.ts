@@ -25,7 +25,7 @@ import type { ExternalLinkStore } from './external-links.js';
 import { nowIso, parseJson, toJson } from './json.js';
 import type { Page } from './pagination.js';
 import { DEFAULT_PAGE_SIZE, decodeCursor, toPage } from './pagination.js';
-import { containsText } from './search.js';
+import { containsTextAnyCase } from './search.js';
 import { transact } from './transaction.js';
 
 export interface OrderFilter {
@@ -249,7 +249,7 @@ export class OrderStore {
     let query = this.db.selectFrom('orders').selectAll().orderBy('id', 'desc').limit(limit + 1);
     if (before !== null) query = query.where('id', '<', before);
     if (filter.status?.length) query = query.where('status', 'in', filter.status);
-    if (filter.number) query = query.where(containsText('number', filter.number));
+    if (filter.number) query = query.where(containsTextAnyCase('number', filter.number));
     if (filter.personId !== undefined) query = query.where('person_id', '=', filter.personId);
     if (filter.organizationId !== undefined) query = query.where('organization_id', '=', filter.organizationId);
     if (filter.site) query = query.where('site', '=', filter.site);

@@ -14,6 +14,18 @@ export function searchText(parts: Array<string | null | undefined>): string {
 }
 
 export function containsText(column: string, needle: string): Expression<SqlBool> {
-  const escaped = needle.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
-  return sql<SqlBool>`${sql.ref(column)} like ${`%${escaped}%`} escape '\\'`;
+  return sql<SqlBool>`${sql.ref(column)} like ${likePattern(needle)} escape '\\'`;
+}
+
+/**
+ * The same for a column kept as typed (order numbers), folded in SQL: PostgreSQL's LIKE is
+ * case-sensitive, so without `lower()` "SHOP-1" was found on SQLite (its LIKE ignores ASCII case)
+ * but not on PostgreSQL. SQLite's lower() folds ASCII only, enough for Latin letters and digits.
+ */
+export function containsTextAnyCase(column: string, needle: string): Expression<SqlBool> {
+  return sql<SqlBool>`lower(${sql.ref(column)}) like ${likePattern(needle)} escape '\\'`;
+}
+
+function likePattern(needle: string): string {
+  return `%${needle.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }

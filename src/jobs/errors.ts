@@ -1,3 +1,5 @@
+import { redactText } from '../domain/redaction.js';
+
 /**
  * The job runner's error model: an error decides whether it is worth retrying through a
  * `retryable` flag, never through its class name or message. Any error object with
@@ -54,13 +56,17 @@ export function retryAfterMsOf(error: unknown): number {
   return 0;
 }
 
-/** The reason stored with a failed job: the message, with the class name when it adds something. */
+/**
+ * The reason stored with a failed job: the message, with the class name when it adds something.
+ * Credentials an HTTP error quotes (a webhook URL, `?apikey=`, a Bearer token) are masked first:
+ * managers read this on the health page and in `printsync jobs dead`.
+ */
 export function describeError(error: unknown): string {
   if (error instanceof Error) {
     const prefix = error.name && error.name !== 'Error' ? `${error.name}: ` : '';
-    const text = `${prefix}${error.message}`;
+    const text = redactText(`${prefix}${error.message}`);
     // Keep rows small; the stack of a job error is rarely worth a page of text.
     return text.length > 2_000 ? `${text.slice(0, 2_000)}…` : text;
   }
-  return String(error);
+  return redactText(String(error));
 }

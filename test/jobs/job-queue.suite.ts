@@ -216,6 +216,23 @@ export function runJobQueueSuite(name: string, subject: QueueUnderTest): void {
       expect(await queue.get(b!)).toMatchObject({ attempts: 1, lastError: expect.stringMatching(/400 Bad Request/) });
     });
 
+    it('keeps credentials quoted by an error out of the job’s last error (managers read it on the health page)', async () => {
+      const work = job({
+        maxAttempts: 1,
+        handler: async () => {
+          throw new Error('POST https://p.bitrix24.ru/rest/1/q1w2e3r4t5y6u7i8/crm.deal.add.json failed; retried https://erp.local/api?apikey=K3yV4lu3 with Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig');
+        },
+      });
+      const queue = await open(work);
+      const id = await enqueueCommitted(queue, work.request({}));
+      await queue.start(POLL);
+      await expectEventually(async () => expect((await queue.get(id!))?.state).toBe('dead'));
+      const { lastError } = (await queue.get(id!))!;
+      expect(lastError).toBe(
+        'gave up after 1 attempts: POST https://p.bitrix24.ru/rest/1/***/crm.deal.add.json failed; retried https://erp.local/api?apikey=*** with Bearer ***',
+      );
+    });
+
     it('replays a dead job with a fresh retry budget', async () => {
       let fixed = false;
       const runs: number[] = [];

@@ -11,6 +11,8 @@ export interface Webhook {
   scopes: string[];
 }
 
+export type CrmMode = 'classic' | 'simple';
+
 export const ALL_SCOPES = ['crm', 'user', 'telephony'];
 
 /** Lower-case alphanumerics, like the codes and tokens Bitrix24 hands out. */
@@ -29,6 +31,11 @@ export class Portal {
   readonly crm: CrmService;
   readonly webhooks: Webhook[] = [];
   readonly memberId = randomBytes(16).toString('hex');
+  /**
+   * `crm.settings.mode.get`: classic (1, with leads) or simple (2), where a new lead is turned
+   * into a deal (and contact/company) at once and the lead itself is gone.
+   */
+  crmMode: CrmMode = 'classic';
 
   constructor(
     readonly clock: PortalClock,

@@ -14,7 +14,7 @@ import { OperatingLimiter, RateLimiter, type OperatingLimitSettings, type RateLi
 import { buildRegistry } from './methods/index.js';
 import { mergeParams, parseBody, parsePhpQuery } from './params.js';
 import { StateFile } from './persistence.js';
-import { ALL_SCOPES, Portal, randomToken, type Webhook } from './portal.js';
+import { ALL_SCOPES, Portal, randomToken, type CrmMode, type Webhook } from './portal.js';
 import { WEBHOOK_USER_ID } from './seed.js';
 import { selfSignedCertificate } from './tls.js';
 
@@ -38,6 +38,8 @@ export interface Bitrix24EmulatorOptions {
   eventKnobs?: Partial<EventKnobs>;
   /** Status of INVALID_CREDENTIALS and insufficient_scope: 401 (default) or 403. */
   authErrorStatus?: 401 | 403;
+  /** `simple`: Simple CRM mode, leads become deals at once and are not readable (default `classic`). */
+  crmMode?: CrmMode;
   /** The portal's UTC offset in minutes; default 180 (Moscow). */
   timezoneOffsetMinutes?: number;
   applicationToken?: string;
@@ -116,6 +118,7 @@ export async function startBitrix24Emulator(options: Bitrix24EmulatorOptions = {
   const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   const portal = new Portal(clock, `${host}:${port}`, url, options.applicationToken ?? randomToken(32), { ...DEFAULT_EVENT_KNOBS, ...options.eventKnobs });
+  portal.crmMode = options.crmMode ?? 'classic';
   const stateFile = options.stateFile ? new StateFile(options.stateFile, portal.store) : undefined;
   if (!(await stateFile?.load())) portal.reset();
   if (stateFile) portal.store.onChange(() => stateFile.scheduleSave());

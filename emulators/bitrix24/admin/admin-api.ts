@@ -48,6 +48,7 @@ export function createAdminHandler(deps: AdminDeps): (req: IncomingMessage, res:
       eventKnobs: portal.events.knobs,
       faults: faults.settings,
       limits: { rate: rate.settings, operating: operating.settings },
+      crmMode: portal.crmMode,
     })],
     ['POST', /^\/reset$/, (_m, body) => {
       portal.reset();
@@ -115,6 +116,12 @@ export function createAdminHandler(deps: AdminDeps): (req: IncomingMessage, res:
     ['DELETE', /^\/faults$/, () => {
       faults.clear();
       return { ok: true };
+    }],
+    ['GET', /^\/crm-mode$/, () => ({ mode: portal.crmMode })],
+    ['POST', /^\/crm-mode$/, (_m, body) => {
+      if (body.mode !== 'classic' && body.mode !== 'simple') throw new RestError(400, 'INVALID_MODE', 'mode is "classic" or "simple"');
+      portal.crmMode = body.mode;
+      return { mode: portal.crmMode };
     }],
     ['GET', /^\/limits$/, () => ({ rate: rate.settings, operating: operating.settings })],
     ['POST', /^\/limits$/, (_m, body) => {

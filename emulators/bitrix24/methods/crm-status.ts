@@ -127,5 +127,5 @@ export function registerStatusMethods(registry: MethodRegistry): void {
     }));
   });
 
-  registry.add('crm', 'crm.settings.mode.get', () => 1);
+  registry.add('crm', 'crm.settings.mode.get', (_params, ctx) => (ctx.portal.crmMode === 'simple' ? 2 : 1));
 }

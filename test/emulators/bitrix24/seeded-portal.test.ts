@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startBitrix24Emulator, type Bitrix24Emulator } from '../../../emulators/bitrix24/server.js';
 import { expectEventually } from '../../support/eventually.js';
-import { call, result } from './helpers.js';
+import { admin, call, result } from './helpers.js';
 
 let emu: Bitrix24Emulator;
 type Rec = Record<string, unknown>;
@@ -143,5 +143,28 @@ describe('reconciliation queries', () => {
     const changed = await result<Rec[]>(emu, 'crm.deal.list', { filter: { '>DATE_MODIFY': stamp }, select: ['ID'] });
     expect(changed.map((r) => Number(r.ID))).toContain(after);
     expect(changed.map((r) => Number(r.ID))).not.toContain(before);
+  });
+});
+
+describe('Simple CRM mode (reference §4.4, pitfall 14)', () => {
+  it('reports mode 2, and turns a new lead straight into a deal and contact that the lead id no longer reads', async () => {
+    const simple = await startBitrix24Emulator({ rate: false, crmMode: 'simple' });
+    try {
+      expect(await result(simple, 'crm.settings.mode.get')).toBe(2);
+      const leadId = await result<number>(simple, 'crm.lead.add', {
+        fields: { TITLE: 'Заказ с сайта', NAME: 'Анна', OPPORTUNITY: 700, SOURCE_ID: 'STORE', PHONE: [{ VALUE: '+79001234567', VALUE_TYPE: 'MOBILE' }] },
+      });
+      expect(typeof leadId).toBe('number');
+      expect(await call(simple, 'crm.lead.get', { id: leadId })).toMatchObject({ status: 400, body: { error: '', error_description: 'Not found' } });
+      expect(await result(simple, 'crm.lead.list')).toEqual([]);
+      const [deal] = await result<Rec[]>(simple, 'crm.deal.list', { select: ['ID', 'TITLE', 'OPPORTUNITY', 'SOURCE_ID', 'LEAD_ID', 'CONTACT_ID'] });
+      expect(deal).toMatchObject({ TITLE: 'Заказ с сайта', OPPORTUNITY: '700.00', SOURCE_ID: 'STORE', LEAD_ID: String(leadId) });
+      const contact = await result<Rec>(simple, 'crm.contact.get', { id: deal!.CONTACT_ID });
+      expect(contact).toMatchObject({ NAME: 'Анна', LEAD_ID: String(leadId), PHONE: [expect.objectContaining({ VALUE: '+79001234567' })] });
+      expect(await admin(simple, 'POST', '/crm-mode', { mode: 'classic' })).toEqual({ mode: 'classic' });
+      expect(await result(simple, 'crm.settings.mode.get')).toBe(1);
+    } finally {
+      await simple.stop();
+    }
   });
 });

@@ -182,6 +182,11 @@ export function computeTotals(
 ): OrderTotals {
   const itemsTotal = items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0);
   if (!Number.isSafeInteger(itemsTotal)) throw new DomainError('validation_failed', 'body.items: the order total is too large', [{ path: 'body.items', message: 'total is too large' }]);
+  if (!Number.isSafeInteger(itemsTotal + deliveryPrice)) {
+    throw new DomainError('validation_failed', 'body.delivery.price: the order total with delivery is too large', [
+      { path: 'body.delivery.price', message: 'makes the order total too large' },
+    ]);
+  }
   if (discount > itemsTotal + deliveryPrice) {
     throw new DomainError('validation_failed', `body.discount: ${discount} is more than the order amount ${itemsTotal + deliveryPrice}`, [
       { path: 'body.discount', message: 'is more than the order amount' },

@@ -168,6 +168,11 @@ describe.each(TEST_DIALECTS)('orders API on %s', (dialect) => {
       ['unknown client', () => orderInput({ personId: 999_999 }), 'body.personId'],
       ['unknown product', () => orderInput({ items: [{ productId: 999_999, name: 'X', quantity: 1, unitPrice: 1 }] }), 'body.items[0].productId'],
       ['discount above the amount', () => orderInput({ discount: 100_000_000 }), 'body.discount'],
+      [
+        'total beyond exact integers',
+        () => orderInput({ items: [{ name: 'X', quantity: 1, unitPrice: Number.MAX_SAFE_INTEGER }], delivery: { method: 'Курьер', price: 2 } }),
+        'body.delivery.price',
+      ],
     ];
     it.each(cases)('%s', async (_name, body, path) => {
       const before = await countOrders();

@@ -32,8 +32,9 @@ export function parseDatabaseUrl(url: string): { dialect: DialectName; location:
   throw new Error(`DATABASE_URL: expected "sqlite:PATH" or "postgres://…", got "${maskPassword(url)}"`);
 }
 
+/** Masks `user:PASSWORD@` and query parameters such as `?password=` / `sslpassword=` (pg reads both). */
 export function maskPassword(url: string): string {
-  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@').replace(/([?&][^=&#]*password=)[^&#]*/gi, '$1***');
 }
 
 export function openDatabase(url: string): DatabaseHandle {

@@ -134,10 +134,17 @@ function redactString(text: string, literals: string[]): string {
   out = out.replace(/\bBasic\s+(?=[A-Za-z0-9+/]*(?:[0-9=+/]|[a-z][A-Z]))[A-Za-z0-9+/]{6,}={0,2}/g, `Basic ${REDACTED}`);
   // user:password@ in URLs (database URLs, basic auth).
   out = out.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi, `$1${REDACTED}@`);
-  // Query strings and form bodies: `?auth=…`, `&auth%5Bapplication_token%5D=…`.
-  out = out.replace(/(^|[?&\s])([^=&?\s]+)=([^&#\s]*)/g, (match, lead: string, key: string, value: string) =>
-    value && isSecretKey(safeDecode(key)) ? `${lead}${key}=${REDACTED}` : match,
-  );
+  // Query strings and form bodies: `?auth=…`, `&auth%5Bapplication_token%5D=…`. A value that
+  // is itself encoded (a callback URL with its own `?token=`, a secret with lower-case escapes)
+  // is redacted decoded and encoded again.
+  out = out.replace(/(^|[?&\s])([^=&?\s]+)=([^&#\s]*)/g, (match, lead: string, key: string, value: string) => {
+    if (!value) return match;
+    if (isSecretKey(safeDecode(key))) return `${lead}${key}=${REDACTED}`;
+    const decoded = /[%+]/.test(value) ? safeDecode(value) : value;
+    if (decoded === value) return match;
+    const redacted = redactString(decoded, literals);
+    return redacted === decoded ? match : `${lead}${key}=${encodeURIComponent(redacted)}`;
+  });
   // JSON text kept as a string (a response body we could not parse into an object).
   out = out.replace(/("([^"\\]{1,100})"\s*:\s*)"((?:[^"\\]|\\.)*)"/g, (match, lead: string, key: string, value: string) =>
     value && isSecretKey(key) ? `${lead}"${REDACTED}"` : match,

@@ -79,6 +79,20 @@ describe('redaction', () => {
     expect(out).toEqual({ message: 'server said: key *** is revoked', url: 'https://x.ru/?k=***', nested: [['***']] });
   });
 
+  it('masks secrets inside encoded query values: a callback URL with its own token, a key escaped another way', () => {
+    expect(redactText(`https://x.ru/cb?next=${encodeURIComponent('https://y.ru/?token=t0k3n-value&page=2')}&lang=ru`)).toBe(
+      `https://x.ru/cb?next=${encodeURIComponent('https://y.ru/?token=***&page=2')}&lang=ru`,
+    );
+    expect(redactText(`state=${encodeURIComponent('https://p.bitrix24.ru/rest/1/q1w2e3r4t5/crm.deal.add')}`)).toBe(
+      `state=${encodeURIComponent('https://p.bitrix24.ru/rest/1/***/crm.deal.add')}`,
+    );
+    const apiKey = 'ab+cd/ef==1234';
+    expect(redactText('k=ab%2bcd%2fef%3d%3d1234&page=2', { secrets: [apiKey] })).toBe('k=***&page=2');
+    expect(redactText('note=my+secret+phrase&x=1', { secrets: ['my secret phrase'] })).toBe('note=***&x=1');
+    // Values with nothing to hide keep their spelling.
+    expect(redactText('q=%D0%B7%D0%B0%D0%BA%D0%B0%D0%B7+42&sort=a+b')).toBe('q=%D0%B7%D0%B0%D0%BA%D0%B0%D0%B7+42&sort=a+b');
+  });
+
   it('turns errors, dates, buffers, cycles and bigints into readable values', () => {
     const cyclic: Record<string, unknown> = { name: 'loop' };
     cyclic.self = cyclic;

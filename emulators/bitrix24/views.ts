@@ -66,7 +66,8 @@ export function legacyColumns(def: EntityDef, userFields: UserFieldDef[]): Colum
     const name = rawName.toUpperCase();
     if (def.multifields.includes(name)) return { type: 'text', get: (row) => multiOf(row, name).map((v) => v.VALUE) };
     const field = def.fields[name];
-    if (field) return { type: field.type, get: (row) => row[name] };
+    // Write-only bindings (CONTACT_IDS on deals) can be neither selected nor filtered.
+    if (field) return field.writeOnly ? undefined : { type: field.type, get: (row) => row[name] };
     const uf = userFields.find((f) => f.FIELD_NAME === name);
     if (uf) return { type: uf.USER_TYPE_ID === 'integer' || uf.USER_TYPE_ID === 'double' ? 'double' : 'text', get: (row) => row[name] };
     return undefined;

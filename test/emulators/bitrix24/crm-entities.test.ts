@@ -191,6 +191,14 @@ describe('lists', () => {
     expect(await result<Rec[]>(emu, 'crm.deal.list', { filter: { ORIGIN_ID: 'shop-7' }, select: ['ID'] })).toEqual([{ ID: '7' }]);
   });
 
+  it('cannot filter crm.deal.list by CONTACT_IDS: the key is ignored like any unknown one', async () => {
+    const a = await result<number>(emu, 'crm.contact.add', { fields: { NAME: 'A' } });
+    const withA = await result<number>(emu, 'crm.deal.add', { fields: { TITLE: 'with A', CONTACT_IDS: [a] } });
+    const rows = await result<Rec[]>(emu, 'crm.deal.list', { filter: { CONTACT_IDS: [a] }, select: ['ID'] });
+    expect(rows).toHaveLength(50);
+    expect(await result<Rec[]>(emu, 'crm.deal.list', { filter: { CONTACT_ID: a }, select: ['ID'] })).toEqual([{ ID: String(withA) }]);
+  });
+
   it('returns multifields only when named, and filters them by exact stored string', async () => {
     const id = await result<number>(emu, 'crm.contact.add', { fields: { NAME: 'P', PHONE: [{ VALUE: '+7 (912) 345-67-89', VALUE_TYPE: 'MOBILE' }] } });
     const [row] = await result<Rec[]>(emu, 'crm.contact.list', { filter: { ID: id } });

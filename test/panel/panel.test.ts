@@ -136,6 +136,25 @@ describe('admin panel', () => {
     await page.getByTestId('persons-table').getByText('417').waitFor();
   });
 
+  it("says in Russian what is wrong with a client's phone and a Bitrix ID already in use (not the server's English)", async () => {
+    const other = await api.request<{ id: number }>('POST', '/api/v1/persons', { lastName: 'Петров', firstName: 'Олег', phones: ['+7 903 111-22-33'] });
+    await page.goto(`${api.baseUrl}/clients/persons/${other.body.id}`);
+    await page.getByLabel('Телефон:').fill('12345');
+    await page.getByTestId('save-person').click();
+    const phoneError = page.locator('.field.has-error').filter({ has: page.getByLabel('Телефон:') });
+    await expect.poll(() => phoneError.textContent()).toContain('«12345» — не номер телефона');
+    expect(await page.getByRole('alert').textContent()).toBe('Проверьте выделенные поля.');
+
+    await page.getByLabel('Телефон:').fill('+7 903 111-22-33');
+    await page.getByTestId('bitrix-contact-id').fill('417');
+    await page.getByTestId('save-person').click();
+    const bitrixError = page.locator('.field.has-error').filter({ has: page.getByTestId('bitrix-contact-id') });
+    await expect.poll(() => bitrixError.textContent()).toContain(`Этот ID уже указан у клиента № ${personId}`);
+    const body = await page.locator('main').textContent();
+    expect(body).not.toMatch(/is not a valid|already linked|body\./);
+    await screenshot(page, '04-person-errors');
+  });
+
   it('switches an integration on, shows field errors in Russian, saves, tests the connection', async () => {
     await page.getByRole('link', { name: 'Выгрузка заказов' }).click();
     await page.getByRole('heading', { name: 'ERP и CRM системы' }).waitFor();
@@ -216,11 +235,13 @@ describe('admin panel', () => {
     await from.fill('5');
     await page.getByTestId('save-product').click();
     // The range starts at 1: the server names the input, the table outlines it and says why.
-    await firstBreak.getByText('must equal min (1) so that every quantity in the range has a price').waitFor();
+    // In Russian, with what to do (the server's English is `must equal min (1) so that every quantity…`).
+    await firstBreak.getByText('Первая цена — от начального тиража (1), чтобы у каждого тиража была цена').waitFor();
     expect(await from.getAttribute('class')).toContain('is-invalid');
     expect(await from.getAttribute('aria-invalid')).toBe('true');
     expect(await price.getAttribute('class')).toBeNull();
-    await page.getByRole('alert').getByText('tiers.prices[0].fromQuantity').waitFor();
+    // The refused input is outlined and explained; the banner says to look there, without API paths.
+    expect(await page.locator('.product-editor').getByRole('alert').textContent()).toBe('Проверьте выделенные поля.');
     await screenshot(page, '08-catalog-price-break');
     expect((await api.request('GET', `/api/v1/products/${stored.id}`)).body).toMatchObject({ tiers: stored.tiers });
   });

@@ -21,7 +21,7 @@ export function EditForm<F>({ card, children, disabled, saveTestId }: { card: Ed
         </Button>
         {card.saved && <Notice>{t('common.saved')}</Notice>}
       </div>
-      <ErrorBanner error={card.error} />
+      <ErrorBanner error={card.error} inline />
     </form>
   );
 }

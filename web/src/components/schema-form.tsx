@@ -293,31 +293,3 @@ function nestedErrors(errors: Record<string, string>, path: string): string | un
   const own = Object.entries(errors).filter(([p]) => p.startsWith(`${path}.`) || p.startsWith(`${path}[`));
   return own.length && !own.some(([p]) => /\[\d+\]\./.test(p)) ? own.map(([p, m]) => `${p}: ${m}`).join('; ') : undefined;
 }
-
-/**
- * Server messages come from the integration's schema, often zod's English defaults; the common
- * ones are said in Russian here so the form reads in one language.
- */
-export function localizeMessage(message: string, locale: Locale): string {
-  if (locale !== 'ru') return message;
-  const rules: Array<[RegExp, (m: RegExpMatchArray) => string]> = [
-    [/expected (string|number|boolean|object|array), received (undefined|null)/i, () => 'Заполните поле'],
-    [/^Required$/i, () => 'Заполните поле'],
-    [/Invalid (URL|url)/, () => 'Введите адрес вида https://…'],
-    [/Invalid email/i, () => 'Введите адрес эл. почты вида name@example.ru'],
-    [/expected (number|int), received/i, () => 'Введите число'],
-    [/expected string, received/i, () => 'Введите текст'],
-    [/Invalid option: expected one of/i, () => 'Выберите значение из списка'],
-    [/Too small: expected string to have >=?(\d+) characters?/i, (m) => (m[1] === '1' ? 'Заполните поле' : `Не короче ${m[1]} символов`)],
-    [/Too big: expected string to have <=?(\d+) characters?/i, (m) => `Не длиннее ${m[1]} символов`],
-    [/Too small: expected number to be >=?(-?[\d.]+)/i, (m) => `Не меньше ${m[1]}`],
-    [/Too big: expected number to be <=?(-?[\d.]+)/i, (m) => `Не больше ${m[1]}`],
-    [/expected int/i, () => 'Введите целое число'],
-    [/is not a known field/i, () => 'Неизвестное поле'],
-  ];
-  for (const [pattern, say] of rules) {
-    const match = message.match(pattern);
-    if (match) return say(match);
-  }
-  return message;
-}

@@ -2,20 +2,35 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ButtonHTMLAttributes, ReactNode } from 'react';
 import { ApiError } from '../api';
 import { useI18n } from '../i18n';
-import type { Translate } from '../i18n';
+import type { Locale, Translate } from '../i18n';
+import { localizeMessage, requestReference } from '../server-messages';
 
-/** What to tell a person about a failed request: what happened and what to do next. */
-export function describeError(error: unknown, t: Translate): string {
+/**
+ * What to tell a person about a failed request: what happened and what to do next, in their
+ * language (the server's English messages are said in Russian, see server-messages.ts).
+ * `inline`: the form already shows each field's complaint next to it, so the banner only says
+ * to look there.
+ */
+export function describeError(error: unknown, t: Translate, locale: Locale, options: { inline?: boolean } = {}): string {
   if (!(error instanceof ApiError)) return t('error.unknown', { message: String((error as Error)?.message ?? error) });
+  const say = (message: string) => localizeMessage(message, locale);
   if (error.status === 0) return t('error.network');
   if (error.code === 'csrf_token_invalid') return t('error.csrf');
   if (error.code === 'forbidden') return t('error.forbidden');
   if (error.code === 'version_conflict') return t('error.versionConflict');
   if (error.status === 404) return t('error.notFound');
-  if (error.status >= 500) return t('error.server', { message: error.message });
-  if (error.code === 'validation_failed' && error.details.length) return `${t('error.validation')} ${error.details.map((d) => `${d.path}: ${d.message}`).join('; ')}`;
-  if (error.status === 409) return t('error.conflict', { message: error.message });
-  return t('error.unknown', { message: error.message });
+  if (error.status >= 500) return t('error.server', { message: requestReference(error.message) });
+  // The form shows each field's complaint next to it (a refused value, or an id another record holds).
+  if (options.inline && error.details.length && (error.code === 'validation_failed' || error.status === 409)) return t('error.validation');
+  if (error.code === 'validation_failed' && error.details.length) {
+    return `${t('error.fields')} ${error.details.map((d) => `${d.path.replace(/^body\./, '')}: ${say(d.message)}`).join('; ')}`;
+  }
+  if (error.status === 409) {
+    // A conflict about one field (an external id taken) names it; the field shows it too.
+    const field = error.details[0];
+    return t('error.conflict', { message: field && locale === 'ru' ? say(field.message) : say(error.message) });
+  }
+  return t('error.unknown', { message: say(error.message) });
 }
 
 /** A button that cannot be pressed twice while its action runs. */
@@ -95,12 +110,12 @@ export function Empty({ children }: { children: ReactNode }) {
   return <div className="empty">{children}</div>;
 }
 
-export function ErrorBanner({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
-  const { t } = useI18n();
+export function ErrorBanner({ error, onRetry, inline }: { error: unknown; onRetry?: () => void; inline?: boolean }) {
+  const { t, locale } = useI18n();
   if (!error) return null;
   return (
     <div className="alert alert-error" role="alert">
-      <span>{describeError(error, t)}</span>
+      <span>{describeError(error, t, locale, { inline })}</span>
       {onRetry && (
         <button type="button" className="btn btn-link" onClick={onRetry}>
           {t('common.retry')}

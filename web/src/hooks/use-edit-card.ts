@@ -1,8 +1,11 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api';
+import { useI18n } from '../i18n';
+import type { Locale } from '../i18n';
+import { localizeMessage } from '../server-messages';
 
-/** Field errors from the API (`body.phones[1]`) → the form field they belong to. */
-export function fieldErrors<F>(error: unknown, map: Record<string, keyof F & string>): Partial<Record<keyof F & string, string>> {
+/** Field errors from the API (`body.phones[1]`) → the form field they belong to, in the panel's language. */
+export function fieldErrors<F>(error: unknown, map: Record<string, keyof F & string>, locale: Locale): Partial<Record<keyof F & string, string>> {
   if (!(error instanceof ApiError)) return {};
   const result: Partial<Record<keyof F & string, string>> = {};
   for (const d of error.details) {
@@ -10,7 +13,8 @@ export function fieldErrors<F>(error: unknown, map: Record<string, keyof F & str
     const prefix = Object.keys(map).find((p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
     if (!prefix) continue;
     const field = map[prefix]!;
-    result[field] = result[field] ? `${result[field]}; ${d.message}` : d.message;
+    const message = localizeMessage(d.message, locale);
+    result[field] = result[field] ? `${result[field]}; ${message}` : message;
   }
   return result;
 }
@@ -54,6 +58,7 @@ export function useEditCard<T extends { version: number }, F>(
     onSaved?(updated: T): void;
   },
 ): EditCard<F> {
+  const { locale } = useI18n();
   const [form, setForm] = useState<F | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
@@ -83,5 +88,5 @@ export function useEditCard<T extends { version: number }, F>(
     }
   };
 
-  return { form, set, errors: fieldErrors<F>(error, options.errorFields), error, saved, save };
+  return { form, set, errors: fieldErrors<F>(error, options.errorFields, locale), error, saved, save };
 }

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { api, ApiError, query } from '../api';
 import { Button, Card, Empty, ErrorBanner, Field, Loading, Notice, PageHeader, Toggle, useLoad } from '../components/ui';
 import { formatMoney, parseRubles, rublesInput } from '../format';
+import { localizeMessage } from '../server-messages';
 import { useI18n } from '../i18n';
 import { navigate, useLocation } from '../router';
 import { useIsAdmin } from '../session';
@@ -271,8 +272,13 @@ function tiersOf(draft: TierDraft): unknown {
       };
 }
 
+const RANGE_LABELS = { min: 'catalog.rangeFrom', max: 'catalog.rangeTo', step: 'catalog.rangeStep' } as const;
+
+/** The paths the product editor shows next to their input; a refusal about anything else goes to the banner. */
+const SHOWN_INLINE = /^(name|sku|tiers\.(min|max|step)|tiers\.(presets|prices)\[\d+\]\.\w+)$/;
+
 function ProductEditor({ product: initial, onSaved }: { product: Product; onSaved(): void }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   // Kept here, not re-read from the list, so a save does not reset the form (and its «Сохранено»).
   const [product, setProduct] = useState(initial);
   const [name, setName] = useState(product.name);
@@ -295,7 +301,7 @@ function ProductEditor({ product: initial, onSaved }: { product: Product; onSave
   };
 
   const problems = new Map<string, string>();
-  if (error instanceof ApiError) for (const d of error.details) problems.set(d.path.replace(/^body\./, ''), d.message);
+  if (error instanceof ApiError) for (const d of error.details) problems.set(d.path.replace(/^body\./, ''), localizeMessage(d.message, locale));
   const problem = (path: string) => problems.get(path);
 
   const save = async () => {
@@ -348,11 +354,28 @@ function ProductEditor({ product: initial, onSaved }: { product: Product; onSave
       ) : (
         <>
           <div className="range-row">
-            {t('catalog.rangeFrom')} <input className="input-tiny" inputMode="numeric" value={draft.min} onChange={(e) => setDraft({ ...draft, min: e.target.value })} /> {t('catalog.rangeTo')}{' '}
-            <input className="input-tiny" inputMode="numeric" value={draft.max} onChange={(e) => setDraft({ ...draft, max: e.target.value })} /> {t('catalog.rangeStep')}{' '}
-            <input className="input-tiny" inputMode="numeric" value={draft.step} onChange={(e) => setDraft({ ...draft, step: e.target.value })} />
+            {(['min', 'max', 'step'] as const).map((key) => (
+              <label key={key} className="range-part">
+                {t(RANGE_LABELS[key])}{' '}
+                <input
+                  className={`input-tiny${problem(`tiers.${key}`) ? ' is-invalid' : ''}`}
+                  inputMode="numeric"
+                  value={draft[key]}
+                  aria-invalid={problem(`tiers.${key}`) ? true : undefined}
+                  onChange={(e) => setDraft({ ...draft, [key]: e.target.value })}
+                  data-testid={`tiers-${key}`}
+                />
+              </label>
+            ))}
           </div>
-          {['tiers.min', 'tiers.max', 'tiers.step'].map((p) => problem(p) && <div key={p} className="field-error">{`${p.slice(6)}: ${problem(p)}`}</div>)}
+          {(['min', 'max', 'step'] as const).map(
+            (key) =>
+              problem(`tiers.${key}`) && (
+                <div key={key} className="field-error" data-testid={`error-tiers-${key}`}>
+                  «{t(RANGE_LABELS[key])}»: {problem(`tiers.${key}`)}
+                </div>
+              ),
+          )}
           <TierTable
             rows={draft.prices}
             columns={[
@@ -374,7 +397,7 @@ function ProductEditor({ product: initial, onSaved }: { product: Product; onSave
         </Button>
         {saved && <Notice>{t('common.saved')}</Notice>}
       </div>
-      <ErrorBanner error={error} />
+      <ErrorBanner error={error} inline={error instanceof ApiError && error.details.every((d) => SHOWN_INLINE.test(d.path.replace(/^body\./, '')))} />
     </Card>
   );
 }

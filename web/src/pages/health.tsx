@@ -51,7 +51,7 @@ export function HealthPage() {
       setMessage(t('health.replayed', { id: job.id }));
       await refresh();
     } catch (e) {
-      setError(describeError(e, t));
+      setError(describeError(e, t, locale));
     }
   };
 

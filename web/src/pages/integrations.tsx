@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api';
-import { localizeMessage, SchemaForm } from '../components/schema-form';
+import { SchemaForm } from '../components/schema-form';
 import type { FormValue, JsonSchema } from '../components/schema-form';
 import { Button, Card, describeError, ErrorBanner, Loading, Notice, PageHeader, Toggle, useLoad } from '../components/ui';
 import { formatDateTime } from '../format';
 import { useI18n } from '../i18n';
+import { localizeMessage } from '../server-messages';
 import { useIsAdmin } from '../session';
 
 interface IntegrationSummary {
@@ -213,7 +214,7 @@ function SettingsPanel({ name, enabled, onSaved }: { name: string; enabled: bool
           <span data-testid={`notice-${name}`}>{notice.text}</span>
         </Notice>
       )}
-      {error ? <div className="alert alert-error">{describeError(error, t)}</div> : null}
+      {error ? <div className="alert alert-error">{describeError(error, t, locale)}</div> : null}
     </div>
   );
 }

@@ -24,7 +24,7 @@ export function LoginPage({ onLoggedIn, expired }: { onLoggedIn(session: Session
       if (e instanceof ApiError && e.code === 'invalid_credentials') setError(t('login.invalid'));
       else if (e instanceof ApiError && e.code === 'too_many_attempts') setError(t('login.throttled', { seconds: e.retryAfter ?? 1 }));
       else if (e instanceof ApiError && e.code === 'validation_failed') setError(t('login.invalid'));
-      else setError(describeError(e, t));
+      else setError(describeError(e, t, locale));
       setPending(false);
     }
   };

@@ -352,7 +352,7 @@ function SyncSystem({ orderId, state, t, locale, onResent }: { orderId: number; 
       setMessage(t('order.resent'));
       onResent();
     } catch (e) {
-      setError(describeError(e, t));
+      setError(describeError(e, t, locale));
     }
   };
   return (

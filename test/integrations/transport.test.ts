@@ -53,6 +53,19 @@ describe('Bitrix24 transport: failures are typed and never carry the webhook cod
     expect(error.message).toBe(`портал Битрикс24 недоступен: ${odd.url} не ответил за 0,3 с`);
   });
 
+  it('a call its caller gave up on says so in Russian, whatever reason the caller aborted with', async () => {
+    const transport = new Bitrix24Transport({ portalUrl: `${odd.url}/slow`, userId: 1, webhookCode: CODE });
+    const controller = new AbortController();
+    // A job's signal is aborted with an Error (worker stopping, lease lost), not an AbortError.
+    setTimeout(() => controller.abort(new Error('worker stopping')), 50);
+    const error = await transport.call('scope', {}, { signal: controller.signal }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ kind: 'unreachable' });
+    expect((error as Error).message).toBe(`портал Битрикс24 недоступен: запрос к ${odd.url} прерван, ответа не дождались`);
+  });
+
   it('a redirect names where the portal moved', async () => {
     const error = await failure('/moved');
     expect(error).toMatchObject({ kind: 'not-bitrix', status: 301 });

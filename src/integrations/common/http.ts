@@ -56,7 +56,12 @@ export async function httpCall(url: string, init: RequestInit, options: HttpCall
     response = await fetch(url, { ...init, signal, redirect: 'manual' });
     text = await response.text();
   } catch (error) {
-    throw networkError(new URL(url).origin, error, { timedOut: timeout.aborted, timeoutMs, secrets: options.secrets ?? [] });
+    throw networkError(new URL(url).origin, error, {
+      timedOut: timeout.aborted,
+      callerAborted: options.signal?.aborted ?? false,
+      timeoutMs,
+      secrets: options.secrets ?? [],
+    });
   }
   return { status: response.status, headers: response.headers, text, json: parseJson(text) };
 }
@@ -72,13 +77,18 @@ function parseJson(text: string): unknown {
 
 const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
 
-function networkError(origin: string, error: unknown, context: { timedOut: boolean; timeoutMs: number; secrets: readonly string[] }): NetworkError {
+function networkError(
+  origin: string,
+  error: unknown,
+  context: { timedOut: boolean; callerAborted: boolean; timeoutMs: number; secrets: readonly string[] },
+): NetworkError {
   const clean = (text: string) => redactText(text, { secrets: context.secrets });
   if (context.timedOut) {
     return new NetworkError('timeout', `${origin} не ответил за ${String(Math.round(context.timeoutMs / 100) / 10).replace('.', ',')} с`);
   }
   const name = (error as { name?: unknown } | null)?.name;
-  if (name === 'AbortError' || name === 'TimeoutError') {
+  // fetch rejects with the signal's reason, which a job or a hook sets to an Error of its own.
+  if (context.callerAborted || name === 'AbortError' || name === 'TimeoutError') {
     return new NetworkError('aborted', `запрос к ${origin} прерван, ответа не дождались`);
   }
   const code = causeCode(error);

@@ -31,7 +31,7 @@ export class Outbox {
     const recorded: RecordedDomainEvent = { ...event, id, occurredAt };
 
     for (const subscription of this.subscriptions.for(event.type)) {
-      if (subscription.wants && !(await subscription.wants(event))) continue;
+      if (subscription.wants && !(await subscription.wants(event, trx))) continue;
       await this.queue.enqueue(trx, {
         name: subscription.job,
         key: subscription.key?.(event) ?? `${event.entityType}:${event.entityId}`,

@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
 import type { DomainEvent, DomainEventType } from './domain-events.js';
 
 /**
@@ -10,8 +12,12 @@ export interface Subscription {
   events: readonly DomainEventType[];
   /** Collapse key; defaults to `<entityType>:<entityId>` so bursts of changes make one job. */
   key?: (event: DomainEvent) => string;
-  /** Return false to skip (e.g. the integration is switched off, or only persons are exported). */
-  wants?: (event: DomainEvent) => boolean | Promise<boolean>;
+  /**
+   * Return false to skip (e.g. the integration is switched off, or only persons are exported).
+   * Runs inside the change's transaction: read through `db` (`settings.get(definition, db)`),
+   * never the app's root handle — on SQLite that would wait for this very transaction forever.
+   */
+  wants?: (event: DomainEvent, db: Kysely<Database>) => boolean | Promise<boolean>;
 }
 
 export class SubscriptionRegistry {

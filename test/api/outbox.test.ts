@@ -93,3 +93,34 @@ describe('outbox atomicity', () => {
     }
   });
 });
+
+describe.each(TEST_DIALECTS)('outbox subscriptions that consult the database on %s', (dialect) => {
+  it('asks `wants` with the change\'s transaction, so it can read settings or the new row without blocking the change', async () => {
+    // e.g. "is the integration switched on?", "is this person a guest?": on SQLite the root handle
+    // would wait for the very transaction that is asking, so `wants` gets the transaction's handle.
+    const extension: AppExtension = {
+      name: 'picky',
+      jobs: [defineJob({ name: 'picky.sync', handler: async () => undefined })],
+      subscriptions: [
+        {
+          job: 'picky.sync',
+          events: ['client.created'],
+          wants: async (event, db) => {
+            const row = await db.selectFrom('persons').select('is_guest').where('id', '=', event.entityId).executeTakeFirst();
+            return row?.is_guest === 0;
+          },
+        },
+      ],
+    };
+    const api = await startTestApi(dialect, { extensions: [extension] });
+    try {
+      const regular = await api.request<{ id: number }>('POST', '/api/v1/persons', { firstName: 'Постоянный' });
+      const guest = await api.request<{ id: number }>('POST', '/api/v1/persons', { firstName: 'Гость', isGuest: true });
+      expect([regular.status, guest.status]).toEqual([201, 201]);
+      const keys = (await api.services.queue.list({ name: 'picky.sync', limit: 10 })).map((j) => j.key);
+      expect(keys).toEqual([`person:${regular.body.id}`]);
+    } finally {
+      await api.close();
+    }
+  });
+});

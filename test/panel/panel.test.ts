@@ -155,6 +155,29 @@ describe('admin panel', () => {
     await screenshot(page, '04-person-errors');
   });
 
+  it('saves a card with Enter, once however often it is pressed', async () => {
+    const patches: string[] = [];
+    const count = (request: { method(): string; url(): string }) => {
+      if (request.method() === 'PATCH') patches.push(request.url());
+    };
+    page.on('request', count);
+    // A slow server: the second Enter comes while the first save is still on its way.
+    await page.route('**/api/v1/persons/*', async (route) => {
+      if (route.request().method() === 'PATCH') await new Promise((resolve) => setTimeout(resolve, 400));
+      await route.continue();
+    });
+    await page.getByTestId('bitrix-contact-id').fill('418');
+    // Enter twice in a row: one PATCH (a second with the same version would be refused as a conflict).
+    await page.getByTestId('bitrix-contact-id').press('Enter');
+    await page.getByTestId('bitrix-contact-id').press('Enter');
+    await expect.poll(() => page.getByTestId('bitrix-contact-shown').textContent()).toBe('418');
+    await page.getByText('Сохранено').waitFor();
+    page.off('request', count);
+    await page.unroute('**/api/v1/persons/*');
+    expect(patches).toHaveLength(1);
+    expect(await page.locator('main').getByRole('alert').count()).toBe(0);
+  });
+
   it('switches an integration on, shows field errors in Russian, saves, tests the connection', async () => {
     await page.getByRole('link', { name: 'Выгрузка заказов' }).click();
     await page.getByRole('heading', { name: 'ERP и CRM системы' }).waitFor();
@@ -244,6 +267,17 @@ describe('admin panel', () => {
     expect(await page.locator('.product-editor').getByRole('alert').textContent()).toBe('Проверьте выделенные поля.');
     await screenshot(page, '08-catalog-price-break');
     expect((await api.request('GET', `/api/v1/products/${stored.id}`)).body).toMatchObject({ tiers: stored.tiers });
+  });
+
+  it('adds a category and a product with Enter', async () => {
+    await page.getByTestId('new-category').fill('Наклейки');
+    await page.getByTestId('new-category').press('Enter');
+    await page.getByRole('heading', { name: 'Категория: Наклейки' }).waitFor();
+    await page.getByTestId('new-product').fill('Наклейки круглые 50 мм');
+    await page.getByTestId('new-product').press('Enter');
+    await page.getByTestId('product-name').waitFor();
+    expect(await page.getByTestId('product-name').inputValue()).toBe('Наклейки круглые 50 мм');
+    expect(await page.getByTestId('new-product').inputValue()).toBe('');
   });
 
   it('works at tablet width', async () => {

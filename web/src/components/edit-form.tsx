@@ -1,28 +1,32 @@
 import type { InputHTMLAttributes, ReactNode } from 'react';
 import type { EditCard } from '../hooks/use-edit-card';
 import { useI18n } from '../i18n';
-import { Button, ErrorBanner, Field, Notice } from './ui';
+import { ActionForm, Button, ErrorBanner, Field, Notice } from './ui';
 
 /** The form fields of `F` that hold text. */
 type TextKey<F> = { [K in keyof F]: F[K] extends string ? K : never }[keyof F] & string;
 
 /**
  * A card's edit form (see `useEditCard`): the fields, then «Сохранить» with «Сохранено» beside it,
- * then what went wrong.
+ * then what went wrong. Enter in a field saves, as the button does (once, however often it is pressed).
  */
 export function EditForm<F>({ card, children, disabled, saveTestId }: { card: EditCard<F>; children: ReactNode; disabled?: boolean; saveTestId?: string }) {
   const { t } = useI18n();
   return (
-    <form className="form" onSubmit={(e) => e.preventDefault()}>
-      {children}
-      <div className="form-actions">
-        <Button variant="primary" onClick={card.save} pendingLabel={t('common.saving')} disabled={disabled} data-testid={saveTestId}>
-          {t('common.save')}
-        </Button>
-        {card.saved && <Notice>{t('common.saved')}</Notice>}
-      </div>
-      <ErrorBanner error={card.error} inline />
-    </form>
+    <ActionForm className="form" onSubmit={card.save} disabled={disabled}>
+      {(pending) => (
+        <>
+          {children}
+          <div className="form-actions">
+            <Button type="submit" variant="primary" pending={pending} pendingLabel={t('common.saving')} disabled={disabled} data-testid={saveTestId}>
+              {t('common.save')}
+            </Button>
+            {card.saved && <Notice>{t('common.saved')}</Notice>}
+          </div>
+          <ErrorBanner error={card.error} inline />
+        </>
+      )}
+    </ActionForm>
   );
 }
 

@@ -33,6 +33,57 @@ export function describeError(error: unknown, t: Translate, locale: Locale, opti
   return t('error.unknown', { message: say(error.message) });
 }
 
+/**
+ * An action that cannot run twice at once (a double click, Enter pressed again while saving):
+ * `run` does nothing while the previous run is still going; `pending` shows it.
+ */
+export function useAction(action: (() => unknown) | undefined): { pending: boolean; run(): Promise<void> } {
+  const [pending, setPending] = useState(false);
+  const running = useRef(false);
+  const mounted = useRef(true);
+  useEffect(() => {
+    // Set on every mount: StrictMode mounts twice in development.
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
+  const run = async () => {
+    if (running.current || !action) return;
+    running.current = true;
+    setPending(true);
+    try {
+      await action();
+    } finally {
+      running.current = false;
+      if (mounted.current) setPending(false);
+    }
+  };
+  return { pending, run };
+}
+
+/**
+ * A form whose Enter (in any of its inputs) runs `onSubmit` once, like its submit button does;
+ * put a `<Button type="submit" pending={…}>` inside, with the `pending` this passes to `children`.
+ */
+export function ActionForm({ onSubmit, disabled, className, testId, children }: { onSubmit(): unknown; disabled?: boolean; className?: string; testId?: string; children(pending: boolean): ReactNode }) {
+  const action = useAction(onSubmit);
+  return (
+    <form
+      className={className}
+      data-testid={testId}
+      // The server checks the values and the form shows its complaints in the panel's language.
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!disabled) void action.run();
+      }}
+    >
+      {children(action.pending)}
+    </form>
+  );
+}
+
 /** A button that cannot be pressed twice while its action runs. */
 export function Button({
   onClick,
@@ -49,32 +100,15 @@ export function Button({
   pendingLabel?: string;
   variant?: 'primary' | 'secondary' | 'danger' | 'link';
 }) {
-  const [running, setRunning] = useState(false);
-  const mounted = useRef(true);
-  useEffect(() => {
-    // Set on every mount: StrictMode mounts twice in development.
-    mounted.current = true;
-    return () => {
-      mounted.current = false;
-    };
-  }, []);
-  const pending = pendingProp || running;
-  const handle = async () => {
-    if (pending || !onClick) return;
-    setRunning(true);
-    try {
-      await onClick();
-    } finally {
-      if (mounted.current) setRunning(false);
-    }
-  };
+  const action = useAction(onClick);
+  const pending = pendingProp || action.pending;
   return (
     <button
       type={type}
       className={`btn btn-${variant}${pending ? ' is-pending' : ''}`}
       disabled={disabled || pending}
       aria-busy={pending || undefined}
-      onClick={onClick ? () => void handle() : undefined}
+      onClick={onClick ? () => void action.run() : undefined}
       {...rest}
     >
       {pending && <span className="spinner spinner-small" aria-hidden />}

@@ -124,6 +124,7 @@ export const en: Record<MessageKey, string> = {
   'order.discussion': 'Discussion',
   'order.addComment': 'Add a comment',
   'order.commentPlaceholder': 'Comment text',
+  'order.commentHint': 'Ctrl+Enter saves the comment',
   'order.saveComment': 'Save comment',
   'order.noComments': 'No comments yet',
   'order.history': 'History',

@@ -122,6 +122,7 @@ export const ru = {
   'order.discussion': 'Лента обсуждения',
   'order.addComment': 'Добавить комментарий',
   'order.commentPlaceholder': 'Текст комментария',
+  'order.commentHint': 'Ctrl+Enter — сохранить комментарий',
   'order.saveComment': 'Сохранить комментарий',
   'order.noComments': 'Комментариев пока нет',
   'order.history': 'История',

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
 import { api, ApiError, query } from '../api';
-import { Button, Card, Empty, ErrorBanner, Field, Loading, Notice, PageHeader, Toggle, useLoad } from '../components/ui';
+import { ActionForm, Button, Card, Empty, ErrorBanner, Field, Loading, Notice, PageHeader, Toggle, useLoad } from '../components/ui';
 import { formatMoney, parseRubles, rublesInput } from '../format';
 import { localizeMessage } from '../server-messages';
 import { useI18n } from '../i18n';
@@ -76,17 +76,16 @@ export function CatalogPage() {
             </>
           )}
           {isAdmin && (
-            <form
-              className="inline-form"
-              onSubmit={(e) => {
-                e.preventDefault();
-              }}
-            >
-              <input value={newName} placeholder={t('catalog.newCategory')} onChange={(e) => setNewName(e.target.value)} />
-              <Button onClick={addCategory} disabled={!newName.trim()}>
-                {t('common.add')}
-              </Button>
-            </form>
+            <ActionForm className="inline-form" onSubmit={addCategory} disabled={!newName.trim()}>
+              {(pending) => (
+                <>
+                  <input value={newName} aria-label={t('catalog.newCategory')} placeholder={t('catalog.newCategory')} onChange={(e) => setNewName(e.target.value)} data-testid="new-category" />
+                  <Button type="submit" pending={pending} disabled={!newName.trim()}>
+                    {t('common.add')}
+                  </Button>
+                </>
+              )}
+            </ActionForm>
           )}
           <ErrorBanner error={error} />
         </Card>
@@ -131,30 +130,34 @@ function CategoryCard({ category, onSaved }: { category: Category; onSaved(): vo
 
   return (
     <Card title={`${t('catalog.category')}: ${category.name}`}>
-      <div className="form">
-        <Field label={t('catalog.name')} htmlFor="category-name">
-          <input id="category-name" value={name} onChange={(e) => setName(e.target.value)} />
-        </Field>
-        <Field label={t('catalog.engine')} htmlFor="engine">
-          <select id="engine" value={engine} onChange={(e) => setEngine(e.target.value as Category['calculatorEngine'])} data-testid="category-engine">
-            {ENGINES.map((e) => (
-              <option key={e} value={e}>
-                {t(`engine.${e}`)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <div className="field field-check">
-          <Toggle checked={primary} onChange={setPrimary} label={t('catalog.primary')} testId="category-primary" />
-        </div>
-        <div className="form-actions">
-          <Button variant="primary" onClick={save} disabled={!dirty || !name.trim()} pendingLabel={t('common.saving')}>
-            {t('common.save')}
-          </Button>
-          {saved && !dirty && <Notice>{t('common.saved')}</Notice>}
-        </div>
-        <ErrorBanner error={error} />
-      </div>
+      <ActionForm className="form" onSubmit={save} disabled={!dirty || !name.trim()}>
+        {(pending) => (
+          <>
+            <Field label={t('catalog.name')} htmlFor="category-name">
+              <input id="category-name" value={name} onChange={(e) => setName(e.target.value)} />
+            </Field>
+            <Field label={t('catalog.engine')} htmlFor="engine">
+              <select id="engine" value={engine} onChange={(e) => setEngine(e.target.value as Category['calculatorEngine'])} data-testid="category-engine">
+                {ENGINES.map((e) => (
+                  <option key={e} value={e}>
+                    {t(`engine.${e}`)}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <div className="field field-check">
+              <Toggle checked={primary} onChange={setPrimary} label={t('catalog.primary')} testId="category-primary" />
+            </div>
+            <div className="form-actions">
+              <Button type="submit" variant="primary" pending={pending} disabled={!dirty || !name.trim()} pendingLabel={t('common.saving')}>
+                {t('common.save')}
+              </Button>
+              {saved && !dirty && <Notice>{t('common.saved')}</Notice>}
+            </div>
+            <ErrorBanner error={error} />
+          </>
+        )}
+      </ActionForm>
     </Card>
   );
 }
@@ -209,12 +212,16 @@ function ProductsCard({ categoryId, productId, onSelect }: { categoryId: number;
           </ul>
         )}
         {isAdmin && (
-          <form className="inline-form" onSubmit={(e) => e.preventDefault()}>
-            <input value={newName} placeholder={t('catalog.newProduct')} onChange={(e) => setNewName(e.target.value)} />
-            <Button onClick={add} disabled={!newName.trim()}>
-              {t('common.add')}
-            </Button>
-          </form>
+          <ActionForm className="inline-form" onSubmit={add} disabled={!newName.trim()}>
+            {(pending) => (
+              <>
+                <input value={newName} aria-label={t('catalog.newProduct')} placeholder={t('catalog.newProduct')} onChange={(e) => setNewName(e.target.value)} data-testid="new-product" />
+                <Button type="submit" pending={pending} disabled={!newName.trim()}>
+                  {t('common.add')}
+                </Button>
+              </>
+            )}
+          </ActionForm>
         )}
         <ErrorBanner error={error || products.error} />
       </Card>
@@ -319,85 +326,91 @@ function ProductEditor({ product: initial, onSaved }: { product: Product; onSave
 
   return (
     <Card title={product.name} className="product-editor">
-      <div className="form form-stacked">
-        <Field label={t('catalog.name')} error={problem('name')} htmlFor="product-name">
-          <input id="product-name" value={name} onChange={(e) => setName(e.target.value)} />
-        </Field>
-        <Field label={t('catalog.sku')} error={problem('sku')} htmlFor="product-sku">
-          <input id="product-sku" value={sku} onChange={(e) => setSku(e.target.value)} className="input-short" />
-        </Field>
-      </div>
-      <h3 className="section-title">{t('catalog.tiers')}</h3>
-      <div className="radio-row">
-        <label className="check">
-          <input type="radio" name="tier-mode" checked={draft.mode === 'presets'} onChange={() => switchMode('presets')} /> {t('catalog.tiersPresets')}
-        </label>
-        <label className="check">
-          <input type="radio" name="tier-mode" checked={draft.mode === 'range'} onChange={() => switchMode('range')} data-testid="tiers-range" /> {t('catalog.tiersRange')}
-        </label>
-      </div>
-
-      {draft.mode === 'presets' ? (
-        <TierTable
-          rows={draft.presets}
-          columns={[
-            { key: 'quantity', label: t('catalog.presetQty'), inputMode: 'numeric' },
-            { key: 'price', label: t('catalog.presetPrice'), inputMode: 'decimal' },
-          ]}
-          blank={{ quantity: '', price: '' }}
-          path="tiers.presets"
-          problem={problem}
-          onChange={(presets) => setDraft({ ...draft, presets })}
-          addLabel={t('catalog.addPreset')}
-          testId="tiers-presets"
-        />
-      ) : (
-        <>
-          <div className="range-row">
-            {(['min', 'max', 'step'] as const).map((key) => (
-              <label key={key} className="range-part">
-                {t(RANGE_LABELS[key])}{' '}
-                <input
-                  className={`input-tiny${problem(`tiers.${key}`) ? ' is-invalid' : ''}`}
-                  inputMode="numeric"
-                  value={draft[key]}
-                  aria-invalid={problem(`tiers.${key}`) ? true : undefined}
-                  onChange={(e) => setDraft({ ...draft, [key]: e.target.value })}
-                  data-testid={`tiers-${key}`}
-                />
+      <ActionForm onSubmit={save} disabled={!name.trim()}>
+        {(pending) => (
+          <>
+            <div className="form form-stacked">
+              <Field label={t('catalog.name')} error={problem('name')} htmlFor="product-name">
+                <input id="product-name" value={name} onChange={(e) => setName(e.target.value)} data-testid="product-name" />
+              </Field>
+              <Field label={t('catalog.sku')} error={problem('sku')} htmlFor="product-sku">
+                <input id="product-sku" value={sku} onChange={(e) => setSku(e.target.value)} className="input-short" />
+              </Field>
+            </div>
+            <h3 className="section-title">{t('catalog.tiers')}</h3>
+            <div className="radio-row">
+              <label className="check">
+                <input type="radio" name="tier-mode" checked={draft.mode === 'presets'} onChange={() => switchMode('presets')} /> {t('catalog.tiersPresets')}
               </label>
-            ))}
-          </div>
-          {(['min', 'max', 'step'] as const).map(
-            (key) =>
-              problem(`tiers.${key}`) && (
-                <div key={key} className="field-error" data-testid={`error-tiers-${key}`}>
-                  «{t(RANGE_LABELS[key])}»: {problem(`tiers.${key}`)}
+              <label className="check">
+                <input type="radio" name="tier-mode" checked={draft.mode === 'range'} onChange={() => switchMode('range')} data-testid="tiers-range" /> {t('catalog.tiersRange')}
+              </label>
+            </div>
+
+            {draft.mode === 'presets' ? (
+              <TierTable
+                rows={draft.presets}
+                columns={[
+                  { key: 'quantity', label: t('catalog.presetQty'), inputMode: 'numeric' },
+                  { key: 'price', label: t('catalog.presetPrice'), inputMode: 'decimal' },
+                ]}
+                blank={{ quantity: '', price: '' }}
+                path="tiers.presets"
+                problem={problem}
+                onChange={(presets) => setDraft({ ...draft, presets })}
+                addLabel={t('catalog.addPreset')}
+                testId="tiers-presets"
+              />
+            ) : (
+              <>
+                <div className="range-row">
+                  {(['min', 'max', 'step'] as const).map((key) => (
+                    <label key={key} className="range-part">
+                      {t(RANGE_LABELS[key])}{' '}
+                      <input
+                        className={`input-tiny${problem(`tiers.${key}`) ? ' is-invalid' : ''}`}
+                        inputMode="numeric"
+                        value={draft[key]}
+                        aria-invalid={problem(`tiers.${key}`) ? true : undefined}
+                        onChange={(e) => setDraft({ ...draft, [key]: e.target.value })}
+                        data-testid={`tiers-${key}`}
+                      />
+                    </label>
+                  ))}
                 </div>
-              ),
-          )}
-          <TierTable
-            rows={draft.prices}
-            columns={[
-              { key: 'fromQuantity', label: t('catalog.breakFrom'), inputMode: 'numeric' },
-              { key: 'unitPrice', label: t('catalog.breakPrice'), inputMode: 'decimal' },
-            ]}
-            blank={{ fromQuantity: '', unitPrice: '' }}
-            path="tiers.prices"
-            problem={problem}
-            onChange={(prices) => setDraft({ ...draft, prices })}
-            addLabel={t('catalog.addBreak')}
-            testId="tiers-prices"
-          />
-        </>
-      )}
-      <div className="form-actions">
-        <Button variant="primary" onClick={save} pendingLabel={t('common.saving')} disabled={!name.trim()} data-testid="save-product">
-          {t('common.save')}
-        </Button>
-        {saved && <Notice>{t('common.saved')}</Notice>}
-      </div>
-      <ErrorBanner error={error} inline={error instanceof ApiError && error.details.every((d) => SHOWN_INLINE.test(d.path.replace(/^body\./, '')))} />
+                {(['min', 'max', 'step'] as const).map(
+                  (key) =>
+                    problem(`tiers.${key}`) && (
+                      <div key={key} className="field-error" data-testid={`error-tiers-${key}`}>
+                        «{t(RANGE_LABELS[key])}»: {problem(`tiers.${key}`)}
+                      </div>
+                    ),
+                )}
+                <TierTable
+                  rows={draft.prices}
+                  columns={[
+                    { key: 'fromQuantity', label: t('catalog.breakFrom'), inputMode: 'numeric' },
+                    { key: 'unitPrice', label: t('catalog.breakPrice'), inputMode: 'decimal' },
+                  ]}
+                  blank={{ fromQuantity: '', unitPrice: '' }}
+                  path="tiers.prices"
+                  problem={problem}
+                  onChange={(prices) => setDraft({ ...draft, prices })}
+                  addLabel={t('catalog.addBreak')}
+                  testId="tiers-prices"
+                />
+              </>
+            )}
+            <div className="form-actions">
+              <Button type="submit" variant="primary" pending={pending} pendingLabel={t('common.saving')} disabled={!name.trim()} data-testid="save-product">
+                {t('common.save')}
+              </Button>
+              {saved && <Notice>{t('common.saved')}</Notice>}
+            </div>
+            <ErrorBanner error={error} inline={error instanceof ApiError && error.details.every((d) => SHOWN_INLINE.test(d.path.replace(/^body\./, '')))} />
+          </>
+        )}
+      </ActionForm>
     </Card>
   );
 }

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api';
 import { SchemaForm } from '../components/schema-form';
 import type { FormValue, JsonSchema } from '../components/schema-form';
-import { Button, Card, describeError, ErrorBanner, Loading, Notice, PageHeader, Toggle, useLoad } from '../components/ui';
+import { ActionForm, Button, Card, describeError, ErrorBanner, Loading, Notice, PageHeader, Toggle, useLoad } from '../components/ui';
 import { formatDateTime } from '../format';
 import { useI18n } from '../i18n';
 import { localizeMessage } from '../server-messages';
@@ -178,43 +178,47 @@ function SettingsPanel({ name, enabled, onSaved }: { name: string; enabled: bool
   };
 
   return (
-    <div className="accordion-body" data-testid={`settings-${name}`}>
-      <SchemaForm
-        schema={data.schema}
-        value={draft}
-        onChange={(next) => {
-          setDraft(next);
-          setNotice(null);
-        }}
-        errors={errors}
-        secrets={data.secrets}
-        t={t}
-        locale={locale}
-        idPrefix={name}
-        disabled={readOnly}
-      />
-      {readOnly ? (
-        <Notice kind="info">
-          <span data-testid={`admin-only-${name}`}>{t('integrations.adminOnly')}</span>
-        </Notice>
-      ) : (
-        <div className="form-actions">
-          <Button variant="primary" onClick={save} pendingLabel={t('common.saving')} data-testid={`save-${name}`}>
-            {t('common.save')}
-          </Button>
-          {data.capabilities.testConnection && (
-            <Button onClick={test} pendingLabel={t('integrations.testing')} data-testid={`test-${name}`}>
-              {t('integrations.test')}
-            </Button>
+    <ActionForm className="accordion-body" onSubmit={save} disabled={readOnly} testId={`settings-${name}`}>
+      {(pending) => (
+        <>
+          <SchemaForm
+            schema={data.schema}
+            value={draft}
+            onChange={(next) => {
+              setDraft(next);
+              setNotice(null);
+            }}
+            errors={errors}
+            secrets={data.secrets}
+            t={t}
+            locale={locale}
+            idPrefix={name}
+            disabled={readOnly}
+          />
+          {readOnly ? (
+            <Notice kind="info">
+              <span data-testid={`admin-only-${name}`}>{t('integrations.adminOnly')}</span>
+            </Notice>
+          ) : (
+            <div className="form-actions">
+              <Button type="submit" variant="primary" pending={pending} pendingLabel={t('common.saving')} data-testid={`save-${name}`}>
+                {t('common.save')}
+              </Button>
+              {data.capabilities.testConnection && (
+                <Button onClick={test} pendingLabel={t('integrations.testing')} data-testid={`test-${name}`}>
+                  {t('integrations.test')}
+                </Button>
+              )}
+            </div>
           )}
-        </div>
+          {notice && (
+            <Notice kind={notice.kind}>
+              <span data-testid={`notice-${name}`}>{notice.text}</span>
+            </Notice>
+          )}
+          {error ? <div className="alert alert-error">{describeError(error, t, locale)}</div> : null}
+        </>
       )}
-      {notice && (
-        <Notice kind={notice.kind}>
-          <span data-testid={`notice-${name}`}>{notice.text}</span>
-        </Notice>
-      )}
-      {error ? <div className="alert alert-error">{describeError(error, t, locale)}</div> : null}
-    </div>
+    </ActionForm>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api';
-import { Badge, Button, Card, describeError, Dl, ErrorBanner, Loading, Notice, PageHeader, useLoad } from '../components/ui';
+import { Badge, Button, Card, describeError, Dl, ErrorBanner, Loading, Notice, PageHeader, useAction, useLoad } from '../components/ui';
 import { loadIntegrationTitles, loadPerson, loadStatuses, personName, statusLabel, statusTone, systemTitle } from '../data';
 import { formatDateTime, formatMoney } from '../format';
 import { useI18n } from '../i18n';
@@ -275,6 +275,8 @@ function Discussion({ order, onAdded }: { order: Order; onAdded(): void }) {
     }
   };
 
+  const adding = useAction(add);
+
   return (
     <Card title={`${t('order.discussion')} (${order.comments.length})`}>
       {order.comments.length === 0 ? (
@@ -295,9 +297,27 @@ function Discussion({ order, onAdded }: { order: Order; onAdded(): void }) {
         <label className="stack-label" htmlFor="comment">
           {t('order.addComment')}
         </label>
-        <textarea id="comment" rows={3} value={text} placeholder={t('order.commentPlaceholder')} onChange={(e) => setText(e.target.value)} data-testid="comment-text" />
+        <textarea
+          id="comment"
+          rows={3}
+          value={text}
+          placeholder={t('order.commentPlaceholder')}
+          aria-describedby="comment-hint"
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => {
+            // Enter is a new line in a comment; Ctrl+Enter (⌘+Enter) saves it.
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && text.trim()) {
+              e.preventDefault();
+              void adding.run();
+            }
+          }}
+          data-testid="comment-text"
+        />
+        <div id="comment-hint" className="field-hint">
+          {t('order.commentHint')}
+        </div>
         <ErrorBanner error={error} />
-        <Button variant="primary" disabled={!text.trim()} onClick={add} pendingLabel={t('common.saving')} data-testid="add-comment">
+        <Button variant="primary" disabled={!text.trim()} onClick={adding.run} pending={adding.pending} pendingLabel={t('common.saving')} data-testid="add-comment">
           {t('order.saveComment')}
         </Button>
       </div>

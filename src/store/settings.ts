@@ -188,9 +188,10 @@ export class SettingsStore {
     if (!test) throw new DomainError('not_found', `${integration} has no connection test`);
     const current = await latestRow(this.db, integration);
     const stored = current ? parseJson<SettingsShape>(current.data, {}) : null;
+    // Without a draft, the saved settings as jobs read them (`get`): defaults fill fields added since.
     const settings = draft
       ? this.validate(definition, draft, current, options)
-      : this.validate(definition, stored ?? {}, current, options);
+      : this.validate(definition, { ...definition.defaults, ...stored }, current, options);
     const secrets = [...secretValues(settings, definition.secretFields), ...secretValues(stored, definition.secretFields)];
     try {
       const result = await runHook((signal) => test.call(definition, settings, { signal }));

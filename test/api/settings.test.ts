@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
+import { defineSettings } from '../../src/settings/definition.js';
+import { SettingsRegistry } from '../../src/settings/registry.js';
+import { SettingsStore } from '../../src/store/settings.js';
 import { TEST_DIALECTS } from '../support/databases.js';
 import { startTestApi } from '../support/api-server.js';
 import type { ApiResponse, TestApi } from '../support/api-server.js';
+import { z } from 'zod';
 import { DEMO_API_KEY, OTHER_API_KEY, demoCrmExtension, demoCrmSettings } from '../support/demo-crm.js';
 
 interface SettingsBody {
@@ -188,6 +192,28 @@ describe.each(TEST_DIALECTS)('integration settings API on %s', (dialect) => {
     });
     expect(invalidDraft.status).toBe(400);
     expect(invalidDraft.body.details.map((d) => d.path)).toEqual(['body.settings.portalUrl']);
+  });
+
+  it('«Проверить подключение» on saved settings tests what jobs read: defaults fill a field a newer release added', async () => {
+    // The next release adds a required field with a default; nobody has saved the form since.
+    const nextRelease = defineSettings({
+      integration: demoCrmSettings.integration,
+      title: demoCrmSettings.title,
+      secretFields: ['apiKey'],
+      schema: z.strictObject({
+        portalUrl: z.url(),
+        apiKey: z.string().min(8),
+        userId: z.number().int().positive(),
+        funnel: z.enum(['sales', 'print']).default('sales'),
+        region: z.enum(['ru', 'kz']),
+      }),
+      defaults: { funnel: 'sales', region: 'ru' },
+      testConnection: async (settings) => ({ ok: true, message: `connected as employee ${settings.userId} in ${settings.region}` }),
+    });
+    const store = new SettingsStore(api.services.database.db, new SettingsRegistry([nextRelease]));
+    const saved = await store.require(nextRelease);
+    expect(saved.settings.region).toBe('ru');
+    expect(await store.testConnection('demo-crm', undefined)).toEqual({ ok: true, message: `connected as employee ${saved.settings.userId} in ru` });
   });
 
   it('answers 404 for an integration that is not installed', async () => {

@@ -224,6 +224,10 @@ describe('admin panel', () => {
     await page.getByTestId('dead-empty').waitFor();
     await expect.poll(() => page.getByTestId('dead-count-testcrm').textContent()).toBe('0');
     expect((await api.services.queue.get(dead!.id))?.state).toBe('pending');
+    // The page has an address of its own: a reload (or a shared link) opens it again, not the server's health check.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Состояние синхронизации' }).waitFor();
+    await page.getByTestId('dead-empty').waitFor();
   });
 
   it('edits quantity tiers of a product in «Печать / Продукты»', async () => {

@@ -27,7 +27,8 @@ const ROUTES: Route[] = [
   { pattern: '/clients/organizations/:id', render: (p) => <OrganizationPage id={Number(p.id)} /> },
   { pattern: '/print/products', render: () => <CatalogPage /> },
   { pattern: '/settings/export', render: () => <IntegrationsPage /> },
-  { pattern: '/health', render: () => <HealthPage /> },
+  // Not /health: that is the server's own liveness check, so a reload there showed {"ok":true}.
+  { pattern: '/sync', render: () => <HealthPage /> },
 ];
 
 export function App() {
@@ -103,7 +104,7 @@ function Layout() {
     { to: '/clients/organizations', label: t('nav.organizations'), match: '/clients/organizations' },
     { group: t('nav.print'), to: '/print/products', label: t('nav.products'), match: '/print' },
     { group: t('nav.settings'), to: '/settings/export', label: t('nav.export'), match: '/settings' },
-    { to: '/health', label: t('nav.health'), match: '/health' },
+    { to: '/sync', label: t('nav.health'), match: '/sync' },
   ];
 
   return (

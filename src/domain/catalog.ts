@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { invalidField } from './errors.js';
+import { idSchema } from './ids.js';
 
 /**
  * The catalog (CORE-2): categories choose a calculator engine, products carry quantity tiers
@@ -212,7 +213,7 @@ const versionSchema = z
 
 export const categoryCreateSchema = z.strictObject({
   name: categoryNameSchema,
-  parentId: z.number().int().positive().nullish().describe('parent category; null or absent for a top-level one'),
+  parentId: idSchema.nullish().describe('parent category; null or absent for a top-level one'),
   calculatorEngine: z.enum(CALCULATOR_ENGINES).default('builtin'),
   calculatorPrimary: z.boolean().default(false).describe(CALCULATOR_PRIMARY_LABEL),
 });
@@ -220,7 +221,7 @@ export type CategoryCreateInput = z.output<typeof categoryCreateSchema>;
 
 export const categoryUpdateSchema = z.strictObject({
   name: categoryNameSchema.optional(),
-  parentId: z.number().int().positive().nullish().describe('null moves the category to the top level'),
+  parentId: idSchema.nullish().describe('null moves the category to the top level'),
   calculatorEngine: z.enum(CALCULATOR_ENGINES).optional(),
   calculatorPrimary: z.boolean().optional().describe(CALCULATOR_PRIMARY_LABEL),
   version: versionSchema.optional(),
@@ -235,7 +236,7 @@ const currencySchema = z
 
 export const productCreateSchema = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(255),
-  categoryId: z.number().int().positive().nullish(),
+  categoryId: idSchema.nullish(),
   sku: z.string().trim().min(1).max(64).nullish().describe('article («артикул»)'),
   description: z.string().trim().max(10_000).nullish(),
   currency: currencySchema.default('RUB'),
@@ -246,7 +247,7 @@ export type ProductCreateInput = z.output<typeof productCreateSchema>;
 /** `tiers`, when given, replaces the product's tiers as a whole. */
 export const productUpdateSchema = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(255).optional(),
-  categoryId: z.number().int().positive().nullish(),
+  categoryId: idSchema.nullish(),
   sku: z.string().trim().min(1).max(64).nullish(),
   description: z.string().trim().max(10_000).nullish(),
   currency: currencySchema.optional(),

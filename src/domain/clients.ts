@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { normalizeEmail, normalizePhone } from './contacts.js';
 import type { Phone } from './contacts.js';
+import { idSchema } from './ids.js';
 
 /** External ids of one entity: `{ bitrix24: { contact: "17", lead: "4" } }`. */
 export type ExternalIds = Record<string, Record<string, string>>;
@@ -98,7 +99,7 @@ export const personCreateSchema = z.strictObject({
   phones: z.array(phoneInputSchema).max(20).default([]),
   emails: z.array(emailInputSchema).max(20).default([]),
   isGuest: z.boolean().default(false),
-  organizationId: z.number().int().positive().nullish(),
+  organizationId: idSchema.nullish(),
   externalIds: externalIdsInputSchema.optional(),
 });
 export type PersonCreateInput = z.output<typeof personCreateSchema>;
@@ -110,7 +111,7 @@ export const personUpdateSchema = z.strictObject({
   phones: z.array(phoneInputSchema).max(20).optional(),
   emails: z.array(emailInputSchema).max(20).optional(),
   isGuest: z.boolean().optional(),
-  organizationId: z.number().int().positive().nullish(),
+  organizationId: idSchema.nullish(),
   externalIds: externalIdsInputSchema.optional(),
   /** When given, the update applies only if the person is still at this version. */
   version: z.number().int().positive().optional(),

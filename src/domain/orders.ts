@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ExternalIds } from './clients.js';
 import { DomainError } from './errors.js';
+import { idSchema } from './ids.js';
 import type { OrderSource, OrderStatus, PaymentStatus, RenderStatus } from './order-status.js';
 import { ORDER_SOURCE_CODES, PAYMENT_STATUS_CODES, RENDER_STATUSES, findOrderStatus, isSettableStatus } from './order-status.js';
 
@@ -10,7 +11,7 @@ const money = z.number().int('must be an integer number of minor units (kopecks)
 export const parameterValueSchema = z.union([z.string().max(1_000), z.number(), z.boolean()]);
 
 export const orderItemInputSchema = z.strictObject({
-  productId: z.number().int().positive().nullish(),
+  productId: idSchema.nullish(),
   name: z.string().trim().min(1).max(255),
   quantity: z.number().int('must be a whole number').positive('must be greater than 0').max(10_000_000),
   unitPrice: money,
@@ -55,8 +56,8 @@ export const orderCreateSchema = z.strictObject({
   number: orderNumber.optional().describe('Unique order number; assigned by printsync when left out'),
   site: z.string().trim().max(255).nullish(),
   source: z.enum(ORDER_SOURCE_CODES).default('api'),
-  personId: z.number().int().positive().describe('The client, or the employee who ordered for an organization'),
-  organizationId: z.number().int().positive().nullish(),
+  personId: idSchema.describe('The client, or the employee who ordered for an organization'),
+  organizationId: idSchema.nullish(),
   status: settableStatusSchema.optional(),
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as RUB').default('RUB'),
   items: z.array(orderItemInputSchema).min(1, 'an order needs at least one item').max(500),
@@ -71,8 +72,8 @@ export type OrderCreateInput = z.output<typeof orderCreateSchema>;
 export const orderUpdateSchema = z.strictObject({
   version: z.number().int().positive().describe('The version you read; a newer one on the server gives 409'),
   site: z.string().trim().max(255).nullish(),
-  personId: z.number().int().positive().optional(),
-  organizationId: z.number().int().positive().nullish(),
+  personId: idSchema.optional(),
+  organizationId: idSchema.nullish(),
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as RUB').optional(),
   items: z.array(orderItemInputSchema).min(1, 'an order needs at least one item').max(500).optional(),
   delivery: deliveryInputSchema.nullish(),

@@ -1,4 +1,5 @@
 import { invalidField } from '../domain/errors.js';
+import { MAX_ID } from '../domain/ids.js';
 
 export interface Page<T> {
   items: T[];
@@ -21,7 +22,8 @@ export function decodeCursor(cursor: string | undefined): number | null {
   if (!cursor) return null;
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { before?: unknown };
-    if (typeof parsed.before === 'number' && Number.isInteger(parsed.before)) return parsed.before;
+    // Ids are 32-bit columns; a larger `before` was never issued and PostgreSQL would refuse it (a 500).
+    if (typeof parsed.before === 'number' && Number.isInteger(parsed.before) && Math.abs(parsed.before) <= MAX_ID) return parsed.before;
   } catch {
     // fall through to the error below
   }

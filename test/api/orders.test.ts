@@ -110,6 +110,27 @@ describe.each(TEST_DIALECTS)('orders API on %s', (dialect) => {
     }
   });
 
+  it('answers 400 naming the field, not 500, for an id beyond the id columns (PostgreSQL integer)', async () => {
+    const tooLarge = 2_147_483_648;
+    const cursor = Buffer.from(JSON.stringify({ before: tooLarge })).toString('base64url');
+    const cases: Array<[string, string, unknown, string]> = [
+      ['GET', `/api/v1/orders/${tooLarge}`, undefined, 'params.id'],
+      ['GET', `/api/v1/persons/${tooLarge}/sync`, undefined, 'params.id'],
+      ['GET', `/api/v1/orders?personId=${tooLarge}`, undefined, 'querystring.personId'],
+      ['GET', `/api/v1/sync-log?entityId=${tooLarge}`, undefined, 'querystring.entityId'],
+      ['GET', `/api/v1/orders?cursor=${cursor}`, undefined, 'querystring.cursor'],
+      ['POST', '/api/v1/orders', orderInput({ personId: tooLarge }), 'body.personId'],
+      ['POST', '/api/v1/orders', orderInput({ items: [{ productId: tooLarge, name: 'X', quantity: 1, unitPrice: 1 }] }), 'body.items[0].productId'],
+      ['POST', '/api/v1/persons', { lastName: 'Огромнов', organizationId: tooLarge }, 'body.organizationId'],
+    ];
+    for (const [method, path, body, field] of cases) {
+      const response = await api.request<ErrorBody>(method, path, body);
+      expect(response.status, `${method} ${path}`).toBe(400);
+      expect(response.body.details.map((d) => d.path), `${method} ${path}`).toContain(field);
+    }
+    expect((await api.request('GET', `/api/v1/orders/${tooLarge - 1}`)).status).toBe(404);
+  });
+
   it('moves an order through statuses and keeps the history', async () => {
     const { body: order } = await api.request<OrderBody>('POST', '/api/v1/orders', orderInput());
     const printing = await api.request<OrderBody>('POST', `/api/v1/orders/${order.id}/status`, { status: 'Printing', changedBy: 'Анна' });

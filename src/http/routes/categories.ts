@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { idFromText } from '../../domain/ids.js';
 import type { AppServices } from '../../app.js';
 import { CALCULATOR_ENGINES, categoryCreateSchema, categoryUpdateSchema } from '../../domain/catalog.js';
 import { idempotentCreate } from '../idempotent-create.js';
@@ -34,7 +35,7 @@ export const categoryRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = 
         summary: 'List categories, newest first',
         querystring: z.strictObject({
           parentId: z
-            .union([z.literal('root'), z.coerce.number().int().positive()])
+            .union([z.literal('root'), idFromText])
             .optional()
             .describe('children of this category; "root" for top-level categories'),
           calculatorEngine: z.enum(CALCULATOR_ENGINES).optional(),

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { idFromText } from '../../domain/ids.js';
 import type { AppServices } from '../../app.js';
 import { ORDER_STATUSES, PAYMENT_STATUS_CODES } from '../../domain/order-status.js';
 import { commentCreateSchema, orderCreateSchema, orderUpdateSchema, renderReportSchema, statusChangeSchema } from '../../domain/orders.js';
@@ -62,8 +63,8 @@ export const orderRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = asy
         querystring: z.strictObject({
           status: statusListQuery.optional().describe('comma-separated statuses'),
           number: z.string().max(64).optional().describe('part of the order number'),
-          personId: z.coerce.number().int().positive().optional(),
-          organizationId: z.coerce.number().int().positive().optional(),
+          personId: idFromText.optional(),
+          organizationId: idFromText.optional(),
           site: z.string().max(255).optional(),
           paymentStatus: z.enum(PAYMENT_STATUS_CODES).optional(),
           createdFrom: isoDate.optional(),

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { idFromText } from '../../domain/ids.js';
 import { emailInputSchema, personCreateSchema, personUpdateSchema, phoneInputSchema } from '../../domain/clients.js';
 import type { AppServices } from '../../app.js';
 import { idempotentCreate } from '../idempotent-create.js';
@@ -34,7 +35,7 @@ export const personRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = as
           search: z.string().max(100).optional().describe('part of a name, e-mail or phone digits'),
           phone: phoneInputSchema.optional(),
           email: emailInputSchema.optional(),
-          organizationId: z.coerce.number().int().positive().optional().describe('employees of this organization'),
+          organizationId: idFromText.optional().describe('employees of this organization'),
           isGuest: booleanQuery.optional(),
           ...pageQuery,
         }),

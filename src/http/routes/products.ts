@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { idFromText } from '../../domain/ids.js';
 import type { AppServices } from '../../app.js';
 import { productCreateSchema, productUpdateSchema, quoteRequestSchema } from '../../domain/catalog.js';
 import { idempotentCreate } from '../idempotent-create.js';
@@ -34,7 +35,7 @@ export const productRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = a
         tags,
         summary: 'List products, newest first',
         querystring: z.strictObject({
-          categoryId: z.coerce.number().int().positive().optional(),
+          categoryId: idFromText.optional(),
           search: z.string().max(100).optional().describe('part of the name or SKU, any case'),
           ...pageQuery,
         }),

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { idFromText } from '../../domain/ids.js';
 import type { AppServices } from '../../app.js';
 import { notFound } from '../../domain/errors.js';
 import type { EntityType } from '../../events/domain-events.js';
@@ -28,7 +29,7 @@ export const syncLogRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = a
         summary: 'Sync attempts, newest first',
         querystring: z.strictObject({
           entityType: z.string().max(40).optional().describe('order, person, organization…'),
-          entityId: z.coerce.number().int().positive().optional(),
+          entityId: idFromText.optional(),
           system: z.string().max(60).optional().describe('e.g. bitrix24'),
           outcome: syncOutcomeSchema.optional(),
           jobId: z.string().max(100).optional(),
@@ -80,7 +81,7 @@ export const syncLogRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = a
           tags,
           summary: `«Отправить повторно»: send ${label} to a system again`,
           description: "Enqueues the integration's send job; the sync log shows the attempt when it has run.",
-          params: z.strictObject({ id: z.coerce.number().int().positive(), system: z.string().min(1).max(60) }),
+          params: z.strictObject({ id: idFromText, system: z.string().min(1).max(60) }),
           response: { 202: resendResponse, ...standardErrors },
         },
       },

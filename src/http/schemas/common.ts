@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { idFromText } from '../../domain/ids.js';
 import { MAX_PAGE_SIZE } from '../../store/pagination.js';
 
-export const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
+export const idParams = z.strictObject({ id: idFromText });
 
 export const pageQuery = {
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),

@@ -296,6 +296,40 @@ describe('admin panel', () => {
     await page.setViewportSize({ width: 1280, height: 860 });
   });
 
+  it('keeps long names and statuses inside their cards at 1280 and 800 px', async () => {
+    const person = await api.request<{ id: number }>('POST', '/api/v1/persons', {
+      lastName: 'Константинопольская-Рождественская',
+      firstName: 'Александра',
+      middleName: 'Вячеславовна',
+      phones: ['+7 912 000-11-22'],
+    });
+    const order = await api.request<{ id: number; version: number }>('POST', '/api/v1/orders', {
+      number: 'PS-2001',
+      site: 'photo.example.ru',
+      personId: person.body.id,
+      items: [{ name: 'Фотокнига в твёрдой обложке с ламинацией, 30 разворотов, бумага 200 г/м²', quantity: 3, unitPrice: 1_234_567 }],
+      payment: { status: 'partly_paid' },
+    });
+    await api.request('POST', `/api/v1/orders/${order.body.id}/status`, { status: 'PrepressCoordinationAwaitingReply', version: order.body.version });
+    // No card is wider than its content box: nothing is cut off or hidden behind a sideways scroll.
+    const overflowing = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('.card')].filter((card) => card.scrollWidth > card.clientWidth + 1).map((card) => card.querySelector('h2')?.textContent ?? card.className),
+      );
+    for (const width of [1280, 800]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(`${api.baseUrl}/orders`);
+      await page.getByTestId('orders-table').getByText('Ждать ответа клиента (препресс)').waitFor();
+      expect(await overflowing()).toEqual([]);
+      await screenshot(page, `11-orders-long-${width}`);
+      await page.goto(`${api.baseUrl}/clients/persons/${person.body.id}`);
+      await page.getByTestId('person-orders').getByText('Ждать ответа клиента (препресс)').waitFor();
+      expect(await overflowing()).toEqual([]);
+      await screenshot(page, `11-person-long-${width}`);
+    }
+    await page.setViewportSize({ width: 1280, height: 860 });
+  });
+
   it('switches to English and logs out', async () => {
     await page.getByTestId('locale').selectOption('en');
     await page.getByRole('heading', { name: 'Orders' }).waitFor();

@@ -192,8 +192,9 @@ export function Toggle({ checked, onChange, label, disabled, testId }: { checked
   );
 }
 
-export function Badge({ children, tone = 'neutral' }: { children: ReactNode; tone?: 'neutral' | 'success' | 'warning' | 'danger' | 'info' }) {
-  return <span className={`badge badge-${tone}`}>{children}</span>;
+/** A chip; `wrap` lets a long one (an order status in a table column) break onto a second line. */
+export function Badge({ children, tone = 'neutral', wrap }: { children: ReactNode; tone?: 'neutral' | 'success' | 'warning' | 'danger' | 'info'; wrap?: boolean }) {
+  return <span className={`badge badge-${tone}${wrap ? ' badge-wrap' : ''}`}>{children}</span>;
 }
 
 export function Dl({ rows }: { rows: Array<[ReactNode, ReactNode] | false | null | undefined | 0 | ''> }) {

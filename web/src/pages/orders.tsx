@@ -124,7 +124,7 @@ export function OrdersPage() {
                   </Badge>
                 </td>
                 <td>
-                  <Badge tone={statusTone(order.status)}>{statusLabel(statuses.data, order.status, locale)}</Badge>
+                  <Badge tone={statusTone(order.status)} wrap>{statusLabel(statuses.data, order.status, locale)}</Badge>
                 </td>
               </LinkRow>
             ))}

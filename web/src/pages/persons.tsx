@@ -159,7 +159,7 @@ export function PersonPage({ id }: { id: number }) {
           </Card>
           <Card title={t('person.orders')}>
             {orders.data?.items.length ? (
-              <table className="table table-compact">
+              <table className="table table-compact" data-testid="person-orders">
                 <tbody>
                   {orders.data.items.map((o) => (
                     <tr key={o.id}>
@@ -167,10 +167,10 @@ export function PersonPage({ id }: { id: number }) {
                         <Link to={`/orders/${o.id}`}>{o.number}</Link>
                         <div className="muted small">{formatDateTime(o.createdAt, locale)}</div>
                       </td>
-                      <td>
-                        <Badge tone={statusTone(o.status)}>{statusLabel(statuses.data, o.status, locale)}</Badge>
+                      <td className="num">
+                        <div className="nowrap">{formatMoney(o.totals.total, locale, o.currency)}</div>
+                        <Badge tone={statusTone(o.status)} wrap>{statusLabel(statuses.data, o.status, locale)}</Badge>
                       </td>
-                      <td className="num nowrap">{formatMoney(o.totals.total, locale, o.currency)}</td>
                     </tr>
                   ))}
                 </tbody>

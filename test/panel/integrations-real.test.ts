@@ -88,6 +88,8 @@ describe('admin panel: the real integrations', () => {
     await page.getByTestId('settings-asystem').getByLabel('Api Host:').fill('192.168.1.10');
     await page.getByTestId('settings-asystem').getByLabel('Api Key:').waitFor();
     for (const label of ['Api Domain:', 'Api Key:', 'Api URL:', 'Api Version:']) await page.getByTestId('settings-axiom').getByLabel(label).waitFor();
+    // No fields of its own: the form says so instead of showing an empty box.
+    await page.getByTestId('settings-poly1c').getByText('Полей для заполнения нет').waitFor();
     await page.getByTestId('save-poly1c').click();
     await expect.poll(() => page.getByTestId('notice-poly1c').textContent()).toContain('Сохранено');
     expect(await api.services.stores.settings.latest('poly1c')).toMatchObject({ enabled: true });

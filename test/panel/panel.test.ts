@@ -289,7 +289,7 @@ describe('admin panel', () => {
     await page.goto(`${api.baseUrl}/orders/${orderId}`);
     await page.getByRole('heading', { name: /Заказ № PS-1001/ }).waitFor();
     await screenshot(page, '09-order-tablet');
-    await page.getByRole('button', { name: 'menu' }).click();
+    await page.getByRole('button', { name: 'Меню' }).click();
     await page.getByRole('navigation').getByRole('link', { name: 'Заказы' }).click();
     await page.getByTestId('orders-table').waitFor();
     await screenshot(page, '10-orders-tablet');

@@ -113,7 +113,7 @@ function Layout() {
         <div className="brand">
           <span className="brand-mark" aria-hidden />
           <span>{t('app.name')}</span>
-          <button type="button" className="nav-toggle" aria-label="menu" onClick={() => setNavOpen((v) => !v)}>
+          <button type="button" className="nav-toggle" aria-label={t('nav.menu')} aria-expanded={navOpen} onClick={() => setNavOpen((v) => !v)}>
             ☰
           </button>
         </div>

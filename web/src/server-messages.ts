@@ -54,6 +54,7 @@ const RULES: Array<[RegExp, (m: RegExpMatchArray) => string]> = [
   [/expected int/i, () => 'Введите целое число'],
   [/is not a known field/i, () => 'Неизвестное поле'],
   [/^Invalid input$/i, () => 'Неверное значение'],
+  [/^must not be empty$/i, () => 'Заполните поле'],
 ];
 
 const OWNER: Record<string, string> = { person: 'клиента', organization: 'организации', order: 'заказа' };

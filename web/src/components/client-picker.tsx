@@ -39,6 +39,7 @@ export function ClientPicker({ value, onChange }: { value: number | null; onChan
     <div className="picker">
       <input
         value={text}
+        aria-label={t('orders.filter.client')}
         placeholder={t('orders.filter.clientPlaceholder')}
         onChange={(e) => search(e.target.value)}
         onFocus={() => options.length && setOpen(true)}
@@ -46,7 +47,7 @@ export function ClientPicker({ value, onChange }: { value: number | null; onChan
         data-testid="filter-client"
       />
       {value !== null && (
-        <button type="button" className="picker-clear" aria-label="clear" onClick={() => onChange(null)}>
+        <button type="button" className="picker-clear" aria-label={t('common.clear')} onClick={() => onChange(null)}>
           ×
         </button>
       )}

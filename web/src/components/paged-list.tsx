@@ -72,7 +72,7 @@ export function Pager({ page, hasNext, onPrev, onNext }: PagedList<unknown>['pag
   const { t } = useI18n();
   if (page === 1 && !hasNext) return null;
   return (
-    <nav className="pager" aria-label="pagination">
+    <nav className="pager" aria-label={t('common.pagination')}>
       <button type="button" className="btn btn-secondary" disabled={page <= 1} onClick={onPrev}>
         {t('common.prev')}
       </button>

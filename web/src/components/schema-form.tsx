@@ -79,6 +79,9 @@ export function SchemaForm(props: Props) {
   const required = new Set(plain(schema).required ?? []);
   return (
     <div className="form schema-form">
+      {/* The integration's own word on how it is set up (e.g. «обратитесь к поставщику»), when it has one. */}
+      {schema.description && <div className="alert alert-info">{schema.description}</div>}
+      {Object.keys(properties).length === 0 && <p className="muted">{props.t('integrations.noFields')}</p>}
       {Object.entries(properties).map(([name, property]) => (
         <PropertyField
           key={name}

@@ -6,6 +6,9 @@ export const en: Record<MessageKey, string> = {
   'app.tagline': 'Print shop back office',
   'lang.ru': 'Русский',
   'lang.en': 'English',
+  'nav.menu': 'Menu',
+  'common.pagination': 'List pages',
+  'common.clear': 'Clear',
   'lang.switch': 'Language',
 
   'nav.orders': 'Orders',
@@ -258,6 +261,7 @@ export const en: Record<MessageKey, string> = {
   'integrations.secretStored': 'Saved (the value is hidden)',
   'integrations.fixErrors': 'Not saved: fix the fields marked in red.',
   'integrations.turnedOff': 'The integration is off.',
+  'integrations.noFields': 'Nothing to fill in: switch the integration on and press “Save”.',
   'integrations.adminOnly': 'Only an administrator can change the settings',
 
   'health.title': 'Sync health',

@@ -5,6 +5,9 @@ export const ru = {
   'lang.ru': 'Русский',
   'lang.en': 'English',
   'lang.switch': 'Язык',
+  'nav.menu': 'Меню',
+  'common.pagination': 'Страницы списка',
+  'common.clear': 'Очистить',
 
   'nav.orders': 'Заказы',
   'nav.clients': 'Клиенты',
@@ -129,7 +132,7 @@ export const ru = {
   'order.historyEmpty': 'Статус ещё не менялся',
   'order.sync': 'Синхронизация',
   'order.syncUnavailable': 'Журнал синхронизации недоступен на этом сервере.',
-  'order.syncNone': 'Ни одна внешняя система не подключена. Включите её в «Настройка / Выгрузка заказов».',
+  'order.syncNone': 'Заказ ещё не отправлялся во внешние системы. Подключить систему можно в «Настройка / Выгрузка заказов».',
   'order.syncState': 'Состояние:',
   'order.syncExternalId': 'Внешний ID:',
   'order.syncLastAttempt': 'Последняя попытка:',
@@ -256,6 +259,7 @@ export const ru = {
   'integrations.secretStored': 'Сохранено (значение скрыто)',
   'integrations.fixErrors': 'Не сохранено: исправьте поля, отмеченные красным.',
   'integrations.turnedOff': 'Интеграция выключена.',
+  'integrations.noFields': 'Полей для заполнения нет: включите интеграцию и нажмите «Сохранить».',
   'integrations.adminOnly': 'Изменять настройки может только администратор',
 
   'health.title': 'Состояние синхронизации',

@@ -330,6 +330,14 @@ describe('admin panel', () => {
     await page.setViewportSize({ width: 1280, height: 860 });
   });
 
+  it('names every filter of the orders list for assistive technology, and searches with Enter', async () => {
+    await page.goto(`${api.baseUrl}/orders`);
+    for (const label of [/^Номер заказа$/, /^Статус:/, /^Дата с:/, /^по:/, /^Клиент:$/, /^Сайт:$/]) await page.getByLabel(label).waitFor();
+    await page.getByLabel('Номер заказа').fill('2001');
+    await page.getByLabel('Номер заказа').press('Enter');
+    await expect.poll(() => page.getByTestId('orders-table').getByRole('row').count()).toBe(2);
+  });
+
   it('switches to English and logs out', async () => {
     await page.getByTestId('locale').selectOption('en');
     await page.getByRole('heading', { name: 'Orders' }).waitFor();

@@ -95,7 +95,7 @@ export function SearchForm({ value, onChange, onSearch, placeholder, testId }: {
         onSearch(value.trim());
       }}
     >
-      <input type="search" placeholder={placeholder} value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId} />
+      <input type="search" aria-label={placeholder} placeholder={placeholder} value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId} />
       <button type="submit" className="btn btn-secondary">
         {t('common.search')}
       </button>

@@ -452,12 +452,13 @@ function TierTable<K extends string>({
       <tbody>
         {rows.map((row, i) => (
           <tr key={i}>
-            {columns.map(({ key, inputMode }) => {
+            {columns.map(({ key, label, inputMode }) => {
               const error = problem(`${path}[${i}].${key}`);
               return (
                 <td key={key}>
                   <input
                     inputMode={inputMode}
+                    aria-label={`${label} (${i + 1})`}
                     value={row[key]}
                     className={error ? 'is-invalid' : undefined}
                     aria-invalid={error ? true : undefined}

@@ -89,7 +89,7 @@ export function OrdersPage() {
           }}
         >
           <span>{t('orders.filter.site')}</span>
-          <input value={siteText} onChange={(e) => setSiteText(e.target.value)} onBlur={() => setFilter('site', siteText.trim())} placeholder="shop.example.ru" />
+          <input value={siteText} aria-label={t('orders.filter.site')} onChange={(e) => setSiteText(e.target.value)} onBlur={() => setFilter('site', siteText.trim())} placeholder="shop.example.ru" />
         </form>
         {anyFilter && (
           <button type="button" className="btn btn-link" onClick={() => navigate('/orders', { replace: true })}>

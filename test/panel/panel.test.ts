@@ -312,10 +312,11 @@ describe('admin panel', () => {
     });
     await api.request('POST', `/api/v1/orders/${order.body.id}/status`, { status: 'PrepressCoordinationAwaitingReply', version: order.body.version });
     // No card is wider than its content box: nothing is cut off or hidden behind a sideways scroll.
+    // (A string: the test's TypeScript has no DOM types.)
     const overflowing = () =>
-      page.evaluate(() =>
-        [...document.querySelectorAll('.card')].filter((card) => card.scrollWidth > card.clientWidth + 1).map((card) => card.querySelector('h2')?.textContent ?? card.className),
-      );
+      page.evaluate(
+        "[...document.querySelectorAll('.card')].filter((card) => card.scrollWidth > card.clientWidth + 1).map((card) => card.querySelector('h2')?.textContent ?? card.className)",
+      ) as Promise<string[]>;
     for (const width of [1280, 800]) {
       await page.setViewportSize({ width, height: 900 });
       await page.goto(`${api.baseUrl}/orders`);

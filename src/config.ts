@@ -22,6 +22,11 @@ const configSchema = z.object({
   bodyLimitBytes: z.coerce.number().int().min(1024).default(1_048_576),
   /** Public base URL of this printsync, used in links sent to other systems. */
   publicUrl: z.string().url().optional(),
+  /**
+   * Behind a reverse proxy: how many proxy hops to trust for the client address (login throttling
+   * per address, secure cookies). 0 trusts none, which is right when clients connect directly.
+   */
+  trustProxyHops: z.coerce.number().int().min(0).max(10).default(0),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -41,6 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     workerConcurrency: env.WORKER_CONCURRENCY,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     publicUrl: env.PUBLIC_URL,
+    trustProxyHops: env.TRUST_PROXY_HOPS,
   });
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${envName(i.path[0])}: ${i.message}`).join('; ');
@@ -58,6 +64,7 @@ function envName(key: PropertyKey | undefined): string {
     workerConcurrency: 'WORKER_CONCURRENCY',
     bodyLimitBytes: 'BODY_LIMIT_BYTES',
     publicUrl: 'PUBLIC_URL',
+    trustProxyHops: 'TRUST_PROXY_HOPS',
   };
   return names[String(key)] ?? String(key);
 }

@@ -33,6 +33,8 @@ export async function buildHttpServer(services: AppServices, options: HttpServer
   const server = Fastify({
     loggerInstance: services.logger.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: services.config.bodyLimitBytes,
+    // Without it, behind a proxy every client shares the proxy's address (and its login throttle).
+    ...(services.config.trustProxyHops > 0 && { trustProxy: (_address: string, hop: number) => hop < services.config.trustProxyHops }),
     // One line per request would drown the sync log lines that matter; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     // Request ids appear in 5xx answers so a user can quote them; keep them short and unique.

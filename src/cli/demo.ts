@@ -17,6 +17,8 @@ export function registerDemoCommand(program: Command): void {
       .command('demo')
       .description('start printsync on a fresh SQLite database filled with a demo print shop, and keep serving'),
   ).action(async (options: { db?: string; port?: string; host?: string }) => {
+    // The demo talks to a person on the terminal: only warnings and errors as log lines.
+    process.env.LOG_LEVEL ??= 'warn';
     const databaseUrl = options.db ?? DEMO_DATABASE_URL;
     resetDemoDatabase(databaseUrl, options.db !== undefined);
     const config = configFrom({ ...options, db: databaseUrl });

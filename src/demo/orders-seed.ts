@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
 import type { Person } from '../domain/clients.js';
 import type { Product } from '../domain/catalog.js';
 import { quoteFromTiers } from '../domain/catalog.js';
@@ -40,9 +42,15 @@ const PAYMENT_METHODS = ['Наличные при получении', 'Банк
 
 /**
  * Orders spread over the last weeks and over the lifecycle, so every screen has something to show.
- * Deterministic: the same seed data every run.
+ * Deterministic: the same seed data every run (but for the dates, which end today).
  */
-export async function seedOrders(orders: OrderStore, clients: SeededClients, products: Product[], count = 36): Promise<Order[]> {
+export async function seedOrders(
+  db: Kysely<Database>,
+  orders: OrderStore,
+  clients: SeededClients,
+  products: Product[],
+  count = 36,
+): Promise<Order[]> {
   const buyers: Array<{ person: Person; organizationId: number | null }> = [
     ...clients.persons.map((person) => ({ person, organizationId: null })),
     ...clients.organizations.flatMap(({ organization, employees }) => employees.map((person) => ({ person, organizationId: organization.id }))),
@@ -82,9 +90,30 @@ export async function seedOrders(orders: OrderStore, clients: SeededClients, pro
     if (lifecycle.length >= 3) {
       await orders.reportRender(order.id, { status: 'ready', archiveUrl: `https://files.print.example.ru/orders/${order.number}.zip` });
     }
+    // The newest order was placed an hour ago, the oldest about three weeks ago.
+    await backdate(db, order.id, new Date(Date.now() - (3_600_000 + (count - 1 - i) * 14 * 3_600_000)));
     created.push(await orders.get(order.id));
   }
   return created;
+}
+
+/**
+ * Moves an order's timeline into the past, as if it had been placed at `placedAt` and worked on
+ * since: each status change a few hours after the one before. Demo data only — real orders get
+ * their times from the moment things happen.
+ */
+async function backdate(db: Kysely<Database>, orderId: number, placedAt: Date): Promise<void> {
+  const at = (hours: number) => new Date(placedAt.getTime() + hours * 3_600_000).toISOString();
+  const history = await db.selectFrom('order_status_history').select('id').where('order_id', '=', orderId).orderBy('id').execute();
+  for (const [step, row] of history.entries()) {
+    await db.updateTable('order_status_history').set({ changed_at: at(step * 3) }).where('id', '=', row.id).execute();
+  }
+  const comments = await db.selectFrom('order_comments').select('id').where('order_id', '=', orderId).orderBy('id').execute();
+  for (const [index, row] of comments.entries()) {
+    await db.updateTable('order_comments').set({ created_at: at(1 + index * 2) }).where('id', '=', row.id).execute();
+  }
+  const lastChange = at(Math.max(0, history.length - 1) * 3 + comments.length * 2);
+  await db.updateTable('orders').set({ created_at: at(0), updated_at: lastChange }).where('id', '=', orderId).execute();
 }
 
 /** A quantity the product's tiers allow: a preset run, or a round number inside the range. */

@@ -17,7 +17,7 @@ export async function seedDemo(services: AppServices): Promise<DemoSummary> {
   const catalog = await seedCatalog(stores);
   const clients = await seedClients(stores);
   const products = Object.values(catalog.products);
-  const orders = await seedOrders(stores.orders, clients, products);
+  const orders = await seedOrders(services.database.db, stores.orders, clients, products);
   return {
     categories: Object.keys(catalog.categories).length,
     products: products.length,

@@ -81,9 +81,11 @@ describe('printsync CLI', () => {
     expect(token).toMatch(/^pst_/);
     const base = /(http:\/\/127\.0\.0\.1:\d+)/.exec(await demo.waitFor(/REST API/))![1]!;
     const orders = (await (await fetch(`${base}/api/v1/orders?limit=200`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
-      items: Array<{ status: string; items: unknown[] }>;
+      items: Array<{ status: string; items: unknown[]; createdAt: string }>;
     };
     expect(orders.items.length).toBeGreaterThanOrEqual(30);
+    // Spread over the last weeks, so date filters and the sync chart have something to show.
+    expect(new Set(orders.items.map((o) => o.createdAt.slice(0, 10))).size).toBeGreaterThan(7);
     expect(new Set(orders.items.map((o) => o.status)).size).toBeGreaterThan(5);
     const products = (await (await fetch(`${base}/api/v1/products?limit=200`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
       items: Array<{ name: string }>;

@@ -75,7 +75,9 @@ export async function seedOrders(
             productId: product.id,
             name: product.name,
             quantity,
+            // A preset's price is for the whole run; the unit price is only for display.
             unitPrice: quote.unitPrice,
+            total: quote.total,
             parameters: product.sku?.startsWith('TSH') ? { Размер: ['S', 'M', 'L', 'XL'][i % 4]! } : {},
           };
         }),

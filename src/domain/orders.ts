@@ -10,14 +10,32 @@ const money = z.number().int('must be an integer number of minor units (kopecks)
 
 export const parameterValueSchema = z.union([z.string().max(1_000), z.number(), z.boolean()]);
 
-export const orderItemInputSchema = z.strictObject({
-  productId: idSchema.nullish(),
-  name: z.string().trim().min(1).max(255),
-  quantity: z.number().int('must be a whole number').positive('must be greater than 0').max(10_000_000),
-  unitPrice: money,
-  /** What the client chose: format, paper, sides, finishing… */
-  parameters: z.record(z.string().max(100), parameterValueSchema).default({}),
-});
+/**
+ * An order line. Print runs are often priced as a whole (500 cards for 2 490 ₽), so a line may
+ * give its `total` instead of, or besides, a `unitPrice`: the total is then what the line costs
+ * and the unit price, rounded to a kopeck, is for display. With only `unitPrice`, the line costs
+ * `unitPrice × quantity`.
+ */
+export const orderItemInputSchema = z
+  .strictObject({
+    productId: idSchema.nullish(),
+    name: z.string().trim().min(1).max(255),
+    quantity: z.number().int('must be a whole number').positive('must be greater than 0').max(10_000_000),
+    unitPrice: money.optional(),
+    total: money.optional().describe('what the whole line costs, e.g. the price of a print run'),
+    /** What the client chose: format, paper, sides, finishing… */
+    parameters: z.record(z.string().max(100), parameterValueSchema).default({}),
+  })
+  .superRefine((item, ctx) => {
+    if (item.unitPrice === undefined && item.total === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['unitPrice'], message: 'give unitPrice, or total for a line priced as a whole' });
+    }
+  })
+  .transform(({ unitPrice, total, ...item }) => ({
+    ...item,
+    total: total ?? unitPrice! * item.quantity,
+    unitPrice: unitPrice ?? Math.round(total! / item.quantity),
+  }));
 
 export const deliveryInputSchema = z.strictObject({
   method: z.string().trim().min(1).max(100),
@@ -176,12 +194,8 @@ export interface Order extends OrderSummary {
 }
 
 /** Totals from items, delivery and discount; a discount larger than the order is refused. */
-export function computeTotals(
-  items: ReadonlyArray<{ quantity: number; unitPrice: number }>,
-  deliveryPrice: number,
-  discount: number,
-): OrderTotals {
-  const itemsTotal = items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0);
+export function computeTotals(items: ReadonlyArray<{ total: number }>, deliveryPrice: number, discount: number): OrderTotals {
+  const itemsTotal = items.reduce((sum, item) => sum + item.total, 0);
   if (!Number.isSafeInteger(itemsTotal)) throw new DomainError('validation_failed', 'body.items: the order total is too large', [{ path: 'body.items', message: 'total is too large' }]);
   if (!Number.isSafeInteger(itemsTotal + deliveryPrice)) {
     throw new DomainError('validation_failed', 'body.delivery.price: the order total with delivery is too large', [

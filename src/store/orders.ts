@@ -146,7 +146,7 @@ export class OrderStore {
         input.delivery !== undefined ? (input.delivery ? toDelivery(input.delivery) : null) : parseJson<Delivery | null>(current.delivery, null);
       const itemsForTotals =
         input.items ??
-        (await trx.selectFrom('order_items').select(['quantity', 'unit_price as unitPrice']).where('order_id', '=', id).execute());
+        (await trx.selectFrom('order_items').select('total').where('order_id', '=', id).execute());
       const totals = computeTotals(itemsForTotals, delivery?.price ?? 0, input.discount ?? current.discount);
       if (input.items) {
         await assertProducts(trx, input.items);
@@ -285,7 +285,7 @@ async function insertItems(trx: Db, orderId: number, items: OrderCreateInput['it
         name: item.name,
         quantity: item.quantity,
         unit_price: item.unitPrice,
-        total: item.quantity * item.unitPrice,
+        total: item.total,
         parameters: toJson(item.parameters),
       })),
     )

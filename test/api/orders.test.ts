@@ -131,6 +131,30 @@ describe.each(TEST_DIALECTS)('orders API on %s', (dialect) => {
     expect((await api.request('GET', `/api/v1/orders/${tooLarge - 1}`)).status).toBe(404);
   });
 
+  it('prices a print run as a whole when a line gives its total', async () => {
+    const created = await api.request<OrderBody>('POST', '/api/v1/orders', {
+      personId,
+      items: [
+        // Three posters for 1 000 ₽ the lot: 333,33 ₽ each is not a whole number of kopecks.
+        { name: 'Постер А2, тираж 3', quantity: 3, total: 100_000 },
+        { name: 'Визитки, тираж 500', quantity: 500, unitPrice: 498, total: 249_000 },
+        { name: 'Фото 10×15', quantity: 10, unitPrice: 1_900 },
+      ],
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.items.map((i) => [i.unitPrice, i.total])).toEqual([
+      [33_333, 100_000],
+      [498, 249_000],
+      [1_900, 19_000],
+    ]);
+    expect(created.body.totals.items).toBe(368_000);
+    const updated = await api.request<OrderBody>('PATCH', `/api/v1/orders/${created.body.id}`, {
+      version: created.body.version,
+      discount: 8_000,
+    });
+    expect(updated.body.totals).toMatchObject({ items: 368_000, discount: 8_000, total: 360_000 });
+  });
+
   it('moves an order through statuses and keeps the history', async () => {
     const { body: order } = await api.request<OrderBody>('POST', '/api/v1/orders', orderInput());
     const printing = await api.request<OrderBody>('POST', `/api/v1/orders/${order.id}/status`, { status: 'Printing', changedBy: 'Анна' });
@@ -180,6 +204,8 @@ describe.each(TEST_DIALECTS)('orders API on %s', (dialect) => {
     const cases: Array<[string, () => unknown, string]> = [
       ['negative quantity', () => orderInput({ items: [{ name: 'X', quantity: -5, unitPrice: 100 }] }), 'body.items[0].quantity'],
       ['fractional money', () => orderInput({ items: [{ name: 'X', quantity: 1, unitPrice: 10.5 }] }), 'body.items[0].unitPrice'],
+      ['no price at all', () => orderInput({ items: [{ name: 'X', quantity: 1 }] }), 'body.items[0].unitPrice'],
+      ['negative line total', () => orderInput({ items: [{ name: 'X', quantity: 1, total: -1 }] }), 'body.items[0].total'],
       ['wrong type', () => orderInput({ personId: 'семь' }), 'body.personId'],
       ['unknown field', () => orderInput({ colour: 'red' }), 'body.colour'],
       ['unknown status', () => orderInput({ status: 'Lost' }), 'body.status'],

@@ -3,6 +3,7 @@ import { TEST_DIALECTS } from '../support/databases.js';
 import { startTestApi } from '../support/api-server.js';
 import type { TestApi } from '../support/api-server.js';
 import { seedCatalog } from '../../src/demo/catalog-seed.js';
+import { CARD_TIERS, PHOTO_TIERS } from '../support/catalog-fixtures.js';
 
 interface CategoryBody {
   id: number;
@@ -35,27 +36,8 @@ interface ErrorBody {
   details: Array<{ path: string; message: string }>;
 }
 
-const cardTiers = {
-  mode: 'presets',
-  presets: [
-    { quantity: 100, price: 59_000 },
-    { quantity: 200, price: 89_000 },
-    { quantity: 500, price: 149_000 },
-    { quantity: 1000, price: 239_000 },
-  ],
-};
-
-const photoTiers = {
-  mode: 'range',
-  min: 1,
-  max: 1000,
-  step: 1,
-  prices: [
-    { fromQuantity: 1, unitPrice: 2_500 },
-    { fromQuantity: 50, unitPrice: 1_900 },
-    { fromQuantity: 300, unitPrice: 1_500 },
-  ],
-};
+const cardTiers = CARD_TIERS;
+const photoTiers = PHOTO_TIERS;
 
 describe.each(TEST_DIALECTS)('catalog API on %s', (dialect) => {
   let api: TestApi;

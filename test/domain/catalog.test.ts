@@ -11,28 +11,10 @@ import {
 } from '../../src/domain/catalog.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { DEMO_CATEGORIES, DEMO_PRODUCTS } from '../../src/demo/catalog-seed.js';
+import { CARD_TIERS, PHOTO_TIERS } from '../support/catalog-fixtures.js';
 
-const cards: QuantityTiers = {
-  mode: 'presets',
-  presets: [
-    { quantity: 100, price: 59_000 },
-    { quantity: 200, price: 89_000 },
-    { quantity: 500, price: 149_000 },
-    { quantity: 1000, price: 239_000 },
-  ],
-};
-
-const photos: QuantityTiers = {
-  mode: 'range',
-  min: 1,
-  max: 1000,
-  step: 1,
-  prices: [
-    { fromQuantity: 1, unitPrice: 2_500 },
-    { fromQuantity: 50, unitPrice: 1_900 },
-    { fromQuantity: 300, unitPrice: 1_500 },
-  ],
-};
+const cards = CARD_TIERS;
+const photos = PHOTO_TIERS;
 
 const flyers: QuantityTiers = {
   mode: 'range',

@@ -6,17 +6,20 @@ import type { DatabaseHandle } from './db/connection.js';
 import { migrateToLatest } from './db/migrate.js';
 import { Outbox } from './events/outbox.js';
 import { SubscriptionRegistry } from './events/subscriptions.js';
-import type { Subscription } from './events/subscriptions.js';
 import { JobCatalog } from './jobs/catalog.js';
-import type { JobDefinition } from './jobs/catalog.js';
-import type { JobQueue } from './jobs/driver.js';
+import type { JobQueue, JobQueueDriver, StopOptions, WorkerOptions } from './jobs/driver.js';
 import { createJobQueue } from './jobs/index.js';
-import type { SettingsDefinition } from './settings/definition.js';
+import { Scheduler } from './jobs/scheduler.js';
+import { systemClock } from './platform/context.js';
+import type { Clock } from './platform/context.js';
+import { IntegrationHost } from './platform/host.js';
+import type { IntegrationDefinition } from './platform/integration.js';
 import { SettingsRegistry } from './settings/registry.js';
 import { ApiTokenStore } from './store/api-tokens.js';
 import { CategoryStore } from './store/categories.js';
 import { ExternalLinkStore } from './store/external-links.js';
 import { IdempotencyStore } from './store/idempotency.js';
+import { IntegrationAlertStore } from './store/integration-alerts.js';
 import { OrderStore } from './store/orders.js';
 import { OrganizationStore } from './store/organizations.js';
 import { PersonStore } from './store/persons.js';
@@ -26,21 +29,6 @@ import { SettingsStore } from './store/settings.js';
 import { SyncLogStore } from './store/sync-log.js';
 import { UserStore } from './store/users.js';
 import { ResendRegistry, ResendService } from './sync/resend.js';
-import type { ResendTarget } from './sync/resend.js';
-
-/**
- * What a part of printsync outside the core (an integration, a test's counting subscriber)
- * plugs in: jobs it runs and the domain events that cause them.
- */
-export interface AppExtension {
-  name: string;
-  jobs?: readonly JobDefinition<never>[];
-  subscriptions?: readonly Subscription[];
-  /** Its settings form, stored and versioned by the core (CORE-6). */
-  settings?: SettingsDefinition;
-  /** Jobs that send one entity again («Отправить повторно», CORE-8). */
-  resend?: readonly ResendTarget[];
-}
 
 export interface AppServices {
   config: Config;
@@ -50,6 +38,10 @@ export interface AppServices {
   outbox: Outbox;
   /** «Отправить повторно»: enqueues an integration's send job for one entity. */
   resend: ResendService;
+  /** The integrations of this build after their `setup`: routes, panel sections, parking. */
+  integrations: IntegrationHost;
+  /** Recurring jobs (reconciliations); runs with the worker. */
+  scheduler: Scheduler;
   stores: {
     apiTokens: ApiTokenStore;
     idempotency: IdempotencyStore;
@@ -64,19 +56,36 @@ export interface AppServices {
     users: UserStore;
     sessions: SessionStore;
     loginThrottle: LoginThrottle;
+    alerts: IntegrationAlertStore;
   };
+  /** Starts this process's background work: the job worker and the schedules. */
+  startWorker(options?: WorkerOptions): Promise<void>;
+  /** Stops claiming jobs and firing schedules; waits (bounded) for running jobs. */
+  stopWorker(options?: StopOptions): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface CreateAppOptions {
   logger: Logger;
-  extensions?: readonly AppExtension[];
+  /** The integrations to run (`appIntegrations()` in a real start; tests pick their own). */
+  integrations?: readonly IntegrationDefinition[];
+  clock?: Clock;
+  /** How often the scheduler looks for due schedules. @default 2_000 */
+  schedulerTickMs?: number;
 }
 
-/** The composition root: opens the database, migrates it, and wires stores, queue and events. */
+/**
+ * The composition root: opens the database, migrates it, wires stores, queue and events, and
+ * boots the integrations. The order matters: the queue needs every job name (pg-boss makes a
+ * queue per name), and the jobs come from the integrations' `setup`, which needs the stores; so
+ * the stores and contexts reach the queue through a reference filled in once it exists.
+ */
 export async function createApp(config: Config, options: CreateAppOptions): Promise<AppServices> {
   const { logger } = options;
+  const clock = options.clock ?? systemClock;
   const database = openDatabase(config.databaseUrl);
+  let host: IntegrationHost | null = null;
+  let queueRef: JobQueue | null = null;
   try {
     const { applied } = await migrateToLatest(database.db);
     if (applied.length) logger.info({ applied }, 'database migrated');
@@ -85,48 +94,83 @@ export async function createApp(config: Config, options: CreateAppOptions): Prom
     const subscriptions = new SubscriptionRegistry();
     const settingsRegistry = new SettingsRegistry();
     const resendRegistry = new ResendRegistry();
-    for (const extension of options.extensions ?? []) {
-      for (const job of extension.jobs ?? []) catalog.add(job);
-      for (const subscription of extension.subscriptions ?? []) subscriptions.subscribe(subscription);
-      if (extension.settings) settingsRegistry.add(extension.settings);
-      for (const target of extension.resend ?? []) resendRegistry.add(target);
-    }
-    const queue = await createJobQueue(database, { catalog, logger });
-    const outbox = new Outbox(queue, subscriptions);
+    const integrations = options.integrations ?? [];
+    IntegrationHost.registerSettings(integrations, settingsRegistry);
+
+    const queueDriver: JobQueueDriver = {
+      get kind() {
+        return queue().kind;
+      },
+      enqueue: (trx, job) => queue().enqueue(trx, job),
+      hasUnfinished: (db, name, key) => queue().hasUnfinished(db, name, key),
+    };
+    const queue = (): JobQueue => {
+      if (!queueRef) throw new Error('the job queue is not open yet: an integration enqueued a job during its setup');
+      return queueRef;
+    };
+
     const db = database.db;
+    const outbox = new Outbox(queueDriver, subscriptions, () => clock.now());
     const links = new ExternalLinkStore(db);
-    const settings = new SettingsStore(db, settingsRegistry);
-    logger.info({ database: database.displayUrl, queue: queue.kind }, 'printsync ready');
+    const alerts = new IntegrationAlertStore(db);
+    const settings = new SettingsStore(db, settingsRegistry, alerts);
+    const stores: AppServices['stores'] = {
+      apiTokens: new ApiTokenStore(db),
+      idempotency: new IdempotencyStore(db),
+      links,
+      persons: new PersonStore(db, links, outbox),
+      organizations: new OrganizationStore(db, links, outbox),
+      orders: new OrderStore(db, links, outbox),
+      settings,
+      // Every attempt is also masked with the system's saved secrets, whatever the caller passes.
+      syncLog: new SyncLogStore(db, (system, trx) => settings.secretsOf(system, trx)),
+      categories: new CategoryStore(db),
+      products: new ProductStore(db),
+      users: new UserStore(db),
+      sessions: new SessionStore(db),
+      loginThrottle: new LoginThrottle(db),
+      alerts,
+    };
+
+    host = await IntegrationHost.boot(
+      integrations,
+      { catalog, subscriptions, resend: resendRegistry, settings: settingsRegistry },
+      { db, logger, clock, publicUrl: config.publicUrl ?? null, stores, queue: () => queueDriver, alerts, settingsStore: settings },
+    );
+    const booted = host;
+    queueRef = await createJobQueue(database, { catalog, logger, paused: () => booted.pausedJobs() });
+    const jobs = queueRef;
+    const scheduler = new Scheduler(db, jobs, booted.schedules, logger, { tickMs: options.schedulerTickMs, now: () => clock.now() });
+    logger.info({ database: database.displayUrl, queue: jobs.kind, integrations: integrations.map((i) => i.name) }, 'printsync ready');
 
     return {
       config,
       logger,
       database,
-      queue,
+      queue: jobs,
       outbox,
-      resend: new ResendService(db, queue, resendRegistry, settingsRegistry, settings),
-      stores: {
-        apiTokens: new ApiTokenStore(db),
-        idempotency: new IdempotencyStore(db),
-        links,
-        persons: new PersonStore(db, links, outbox),
-        organizations: new OrganizationStore(db, links, outbox),
-        orders: new OrderStore(db, links, outbox),
-        settings,
-        // Every attempt is also masked with the system's saved secrets, whatever the caller passes.
-        syncLog: new SyncLogStore(db, (system, trx) => settings.secretsOf(system, trx)),
-        categories: new CategoryStore(db),
-        products: new ProductStore(db),
-        users: new UserStore(db),
-        sessions: new SessionStore(db),
-        loginThrottle: new LoginThrottle(db),
+      resend: new ResendService(db, jobs, resendRegistry, settingsRegistry, settings),
+      integrations: booted,
+      scheduler,
+      stores,
+      async startWorker(workerOptions) {
+        await jobs.start(workerOptions);
+        scheduler.start();
+      },
+      async stopWorker(stopOptions) {
+        await scheduler.stop();
+        await jobs.stop(stopOptions);
       },
       async close() {
-        await queue.close();
+        await scheduler.stop();
+        await jobs.close();
+        await booted.close();
         await database.close();
       },
     };
   } catch (error) {
+    await queueRef?.close();
+    await host?.close();
     await database.close();
     throw error;
   }

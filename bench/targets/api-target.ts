@@ -8,21 +8,20 @@ import { join } from 'node:path';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { buildHttpServer } from '../../src/http/server.js';
+import { domainEventJobPayload } from '../../src/events/domain-events.js';
 import { defineJob } from '../../src/jobs/catalog.js';
+import { defineIntegration } from '../../src/platform/integration.js';
 import { createLogger } from '../../src/logger.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'printsync-bench-'));
 const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`, LOG_LEVEL: 'silent' });
-const services = await createApp(config, {
-  logger: createLogger('silent'),
-  extensions: [
-    {
-      name: 'bench',
-      jobs: [defineJob({ name: 'bench.exportOrder', handler: async () => {} })],
-      subscriptions: [{ job: 'bench.exportOrder', events: ['order.created', 'order.updated', 'order.status_changed'] }],
-    },
-  ],
+const exportOrder = defineJob({ name: 'bench.exportOrder', payload: domainEventJobPayload, handler: async () => {} });
+const bench = defineIntegration({
+  name: 'bench',
+  title: { ru: 'Бенчмарк', en: 'Benchmark' },
+  setup: () => ({ jobs: [exportOrder], subscriptions: [{ job: exportOrder, events: ['order.created', 'order.updated', 'order.status_changed'] }] }),
 });
+const services = await createApp(config, { logger: createLogger('silent'), integrations: [bench] });
 const server = await buildHttpServer(services);
 await server.listen({ host: '127.0.0.1', port: 0 });
 const address = server.server.address();

@@ -4,7 +4,7 @@ import type { AppServices } from '../app.js';
 import type { Config } from '../config.js';
 import { buildHttpServer } from '../http/server.js';
 import { createLogger } from '../logger.js';
-import { appExtensions } from '../extensions.js';
+import { appIntegrations } from '../extensions.js';
 import { untilStopSignal } from './lifecycle.js';
 
 export interface RunningApp {
@@ -18,7 +18,7 @@ export interface RunningApp {
 /** Starts printsync: the API (unless `http` is false) and the job worker (unless `worker` is false). */
 export async function startApp(config: Config, options: { http: boolean; worker: boolean }): Promise<RunningApp> {
   const logger = createLogger(config.logLevel);
-  const services = await createApp(config, { logger, extensions: appExtensions() });
+  const services = await createApp(config, { logger, integrations: appIntegrations() });
   let server: FastifyInstance | null = null;
   let url: string | null = null;
   try {
@@ -32,7 +32,7 @@ export async function startApp(config: Config, options: { http: boolean; worker:
       const port = address && typeof address === 'object' ? address.port : config.port;
       url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
     }
-    if (options.worker) await services.queue.start({ concurrency: config.workerConcurrency });
+    if (options.worker) await services.startWorker({ concurrency: config.workerConcurrency });
   } catch (error) {
     await server?.close();
     await services.close();
@@ -45,7 +45,7 @@ export async function startApp(config: Config, options: { http: boolean; worker:
     async stop() {
       // Stop taking requests first, then let running jobs finish, then close the database.
       await server?.close();
-      await services.queue.stop();
+      await services.stopWorker();
       await services.close();
     },
   };

@@ -138,8 +138,11 @@ export interface OrderStatusHistoryTable {
   order_id: number;
   from_status: string | null;
   to_status: string;
+  /** Who made the change, as a label for people (a staff member's name, «Битрикс24»). */
   changed_by: string | null;
   changed_at: Timestamp;
+  /** JSON: the `Origin` of the change (migration 005); null on older rows. */
+  origin: JsonText | null;
 }
 
 /** Every change integrations care about, written in the transaction of the change. */
@@ -150,6 +153,8 @@ export interface DomainEventsTable {
   entity_id: number;
   payload: JsonText;
   occurred_at: Timestamp;
+  /** JSON: the `Origin` of the change (migration 005); null on older rows. */
+  origin: ColumnType<JsonText | null, JsonText | null | undefined, JsonText | null>;
 }
 
 export interface SettingsTable {
@@ -206,6 +211,8 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   login_throttle: LoginThrottleTable;
+  schedules: SchedulesTable;
+  integration_alerts: IntegrationAlertsTable;
 }
 
 export type PersonRow = Selectable<PersonsTable>;
@@ -271,4 +278,23 @@ export interface LoginThrottleTable {
   failures: number;
   last_failure_at: Timestamp;
   blocked_until: Timestamp | null;
+}
+
+/** When each recurring job last fired (src/platform/scheduler.ts). */
+export interface SchedulesTable {
+  /** The schedule's job name, e.g. `bitrix24.reconcile`. */
+  name: string;
+  last_fired_at: Timestamp | null;
+  last_job_id: string | null;
+  updated_at: Timestamp;
+}
+
+/** An integration parked because its system refused the credentials (src/store/integration-alerts.ts). */
+export interface IntegrationAlertsTable {
+  integration: string;
+  /** `credentials` | `permission` | `misconfigured` */
+  kind: string;
+  message: string;
+  job_name: string | null;
+  raised_at: Timestamp;
 }

@@ -3,6 +3,7 @@ import type { ExternalIds } from './clients.js';
 import { DomainError } from './errors.js';
 import { idSchema } from './ids.js';
 import type { OrderSource, OrderStatus, PaymentStatus, RenderStatus } from './order-status.js';
+import type { OriginKind } from './origin.js';
 import { ORDER_SOURCE_CODES, PAYMENT_STATUS_CODES, RENDER_STATUSES, findOrderStatus, isSettableStatus } from './order-status.js';
 
 /** Money is an integer number of minor units (kopecks for RUB); never a float. */
@@ -152,11 +153,21 @@ export interface OrderComment {
   createdAt: string;
 }
 
+/** Who moved the order: `{ kind: 'user', name: 'Анна' }`, `{ kind: 'integration', name: 'bitrix24' }`. */
+export interface StatusChangeOrigin {
+  kind: OriginKind;
+  /** A staff member's or token's name, printsync for the system, the integration's name. */
+  name: string;
+}
+
 export interface StatusChange {
   from: OrderStatus | null;
   to: OrderStatus;
+  /** A label for people: a staff member's name, «Битрикс24». */
   changedBy: string | null;
   changedAt: string;
+  /** Null on changes recorded before origins were. */
+  origin: StatusChangeOrigin | null;
 }
 
 export interface OrderTotals {

@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import type { Origin } from '../domain/origin.js';
+import { isIntegrationOrigin } from '../domain/origin.js';
 import type { JobQueueDriver } from '../jobs/driver.js';
+import { eventJobPayload } from './domain-events.js';
 import type { DomainEvent, RecordedDomainEvent } from './domain-events.js';
 import type { SubscriptionRegistry } from './subscriptions.js';
 
@@ -15,7 +18,7 @@ export class Outbox {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async record(trx: Kysely<Database>, event: DomainEvent): Promise<RecordedDomainEvent> {
+  async record(trx: Kysely<Database>, event: DomainEvent, origin: Origin): Promise<RecordedDomainEvent> {
     const occurredAt = this.now().toISOString();
     const { id } = await trx
       .insertInto('domain_events')
@@ -25,17 +28,20 @@ export class Outbox {
         entity_id: event.entityId,
         payload: JSON.stringify(event.data),
         occurred_at: occurredAt,
+        origin: JSON.stringify(origin),
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const recorded: RecordedDomainEvent = { ...event, id, occurredAt };
+    const recorded: RecordedDomainEvent = { ...event, id, occurredAt, origin };
 
     for (const subscription of this.subscriptions.for(event.type)) {
-      if (subscription.wants && !(await subscription.wants(event, trx))) continue;
+      // An integration's own change is not news to it (no echo).
+      if (subscription.owner && isIntegrationOrigin(origin, subscription.owner)) continue;
+      if (subscription.wants && !(await subscription.wants(recorded, trx))) continue;
       await this.queue.enqueue(trx, {
-        name: subscription.job,
+        name: subscription.job.name,
         key: subscription.key?.(event) ?? `${event.entityType}:${event.entityId}`,
-        payload: { eventId: id, type: event.type, entityType: event.entityType, entityId: event.entityId, data: event.data },
+        payload: subscription.payload ? subscription.payload(recorded) : eventJobPayload(recorded),
       });
     }
     return recorded;

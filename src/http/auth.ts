@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/errors.js';
+import type { Origin } from '../domain/origin.js';
+import { SYSTEM_ORIGIN } from '../domain/origin.js';
 import type { ApiTokenStore } from '../store/api-tokens.js';
 import type { StaffRole } from '../store/users.js';
 import { errorResponse } from './schemas/common.js';
@@ -28,6 +30,18 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Who a request acts for, as the stores record it with each change: the staff member of a
+ * session, or the API token. (Inbound integration routes write as their integration instead.)
+ */
+export function originOf(request: FastifyRequest): Origin {
+  const principal = request.principal;
+  if (!principal) return SYSTEM_ORIGIN;
+  return principal.kind === 'session'
+    ? { kind: 'user', id: principal.id, name: principal.name }
+    : { kind: 'token', id: principal.id, name: principal.name };
+}
+
 /** Resolves a principal from the request; other schemes (sessions) are added as more resolvers. */
 export type PrincipalResolver = (request: FastifyRequest) => Promise<Principal | null>;
 
@@ -53,6 +67,10 @@ export const ADMIN_REQUIRED_MESSAGE = 'для этого действия нуж
 export function installAuth(server: FastifyInstance, resolvers: PrincipalResolver[]): void {
   server.decorateRequest('principal', null);
   server.addHook('onRequest', async (request) => {
+    // Another system calling an integration's inbound route: the integration's own scheme
+    // (a shared token, HTTP Basic) authenticates it in that route's scope; sessions, tokens and
+    // CSRF do not apply, whatever cookies the caller sends.
+    if (request.routeOptions.config.inbound) return;
     for (const resolve of resolvers) {
       const principal = await resolve(request);
       if (principal) {

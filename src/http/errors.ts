@@ -54,8 +54,10 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
         .send(body('body_too_large', `body: larger than the limit of ${request.routeOptions.bodyLimit} bytes`, [
           { path: 'body', message: 'too large' },
         ]));
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return reply.code(415).send(body('unsupported_media_type', 'send the body as application/json', []));
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': {
+      const accepted = request.routeOptions.config.inbound?.contentTypes ?? ['application/json'];
+      return reply.code(415).send(body('unsupported_media_type', `send the body as ${accepted.join(' or ')}`, []));
+    }
   }
   const statusCode = error.statusCode ?? 500;
   if (statusCode >= 500) {

@@ -9,6 +9,8 @@ import { bearerTokenResolver, installAuth } from './auth.js';
 import type { PrincipalResolver } from './auth.js';
 import { errorHandler } from './errors.js';
 import { registerPanel } from './panel.js';
+import { mountIntegrationRoutes } from '../platform/routes.js';
+import { integrationPanelRoutes } from './routes/integration-panel.js';
 import { categoryRoutes } from './routes/categories.js';
 import { jobRoutes } from './routes/jobs.js';
 import { orderRoutes } from './routes/orders.js';
@@ -85,9 +87,18 @@ export async function buildHttpServer(services: AppServices, options: HttpServer
       await api.register(syncLogRoutes, { services });
       await api.register(sessionRoutes, { services });
       await api.register(jobRoutes, { services });
+      await api.register(integrationPanelRoutes, { services });
     },
     { prefix: API_PREFIX },
   );
+  // Each integration's own routes: its API routes under /api/v1/integrations/<name>/ (staff
+  // authentication as everywhere), and the routes its system calls, with their own.
+  for (const integration of services.integrations.integrations) {
+    const { definition, routes } = integration;
+    await server.withTypeProvider<ZodTypeProvider>().register(async (scope) => {
+      await mountIntegrationRoutes(scope, { name: definition.name, title: definition.title.en }, routes, API_PREFIX);
+    });
+  }
   await registerPanel(server);
   return server;
 }

@@ -78,7 +78,10 @@ export interface JobContext {
   /** 1 on the first run. */
   attempt: number;
   maxAttempts: number;
-  /** Aborted when the lease is lost or the worker stops; long handlers should pass it on. */
+  /**
+   * Aborted when the lease is lost, the run exceeds its job's `maxRunMs`, or the worker stops;
+   * handlers pass it to every call that may take long (HTTP, batches).
+   */
   signal: AbortSignal;
   /**
    * Runs `effect` and marks this job completed in one database transaction, and only if this
@@ -102,6 +105,8 @@ export interface JobQueueDriver {
    * pending job with the same key. Throws `UnknownJobError` for a name with no definition.
    */
   enqueue(trx: Kysely<Database>, job: JobRequest): Promise<string | null>;
+  /** Whether a job of this name and collapse key is pending, retrying or running (through `db`). */
+  hasUnfinished(db: Kysely<Database>, name: string, key: string): Promise<boolean>;
 }
 
 export interface WorkerOptions {
@@ -109,6 +114,11 @@ export interface WorkerOptions {
   concurrency?: number;
   /** Pause between polls when there was nothing to claim. @default 1_000 */
   pollIntervalMs?: number;
+  /**
+   * Names of jobs not to claim right now, asked before every claim: the jobs of an integration
+   * whose credentials were refused wait, untouched, until an administrator fixes its settings.
+   */
+  paused?: () => Promise<ReadonlySet<string>>;
 }
 
 export interface StopOptions {

@@ -1,3 +1,4 @@
+import { DomainError } from '../domain/errors.js';
 import { redactText } from '../domain/redaction.js';
 
 /**
@@ -35,6 +36,36 @@ export class UnknownJobError extends Error {
   }
 }
 
+/**
+ * A payload that does not match its job's schema: at enqueue a programming error (the caller's
+ * transaction fails), at claim a job no attempt can help (it goes dead with this message).
+ */
+export class InvalidJobPayloadError extends Error {
+  readonly retryable = false;
+
+  constructor(
+    readonly jobName: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`payload of job "${jobName}" does not match its schema: ${problems.join('; ')}`);
+    this.name = 'InvalidJobPayloadError';
+  }
+}
+
+/** A run took longer than its job's `maxRunMs`; it was aborted and is retried like any failure. */
+export class JobTimeoutError extends Error {
+  readonly retryable = true;
+
+  constructor(jobName: string, maxRunMs: number) {
+    super(`job "${jobName}" ran longer than its limit of ${formatDuration(maxRunMs)} and was aborted`);
+    this.name = 'JobTimeoutError';
+  }
+}
+
+function formatDuration(ms: number): string {
+  return ms % 1_000 === 0 ? `${ms / 1_000} s` : `${ms} ms`;
+}
+
 /** The worker no longer holds the job (lease expired and it may run elsewhere); nothing was completed. */
 export class LeaseLostError extends Error {
   constructor(jobId: string) {
@@ -43,7 +74,12 @@ export class LeaseLostError extends Error {
   }
 }
 
+/**
+ * Whether another attempt may help. An error says so through `retryable`; the core's own
+ * "this record does not exist" and "this input is invalid" never get better by waiting.
+ */
 export function isRetryable(error: unknown): boolean {
+  if (error instanceof DomainError) return error.code !== 'not_found' && error.code !== 'validation_failed';
   if (typeof error === 'object' && error !== null && 'retryable' in error) return (error as { retryable: unknown }).retryable !== false;
   return true;
 }

@@ -1,8 +1,8 @@
 export { createJobQueue } from './job-queue.js';
 export type { JobQueueOptions } from './job-queue.js';
-export { defineJob, JobCatalog, DEFAULT_LEASE_MS } from './catalog.js';
-export type { DefineJobOptions, JobDefinition } from './catalog.js';
-export { JobError, PermanentJobError, UnknownJobError, LeaseLostError, isRetryable } from './errors.js';
+export { defineJob, parseJobPayload, JobCatalog, DEFAULT_LEASE_MS, DEFAULT_MAX_RUN_MS } from './catalog.js';
+export type { DefineJobOptions, JobDefinition, JobPayload } from './catalog.js';
+export { JobError, PermanentJobError, UnknownJobError, LeaseLostError, InvalidJobPayloadError, JobTimeoutError, isRetryable } from './errors.js';
 export { DEFAULT_RETRY_POLICY, backoffDelayMs, decideAfterFailure } from './retry-policy.js';
 export type { RetryPolicy, FailureDecision } from './retry-policy.js';
 export type { JobLogger } from './job-runner.js';

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DatabaseHandle } from '../db/connection.js';
 import type { Database } from '../db/schema.js';
-import { JobCatalog } from './catalog.js';
+import { JobCatalog, parseJobPayload } from './catalog.js';
 import type { JobDefinition } from './catalog.js';
 import type { JobListFilter, JobNameStats, JobQueue, JobRequest, JobThroughputBucket, JobView, StopOptions, WorkerOptions } from './driver.js';
 import { JobRunner, silentLogger } from './job-runner.js';
@@ -13,13 +13,15 @@ import { SqliteJobStore } from './sqlite.driver.js';
 
 export interface JobQueueOptions {
   /** The jobs this process may enqueue and work. Enqueueing any other name throws. */
-  catalog?: JobCatalog | readonly JobDefinition<never>[];
+  catalog?: JobCatalog | readonly JobDefinition[];
   /** A pino logger (or anything with the same four methods). */
   logger?: JobLogger;
   /** pg-boss tuning; ignored on SQLite. */
   pgBoss?: PgBossDriverOptions;
   /** Jitter source for backoff; tests pass a fixed one. @default Math.random */
   random?: () => number;
+  /** Job names not to claim right now (see `WorkerOptions.paused`); applies to every `start`. */
+  paused?: WorkerOptions['paused'];
 }
 
 /**
@@ -37,7 +39,7 @@ export async function createJobQueue(handle: DatabaseHandle, options: JobQueueOp
     store = await PgBossJobStore.open(handle.postgresUrl, handle.db, catalog.names, options.pgBoss ?? {}, logger);
   }
   logger.info({ driver: store.kind, database: handle.displayUrl, jobs: catalog.names }, `job queue: ${store.kind} driver`);
-  return new StoreBackedJobQueue(store, handle.db, catalog, logger, options.random ?? Math.random);
+  return new StoreBackedJobQueue(store, handle.db, catalog, logger, options.random ?? Math.random, options.paused);
 }
 
 class StoreBackedJobQueue implements JobQueue {
@@ -51,6 +53,7 @@ class StoreBackedJobQueue implements JobQueue {
     private readonly catalog: JobCatalog,
     private readonly logger: JobLogger,
     random: () => number,
+    private readonly paused: WorkerOptions['paused'],
   ) {
     this.kind = store.kind;
     this.#runner = new JobRunner(store, db, catalog, logger, random);
@@ -58,6 +61,9 @@ class StoreBackedJobQueue implements JobQueue {
 
   async enqueue(trx: Kysely<Database>, job: JobRequest): Promise<string | null> {
     const definition = this.catalog.require(job.name);
+    // A payload the handler could not read is refused here, failing the caller's transaction,
+    // rather than dying at claim long after whoever wrote it has gone.
+    parseJobPayload(definition, job.payload);
     return this.store.enqueue(trx, job, {
       maxAttempts: definition.retry.maxAttempts,
       leaseMs: definition.leaseMs,
@@ -65,9 +71,13 @@ class StoreBackedJobQueue implements JobQueue {
     });
   }
 
+  hasUnfinished(db: Kysely<Database>, name: string, key: string): Promise<boolean> {
+    return this.store.hasUnfinished(db, name, key);
+  }
+
   async start(options?: WorkerOptions): Promise<void> {
     if (this.#closed) throw new Error('job queue is closed');
-    this.#runner.start(options);
+    this.#runner.start({ ...(this.paused && { paused: this.paused }), ...options });
     this.logger.info({ driver: this.kind, concurrency: options?.concurrency ?? 4 }, 'job worker started');
   }
 

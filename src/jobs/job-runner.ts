@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { JobCatalog, JobDefinition } from './catalog.js';
 import type { JobContext, StopOptions, WorkerOptions } from './driver.js';
-import { LeaseLostError, describeError } from './errors.js';
+import { parseJobPayload } from './catalog.js';
+import { JobTimeoutError, LeaseLostError, describeError } from './errors.js';
 import type { ClaimedJob, JobStore } from './job-store.js';
 import { decideAfterFailure } from './retry-policy.js';
 
@@ -54,7 +55,7 @@ export class JobRunner {
     if (names.length === 0) return;
     const leaseMsByName = new Map(names.map((name) => [name, this.catalog.require(name).leaseMs]));
     this.#stopping = false;
-    this.#loop = this.#poll(names, leaseMsByName, concurrency, pollIntervalMs);
+    this.#loop = this.#poll(names, leaseMsByName, concurrency, pollIntervalMs, options.paused);
   }
 
   async stop(options: StopOptions = {}): Promise<void> {
@@ -79,13 +80,21 @@ export class JobRunner {
     }
   }
 
-  async #poll(names: readonly string[], leaseMsByName: ReadonlyMap<string, number>, concurrency: number, pollIntervalMs: number): Promise<void> {
+  async #poll(
+    names: readonly string[],
+    leaseMsByName: ReadonlyMap<string, number>,
+    concurrency: number,
+    pollIntervalMs: number,
+    paused: WorkerOptions['paused'],
+  ): Promise<void> {
     while (!this.#stopping) {
       const free = concurrency - this.#running.size;
       let claimed: ClaimedJob[] = [];
       if (free > 0) {
         try {
-          claimed = await this.store.claim(names, free, leaseMsByName);
+          const skip = paused ? await paused() : null;
+          const claimable = skip?.size ? names.filter((name) => !skip.has(name)) : names;
+          if (claimable.length) claimed = await this.store.claim(claimable, free, leaseMsByName);
         } catch (error) {
           this.logger.error({ err: error }, 'claiming jobs failed; will poll again');
         }
@@ -132,6 +141,15 @@ export class JobRunner {
       return;
     }
     const log = { jobId: job.id, job: job.name, attempt: job.attempt };
+    let payload;
+    try {
+      payload = parseJobPayload(definition, job.payload);
+    } catch (error) {
+      // Written by an older release, or by hand: no attempt of this handler can read it.
+      await this.store.bury(job, describeError(error));
+      this.logger.error({ ...log, err: error }, 'job payload does not match its schema; the job is dead');
+      return;
+    }
     const renewal = this.#keepLease(job, definition, controller);
     let completed = false;
     const ctx: JobContext = {
@@ -150,7 +168,7 @@ export class JobRunner {
       },
     };
     try {
-      await definition.handler(job.payload, ctx);
+      await this.#withinTimeLimit(definition, controller, () => definition.handler(payload, ctx));
       if (!completed && !(await this.store.complete(this.db, job))) {
         this.logger.warn(log, 'job finished after its lease was lost; it may run again elsewhere');
         return;
@@ -173,6 +191,31 @@ export class JobRunner {
       }
     } finally {
       clearInterval(renewal);
+    }
+  }
+
+  /**
+   * Runs the handler, but answers no later than the job's `maxRunMs`: then the run's signal is
+   * aborted and a `JobTimeoutError` decides the attempt. A handler that ignores the signal goes
+   * on in the background, but its slot is free and its lease is no longer renewed; whatever it
+   * completes late is fenced off by the lease token.
+   */
+  async #withinTimeLimit(definition: JobDefinition, controller: AbortController, run: () => Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new JobTimeoutError(definition.name, definition.maxRunMs);
+        controller.abort(error);
+        reject(error);
+      }, definition.maxRunMs);
+    });
+    const handler = Promise.resolve().then(run);
+    // Once the limit has passed nobody awaits the handler; its late failure is not an error.
+    handler.catch(() => {});
+    try {
+      await Promise.race([handler, timedOut]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

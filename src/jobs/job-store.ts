@@ -35,6 +35,8 @@ export interface JobStore {
   complete(db: Kysely<Database>, job: ClaimedJob): Promise<boolean>;
   retryLater(job: ClaimedJob, delayMs: number, reason: string): Promise<boolean>;
   bury(job: ClaimedJob, reason: string): Promise<boolean>;
+  /** Whether a job of this name and key waits, retries or runs (through `db`, e.g. a transaction). */
+  hasUnfinished(db: Kysely<Database>, name: string, key: string): Promise<boolean>;
   list(filter: JobListFilter): Promise<JobView[]>;
   get(id: string): Promise<JobView | null>;
   replay(id: string, maxAttempts: number | undefined): Promise<boolean>;

@@ -42,8 +42,9 @@ const PENDING_RETENTION = "interval '30 days'";
  * See docs/decisions.md, "Job queue".
  *
  * State mapping: created → pending; retry → retrying (pending after a replay); active;
- * completed; failed → dead. The lease token of a claim is its `retry_count`, which pg-boss
- * raises on every fetch of a job that ran before, so a stale holder's completion matches nothing.
+ * completed; failed → dead. The lease token of a claim is its `retry_count` (which pg-boss
+ * raises on every fetch of a job that ran before) with its `started_on`, so a stale holder's
+ * completion matches nothing, even after a replay has reset the count.
  */
 export class PgBossJobStore implements JobStore {
   readonly kind = 'pg-boss' as const;
@@ -114,7 +115,7 @@ export class PgBossJobStore implements JobStore {
           payload: job.data ?? {},
           attempt: job.retryCount + 1,
           maxAttempts: job.retryLimit + 1,
-          token: String(job.retryCount),
+          token: claimToken(job.retryCount, job.startedOn),
         });
       }
     }
@@ -146,10 +147,23 @@ export class PgBossJobStore implements JobStore {
   }
 
   async #updateHeld(db: Kysely<Database>, job: ClaimedJob, set: RawBuilder<unknown>): Promise<boolean> {
+    const { retryCount, startedMs } = parseClaimToken(job.token);
+    // started_on tells two claims with the same retry_count apart: a replay resets retry_count,
+    // so a worker that lost its lease before the job died would otherwise match the new claim.
+    // The driver's Date keeps milliseconds; the column has microseconds.
     const result = await sql`
       update ${this.#schema}.job set ${set}
-      where name = ${job.name} and id = ${job.id}::uuid and state = 'active' and retry_count = ${Number(job.token)}`.execute(db);
+      where name = ${job.name} and id = ${job.id}::uuid and state = 'active' and retry_count = ${retryCount}
+        and abs(extract(epoch from started_on) * 1000 - ${startedMs}) < 1`.execute(db);
     return (result.numAffectedRows ?? 0n) > 0n;
+  }
+
+  async hasUnfinished(db: Kysely<Database>, name: string, key: string): Promise<boolean> {
+    const rows = await sql`
+      select 1 from ${this.#schema}.job
+      where name = ${name} and singleton_key = ${key} and state in ('created', 'retry', 'active')
+      limit 1`.execute(db);
+    return rows.rows.length > 0;
   }
 
   async list(filter: JobListFilter): Promise<JobView[]> {
@@ -223,6 +237,16 @@ export class PgBossJobStore implements JobStore {
   #stateFilter(state: JobState | undefined): RawBuilder<unknown> {
     return state ? sql`${sql.raw(STATE_EXPRESSION)} = ${state}` : sql`true`;
   }
+}
+
+/** A claim's lease token: the job's retry count and the start of this claim. */
+function claimToken(retryCount: number, startedOn: Date): string {
+  return `${retryCount}@${startedOn.getTime()}`;
+}
+
+function parseClaimToken(token: string): { retryCount: number; startedMs: number } {
+  const [retryCount, startedMs] = token.split('@').map(Number);
+  return { retryCount: retryCount ?? -1, startedMs: startedMs ?? 0 };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

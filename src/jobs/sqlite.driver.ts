@@ -133,6 +133,18 @@ export class SqliteJobStore implements JobStore {
     return result.numUpdatedRows > 0n;
   }
 
+  async hasUnfinished(db: Kysely<Database>, name: string, key: string): Promise<boolean> {
+    const row = await db
+      .selectFrom('jobs')
+      .select('id')
+      .where('name', '=', name)
+      .where('key', '=', key)
+      .where('state', 'in', ['pending', 'retrying', 'active'])
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   async list(filter: JobListFilter): Promise<JobView[]> {
     let query = this.db.selectFrom('jobs').selectAll();
     if (filter.state) query = query.where('state', '=', filter.state);

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { FieldProblem } from '../domain/errors.js';
+import type { LocalizedText } from '../domain/localized-text.js';
 
 /** Plain-object settings; every integration's settings are one JSON document. */
 export type SettingsShape = Record<string, unknown>;
@@ -16,14 +17,11 @@ export interface ConnectionTestResult {
 }
 
 /**
- * An integration's settings: the form's schema, which fields are secrets, and optional checks
- * against the live system. Declared once per integration with `defineSettings` and handed to the
- * core through `AppExtension.settings`; the core stores, versions and serves them.
+ * An integration's settings form: its schema, which fields are secrets, and optional checks
+ * against the live system. Declared once per integration with `defineSettings` and handed to
+ * `defineIntegration`, which names it; the core stores, versions and serves it.
  */
-export interface SettingsDefinition<T extends SettingsShape = SettingsShape> {
-  /** Also the `system` name in the sync log and resend targets, e.g. `bitrix24`. */
-  readonly integration: string;
-  readonly title: { readonly ru: string; readonly en: string };
+export interface SettingsForm<T extends SettingsShape = SettingsShape> {
   /** Validates a whole settings document; what it outputs is what is stored. */
   readonly schema: z.ZodType<T>;
   /**
@@ -46,29 +44,45 @@ export interface SettingsDefinition<T extends SettingsShape = SettingsShape> {
   testConnection?(settings: T, context: SettingsHookContext): Promise<ConnectionTestResult>;
 }
 
+/** A settings form with the integration it belongs to: what the settings store works with. */
+export interface SettingsDefinition<T extends SettingsShape = SettingsShape> extends SettingsForm<T> {
+  /** Also the `system` name in the sync log and resend targets, e.g. `bitrix24`. */
+  readonly integration: string;
+  readonly title: LocalizedText;
+}
+
 const INTEGRATION_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
+/** Integration names: lower-case letters, digits and dashes (`bitrix24`, `demo-crm`). */
+export function assertIntegrationName(name: string): void {
+  if (!INTEGRATION_NAME.test(name)) {
+    throw new Error(`integration name "${name}" must be lower-case letters, digits and dashes, e.g. bitrix24`);
+  }
+}
+
 /**
- * Declares an integration's settings.
+ * Declares an integration's settings form.
  *
  * @example
  * export const bitrix24Settings = defineSettings({
- *   integration: 'bitrix24',
- *   title: { ru: 'Битрикс24', en: 'Bitrix24' },
  *   schema: z.strictObject({ portalUrl: z.url(), userId: z.number().int(), webhookCode: z.string().min(8), ... }),
  *   secretFields: ['webhookCode', 'applicationToken'],
  *   defaults: { orderTypes: 'all' },
  *   validateLive: async (s, { signal }) => (await portalAnswers(s, signal)) ? [] : [{ path: 'webhookCode', message: '...' }],
  * });
- * // in a job: const { settings, enabled } = await services.stores.settings.require(bitrix24Settings);
+ * // then: defineIntegration({ name: 'bitrix24', title: { ru: 'Битрикс24', en: 'Bitrix24' }, settings: bitrix24Settings, setup })
+ * // and in a job: const { settings } = await context.settings.require();
  */
 export function defineSettings<T extends SettingsShape>(
-  definition: SettingsDefinition<T> & { readonly secretFields: readonly (keyof T & string)[] },
-): SettingsDefinition<T> {
-  if (!INTEGRATION_NAME.test(definition.integration)) {
-    throw new Error(`integration name "${definition.integration}" must be lower-case letters, digits and dashes, e.g. bitrix24`);
-  }
-  const duplicate = definition.secretFields.find((field, index) => definition.secretFields.indexOf(field) !== index);
-  if (duplicate) throw new Error(`${definition.integration}: secret field "${duplicate}" is listed twice`);
-  return definition;
+  form: SettingsForm<T> & { readonly secretFields: readonly (keyof T & string)[] },
+): SettingsForm<T> {
+  const duplicate = form.secretFields.find((field, index) => form.secretFields.indexOf(field) !== index);
+  if (duplicate) throw new Error(`secret field "${duplicate}" is listed twice`);
+  return form;
+}
+
+/** Names a settings form after its integration (done by `defineIntegration`). */
+export function settingsDefinition<T extends SettingsShape>(integration: string, title: LocalizedText, form: SettingsForm<T>): SettingsDefinition<T> {
+  assertIntegrationName(integration);
+  return { ...form, integration, title };
 }

@@ -31,6 +31,22 @@ export class ExternalLinkStore {
     return (await this.forEntities(db, entityType, [id])).get(id) ?? {};
   }
 
+  /** One link: the id of our entity in `system` under `kind` (e.g. its Bitrix24 contact), or null. */
+  async externalIdOf(
+    link: { entityType: LinkedEntityType; entityId: number; system: string; kind: string },
+    db: Kysely<Database> = this.db,
+  ): Promise<string | null> {
+    const row = await db
+      .selectFrom('external_links')
+      .select('external_id')
+      .where('entity_type', '=', link.entityType)
+      .where('entity_id', '=', link.entityId)
+      .where('system', '=', link.system)
+      .where('kind', '=', link.kind)
+      .executeTakeFirst();
+    return row?.external_id ?? null;
+  }
+
   /** Applies a patch: a string sets the link, null removes it. */
   async apply(
     db: Kysely<Database>,

@@ -6,6 +6,8 @@ import type { Database, OrderItemRow, OrderRow } from '../db/schema.js';
 import type { ExternalIds } from '../domain/clients.js';
 import { DomainError, invalidField, notFound, assertVersion } from '../domain/errors.js';
 import type { OrderSource, OrderStatus, PaymentStatus, RenderStatus } from '../domain/order-status.js';
+import type { Origin } from '../domain/origin.js';
+import { SYSTEM_ORIGIN, originLabel, parseOrigin } from '../domain/origin.js';
 import { INITIAL_ORDER_STATUS } from '../domain/order-status.js';
 import type {
   CommentCreateInput,
@@ -18,6 +20,7 @@ import type {
   OrderUpdateInput,
   RenderReportInput,
   StatusChangeInput,
+  StatusChangeOrigin,
 } from '../domain/orders.js';
 import { computeTotals } from '../domain/orders.js';
 import type { Outbox } from '../events/outbox.js';
@@ -44,13 +47,23 @@ export interface OrderFilter {
 
 type Db = Kysely<Database>;
 
-/** Orders with their items, discussion feed («лента обсуждения») and status history. */
+/**
+ * Orders with their items, discussion feed («лента обсуждения») and status history. Every
+ * write is made on behalf of an origin (who caused it): `as(origin)` gives the store for one
+ * caller; the store the app builds writes as printsync itself.
+ */
 export class OrderStore {
   constructor(
     private readonly db: Db,
     private readonly links: ExternalLinkStore,
     private readonly outbox: Outbox,
+    readonly origin: Origin = SYSTEM_ORIGIN,
   ) {}
+
+  /** The same store, writing on behalf of `origin` (a staff member, a token, an integration). */
+  as(origin: Origin): OrderStore {
+    return new OrderStore(this.db, this.links, this.outbox, origin);
+  }
 
   async create(input: OrderCreateInput, db: Db = this.db): Promise<Order> {
     return transact(db, async (trx) => {
@@ -93,15 +106,16 @@ export class OrderStore {
         await trx.updateTable('orders').set({ number: row.number }).where('id', '=', row.id).execute();
       }
       const items = await insertItems(trx, row.id, input.items);
+      const changedBy = originLabel(this.origin);
       await trx
         .insertInto('order_status_history')
-        .values({ order_id: row.id, from_status: null, to_status: status, changed_by: null, changed_at: now })
+        .values({ order_id: row.id, from_status: null, to_status: status, changed_by: changedBy, changed_at: now, origin: toJson(this.origin) })
         .execute();
-      await this.outbox.record(trx, { type: 'order.created', entityType: 'order', entityId: row.id, data: { number: row.number } });
+      await this.outbox.record(trx, { type: 'order.created', entityType: 'order', entityId: row.id, data: { number: row.number } }, this.origin);
       return {
         ...toSummary(row, items, {}),
         comments: [],
-        statusHistory: [{ from: null, to: status, changedBy: null, changedAt: now }],
+        statusHistory: [{ from: null, to: status, changedBy, changedAt: now, origin: originView(this.origin) }],
       };
     });
   }
@@ -123,6 +137,7 @@ export class OrderStore {
         to: h.to_status as OrderStatus,
         changedBy: h.changed_by,
         changedAt: h.changed_at,
+        origin: originView(parseOrigin(h.origin)),
       })),
     };
   }
@@ -174,7 +189,7 @@ export class OrderStore {
         })
         .where('id', '=', id)
         .execute();
-      await this.outbox.record(trx, { type: 'order.updated', entityType: 'order', entityId: id, data: {} });
+      await this.outbox.record(trx, { type: 'order.updated', entityType: 'order', entityId: id, data: {} }, this.origin);
       return this.get(id, trx);
     });
   }
@@ -192,14 +207,20 @@ export class OrderStore {
         .execute();
       await trx
         .insertInto('order_status_history')
-        .values({ order_id: id, from_status: current.status, to_status: input.status, changed_by: input.changedBy ?? null, changed_at: now })
+        .values({
+          order_id: id,
+          from_status: current.status,
+          to_status: input.status,
+          changed_by: statusChangeLabel(this.origin, input.changedBy),
+          changed_at: now,
+          origin: toJson(this.origin),
+        })
         .execute();
-      await this.outbox.record(trx, {
-        type: 'order.status_changed',
-        entityType: 'order',
-        entityId: id,
-        data: { from: current.status, to: input.status },
-      });
+      await this.outbox.record(
+        trx,
+        { type: 'order.status_changed', entityType: 'order', entityId: id, data: { from: current.status, to: input.status } },
+        this.origin,
+      );
       return this.get(id, trx);
     });
   }
@@ -214,7 +235,7 @@ export class OrderStore {
         .returningAll()
         .executeTakeFirstOrThrow();
       await trx.updateTable('orders').set({ updated_at: now, version: current.version + 1 }).where('id', '=', id).execute();
-      await this.outbox.record(trx, { type: 'order.commented', entityType: 'order', entityId: id, data: { commentId: comment.id } });
+      await this.outbox.record(trx, { type: 'order.commented', entityType: 'order', entityId: id, data: { commentId: comment.id } }, this.origin);
       return { id: comment.id, author: comment.author, text: comment.text, createdAt: comment.created_at };
     });
   }
@@ -233,12 +254,11 @@ export class OrderStore {
         })
         .where('id', '=', id)
         .execute();
-      await this.outbox.record(trx, {
-        type: 'order.rendered',
-        entityType: 'order',
-        entityId: id,
-        data: { status: input.status, archiveUrl: input.archiveUrl ?? current.archive_url },
-      });
+      await this.outbox.record(
+        trx,
+        { type: 'order.rendered', entityType: 'order', entityId: id, data: { status: input.status, archiveUrl: input.archiveUrl ?? current.archive_url } },
+        this.origin,
+      );
       return this.get(id, trx);
     });
   }
@@ -272,6 +292,21 @@ export class OrderStore {
     }
     return toPage(rows, limit, (row) => toSummary(row, itemsByOrder.get(row.id) ?? [], links.get(row.id) ?? {}));
   }
+}
+
+/**
+ * Who the history names. A staff member and an integration are named by who they are, whatever
+ * the request says; an API client (the storefront, a script) or printsync itself may name the
+ * person it acts for (`changedBy`), and is named itself otherwise.
+ */
+function statusChangeLabel(origin: Origin, changedBy: string | null | undefined): string {
+  if (origin.kind === 'user' || origin.kind === 'integration') return originLabel(origin);
+  return changedBy || originLabel(origin);
+}
+
+/** How the API shows an origin: its kind and a label (no staff or token ids). */
+function originView(origin: Origin | null): StatusChangeOrigin | null {
+  return origin ? { kind: origin.kind, name: origin.kind === 'integration' ? origin.name : originLabel(origin) } : null;
 }
 
 async function insertItems(trx: Db, orderId: number, items: OrderCreateInput['items']): Promise<OrderItem[]> {

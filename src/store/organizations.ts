@@ -3,6 +3,8 @@ import { lockedForWrite } from '../db/dialect.js';
 import type { Database, OrganizationRow } from '../db/schema.js';
 import type { Organization, OrganizationCreateInput, OrganizationUpdateInput } from '../domain/clients.js';
 import { notFound, assertVersion } from '../domain/errors.js';
+import type { Origin } from '../domain/origin.js';
+import { SYSTEM_ORIGIN } from '../domain/origin.js';
 import type { Outbox } from '../events/outbox.js';
 import type { ExternalLinkStore } from './external-links.js';
 import { transact } from './transaction.js';
@@ -25,7 +27,13 @@ export class OrganizationStore {
     private readonly db: Kysely<Database>,
     private readonly links: ExternalLinkStore,
     private readonly outbox: Outbox,
+    readonly origin: Origin = SYSTEM_ORIGIN,
   ) {}
+
+  /** The same store, writing on behalf of `origin` (a staff member, a token, an integration). */
+  as(origin: Origin): OrganizationStore {
+    return new OrganizationStore(this.db, this.links, this.outbox, origin);
+  }
 
   async create(input: OrganizationCreateInput, db: Kysely<Database> = this.db): Promise<Organization> {
     return transact(db, async (trx) => {
@@ -37,7 +45,7 @@ export class OrganizationStore {
         .returningAll()
         .executeTakeFirstOrThrow();
       if (input.externalIds) await this.links.apply(trx, 'organization', row.id, input.externalIds, now);
-      await this.outbox.record(trx, { type: 'client.created', entityType: 'organization', entityId: row.id, data: {} });
+      await this.outbox.record(trx, { type: 'client.created', entityType: 'organization', entityId: row.id, data: {} }, this.origin);
       return toOrganization(row, await this.links.forEntity('organization', row.id, trx));
     });
   }
@@ -67,7 +75,7 @@ export class OrganizationStore {
         .returningAll()
         .executeTakeFirstOrThrow();
       if (input.externalIds) await this.links.apply(trx, 'organization', id, input.externalIds, now);
-      await this.outbox.record(trx, { type: 'client.updated', entityType: 'organization', entityId: id, data: {} });
+      await this.outbox.record(trx, { type: 'client.updated', entityType: 'organization', entityId: id, data: {} }, this.origin);
       return toOrganization(row, await this.links.forEntity('organization', id, trx));
     });
   }

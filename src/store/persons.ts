@@ -5,6 +5,8 @@ import type { Person, PersonCreateInput, PersonUpdateInput } from '../domain/cli
 import { fullName } from '../domain/clients.js';
 import type { Phone } from '../domain/contacts.js';
 import { invalidField, notFound, assertVersion } from '../domain/errors.js';
+import type { Origin } from '../domain/origin.js';
+import { SYSTEM_ORIGIN } from '../domain/origin.js';
 import type { Outbox } from '../events/outbox.js';
 import type { ExternalLinkStore } from './external-links.js';
 import { transact } from './transaction.js';
@@ -30,7 +32,13 @@ export class PersonStore {
     private readonly db: Kysely<Database>,
     private readonly links: ExternalLinkStore,
     private readonly outbox: Outbox,
+    readonly origin: Origin = SYSTEM_ORIGIN,
   ) {}
+
+  /** The same store, writing on behalf of `origin` (a staff member, a token, an integration). */
+  as(origin: Origin): PersonStore {
+    return new PersonStore(this.db, this.links, this.outbox, origin);
+  }
 
   async create(input: PersonCreateInput, db: Kysely<Database> = this.db): Promise<Person> {
     return transact(db, async (trx) => {
@@ -60,7 +68,7 @@ export class PersonStore {
         .returningAll()
         .executeTakeFirstOrThrow();
       if (input.externalIds) await this.links.apply(trx, 'person', row.id, input.externalIds, now);
-      await this.outbox.record(trx, { type: 'client.created', entityType: 'person', entityId: row.id, data: {} });
+      await this.outbox.record(trx, { type: 'client.created', entityType: 'person', entityId: row.id, data: {} }, this.origin);
       return this.toPerson(row, await this.links.forEntity('person', row.id, trx));
     });
   }
@@ -104,7 +112,7 @@ export class PersonStore {
         .returningAll()
         .executeTakeFirstOrThrow();
       if (input.externalIds) await this.links.apply(trx, 'person', id, input.externalIds, now);
-      await this.outbox.record(trx, { type: 'client.updated', entityType: 'person', entityId: id, data: {} });
+      await this.outbox.record(trx, { type: 'client.updated', entityType: 'person', entityId: id, data: {} }, this.origin);
       return this.toPerson(row, await this.links.forEntity('person', id, trx));
     });
   }

@@ -8,6 +8,7 @@ import type { ConnectionTestResult, SettingsDefinition, SettingsShape } from '..
 import type { SettingsRegistry } from '../settings/registry.js';
 import { restoreSecrets, secretValues } from '../settings/secrets.js';
 import { runHook } from '../settings/run-hook.js';
+import type { IntegrationAlertStore } from './integration-alerts.js';
 import { flag, nowIso, parseJson, toJson } from './json.js';
 import type { Page } from './pagination.js';
 import { DEFAULT_PAGE_SIZE, decodeCursor, toPage } from './pagination.js';
@@ -64,6 +65,7 @@ export class SettingsStore {
   constructor(
     private readonly db: Kysely<Database>,
     readonly registry: SettingsRegistry,
+    private readonly alerts?: IntegrationAlertStore,
   ) {}
 
   /**
@@ -169,6 +171,9 @@ export class SettingsStore {
           })
           .returningAll()
           .executeTakeFirstOrThrow();
+        // A parked integration resumes with the new settings: they may be the fix (and if not,
+        // the first refusal parks it again with the new reason).
+        await this.alerts?.clear(integration, trx);
         return toVersion(row, settings);
       });
     } catch (error) {

@@ -1,7 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
-import type { EntityType } from '../events/domain-events.js';
+import type { Origin } from '../domain/origin.js';
+import { originLabel } from '../domain/origin.js';
+import type { DomainEventJobPayload, EntityType } from '../events/domain-events.js';
+import type { JobDefinition, JobPayload } from '../jobs/catalog.js';
 import type { JobQueueDriver } from '../jobs/driver.js';
 import type { SettingsRegistry } from '../settings/registry.js';
 import type { SettingsStore } from '../store/settings.js';
@@ -12,18 +15,18 @@ import { transact } from '../store/transaction.js';
  * «Отправить повторно»: an integration names the job that sends one entity of a type to its
  * system. The core enqueues that job on request and knows nothing else about it.
  */
-export interface ResendTarget {
+export interface ResendTarget<TPayload extends JobPayload = DomainEventJobPayload> {
   /** Integration name, as in the sync log, e.g. `bitrix24`. */
   system: string;
   entityType: EntityType;
-  /** A job in the catalog, e.g. `bitrix24.exportOrder`. */
-  job: string;
+  /** The job that sends one entity, e.g. `bitrix24.exportOrder` (its definition, checked at start-up). */
+  job: JobDefinition<TPayload>;
   /**
    * The job's payload. By default the shape subscription jobs get from domain events (without
-   * an event): `{ eventId: null, type: 'sync.resend', entityType, entityId, data: { requestedBy } }`,
+   * an event): `{ eventId: null, type: 'sync.resend', entityType, entityId, data: { requestedBy }, origin }`,
    * so the handler that exports on events resends as well.
    */
-  payload?(entityId: number, requestedBy: string | null): Record<string, unknown>;
+  payload?(entityId: number, requestedBy: Origin): TPayload;
 }
 
 export interface ResendResult {
@@ -35,17 +38,21 @@ export interface ResendResult {
 }
 
 export class ResendRegistry {
-  readonly #targets = new Map<string, ResendTarget>();
+  readonly #targets = new Map<string, ResendTarget<JobPayload>>();
 
-  add(target: ResendTarget): this {
+  add<TPayload extends JobPayload>(target: ResendTarget<TPayload>): this {
     const key = `${target.system}/${target.entityType}`;
     if (this.#targets.has(key)) throw new Error(`resend of ${target.entityType} to ${target.system} is defined twice`);
-    this.#targets.set(key, target);
+    this.#targets.set(key, target as unknown as ResendTarget<JobPayload>);
     return this;
   }
 
-  find(system: string, entityType: EntityType): ResendTarget | undefined {
+  find(system: string, entityType: EntityType): ResendTarget<JobPayload> | undefined {
     return this.#targets.get(`${system}/${entityType}`);
+  }
+
+  all(): ResendTarget<JobPayload>[] {
+    return [...this.#targets.values()];
   }
 
   /** Systems an entity of this type can be resent to. */
@@ -67,7 +74,7 @@ export class ResendService {
    * Enqueues the integration's send job for one entity. The collapse key is the one domain
    * events use (`order:42`), so a resend while an export is pending adds nothing.
    */
-  async resend(entityType: EntityType, entityId: number, system: string, requestedBy: string | null): Promise<ResendResult> {
+  async resend(entityType: EntityType, entityId: number, system: string, requestedBy: Origin): Promise<ResendResult> {
     const target = this.registry.find(system, entityType);
     if (!target) {
       const known = this.registry.systemsFor(entityType);
@@ -82,14 +89,15 @@ export class ResendService {
       const state = await this.settings.latest(system);
       if (!state?.enabled) throw new DomainError('conflict', `${definition.title.en} is switched off in its settings; switch it on to send`);
     }
-    const payload = target.payload?.(entityId, requestedBy) ?? {
+    const payload: JobPayload = target.payload?.(entityId, requestedBy) ?? {
       eventId: null,
       type: 'sync.resend',
       entityType,
       entityId,
-      data: { requestedBy },
+      data: { requestedBy: originLabel(requestedBy) },
+      origin: requestedBy,
     };
-    const jobId = await transact(this.db, (trx) => this.queue.enqueue(trx, { name: target.job, key: `${entityType}:${entityId}`, payload }));
-    return { system, job: target.job, jobId, collapsed: jobId === null };
+    const jobId = await transact(this.db, (trx) => this.queue.enqueue(trx, { name: target.job.name, key: `${entityType}:${entityId}`, payload }));
+    return { system, job: target.job.name, jobId, collapsed: jobId === null };
   }
 }

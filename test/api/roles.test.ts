@@ -1,22 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppExtension } from '../../src/app.js';
+import { z } from 'zod';
 import { defineJob } from '../../src/jobs/catalog.js';
+import { defineIntegration } from '../../src/platform/integration.js';
 import { PermanentJobError } from '../../src/jobs/errors.js';
 import { startTestApi } from '../support/api-server.js';
 import type { ApiResponse, TestApi } from '../support/api-server.js';
 import { TEST_DIALECTS } from '../support/databases.js';
-import { DEMO_API_KEY, demoCrmExtension } from '../support/demo-crm.js';
+import { DEMO_API_KEY, demoCrm } from '../support/demo-crm.js';
 import { expectEventually } from '../support/eventually.js';
 
 /** A job that dies on its first run: something for the health page to replay. */
-const doomedJob = defineJob<{ orderId: number }>({
+const doomedJob = defineJob({
   name: 'doomed.exportOrder',
+  payload: z.object({ orderId: z.number() }),
   maxAttempts: 1,
   handler: async () => {
     throw new PermanentJobError('portal answered 403');
   },
 });
-const doomedExtension: AppExtension = { name: 'doomed', jobs: [doomedJob] };
+const doomed = defineIntegration({ name: 'doomed', title: { ru: 'Обречённая', en: 'Doomed' }, setup: () => ({ jobs: [doomedJob] }) });
 
 const SETTINGS = '/api/v1/integrations/demo-crm/settings';
 const FORBIDDEN = { code: 'forbidden', message: 'для этого действия нужна роль администратора', details: [] };
@@ -35,7 +37,7 @@ describe.each(TEST_DIALECTS)('staff roles on %s', (dialect) => {
   let personId: number;
 
   beforeAll(async () => {
-    api = await startTestApi(dialect, { extensions: [demoCrmExtension, doomedExtension] });
+    api = await startTestApi(dialect, { integrations: [demoCrm, doomed] });
     await api.services.stores.users.create({ login: 'maria', password: 'secret-pass', displayName: 'Мария', role: 'manager' });
     await api.services.stores.users.create({ login: 'oleg', password: 'secret-pass', displayName: 'Олег', role: 'admin' });
     manager = await logIn(api, 'maria');

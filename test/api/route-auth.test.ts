@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import type { AppServices } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { appExtensions } from '../../src/extensions.js';
+import { appIntegrations } from '../../src/extensions.js';
 import { buildHttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import type { StaffRole, StaffUser } from '../../src/store/users.js';
@@ -35,6 +35,7 @@ const EXPECTED_ADMIN_ONLY = [
   'PATCH /api/v1/categories/:id',
   'PATCH /api/v1/products/:id',
   'POST /api/v1/categories',
+  'POST /api/v1/integrations/:name/resume',
   'POST /api/v1/integrations/:name/test-connection',
   'POST /api/v1/jobs/:id/replay',
   'POST /api/v1/products',
@@ -51,7 +52,7 @@ describe('route authentication', () => {
     database = await createTestDatabase('sqlite');
     const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' });
     // The build's integrations too: a route one of them adds is held to the same rule.
-    services = await createApp(config, { logger: createLogger('silent'), extensions: appExtensions() });
+    services = await createApp(config, { logger: createLogger('silent'), integrations: appIntegrations() });
     server = await buildHttpServer(services, { onRoute: (route) => routes.push(route) });
     await server.ready();
   });

@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
-import { defineSettings } from '../../src/settings/definition.js';
+import { settingsDefinition } from '../../src/settings/definition.js';
+import type { SettingsForm } from '../../src/settings/definition.js';
 import { SettingsRegistry } from '../../src/settings/registry.js';
 import { SettingsStore } from '../../src/store/settings.js';
 import { TEST_DIALECTS } from '../support/databases.js';
 import { startTestApi } from '../support/api-server.js';
 import type { ApiResponse, TestApi } from '../support/api-server.js';
 import { z } from 'zod';
-import { DEMO_API_KEY, OTHER_API_KEY, demoCrmExtension, demoCrmSettings } from '../support/demo-crm.js';
+import { DEMO_API_KEY, OTHER_API_KEY, demoCrm, demoCrmSettings } from '../support/demo-crm.js';
 
 interface SettingsBody {
   name: string;
@@ -44,7 +45,7 @@ describe.each(TEST_DIALECTS)('integration settings API on %s', (dialect) => {
   const latestVersion = async () => (await request<SettingsBody>('GET', PATH)).body.version;
 
   beforeAll(async () => {
-    api = await startTestApi(dialect, { extensions: [demoCrmExtension] });
+    api = await startTestApi(dialect, { integrations: [demoCrm] });
   });
   afterAll(async () => {
     for (const body of seen) {
@@ -66,6 +67,7 @@ describe.each(TEST_DIALECTS)('integration settings API on %s', (dialect) => {
         updatedAt: null,
         updatedBy: null,
         capabilities: { testConnection: true, liveValidation: true },
+        alert: null,
       },
     ]);
 
@@ -196,9 +198,7 @@ describe.each(TEST_DIALECTS)('integration settings API on %s', (dialect) => {
 
   it('«Проверить подключение» on saved settings tests what jobs read: defaults fill a field a newer release added', async () => {
     // The next release adds a required field with a default; nobody has saved the form since.
-    const nextRelease = defineSettings({
-      integration: demoCrmSettings.integration,
-      title: demoCrmSettings.title,
+    const nextRelease = settingsDefinition(demoCrmSettings.integration, demoCrmSettings.title, {
       secretFields: ['apiKey'],
       schema: z.strictObject({
         portalUrl: z.url(),
@@ -209,7 +209,7 @@ describe.each(TEST_DIALECTS)('integration settings API on %s', (dialect) => {
       }),
       defaults: { funnel: 'sales', region: 'ru' },
       testConnection: async (settings) => ({ ok: true, message: `connected as employee ${settings.userId} in ${settings.region}` }),
-    });
+    } satisfies SettingsForm<{ portalUrl: string; apiKey: string; userId: number; funnel: 'sales' | 'print'; region: 'ru' | 'kz' }>);
     const store = new SettingsStore(api.services.database.db, new SettingsRegistry([nextRelease]));
     const saved = await store.require(nextRelease);
     expect(saved.settings.region).toBe('ru');
@@ -229,7 +229,7 @@ describe.each(TEST_DIALECTS)('integration settings API on %s', (dialect) => {
   });
 
   it('a change saved through one app instance is seen at once by another on the same database', async () => {
-    const other = await createApp(api.services.config, { logger: createLogger('silent'), extensions: [demoCrmExtension] });
+    const other = await createApp(api.services.config, { logger: createLogger('silent'), integrations: [demoCrm] });
     try {
       const before = await other.stores.settings.require(demoCrmSettings);
       const version = await latestVersion();

@@ -3,7 +3,7 @@ import { TEST_DIALECTS } from '../support/databases.js';
 import { startTestApi } from '../support/api-server.js';
 import type { TestApi } from '../support/api-server.js';
 import { DEMO_API_KEY } from '../support/demo-crm.js';
-import { demoCrmExtension } from '../support/demo-crm.js';
+import { demoCrm } from '../support/demo-crm.js';
 
 interface Entry {
   id: number;
@@ -46,7 +46,7 @@ describe.each(TEST_DIALECTS)('sync log API on %s', (dialect) => {
   const record = (attempt: Parameters<TestApi['services']['stores']['syncLog']['record']>[0]) => api.services.stores.syncLog.record(attempt);
 
   beforeAll(async () => {
-    api = await startTestApi(dialect, { extensions: [demoCrmExtension] });
+    api = await startTestApi(dialect, { integrations: [demoCrm] });
     const saved = await api.request('PUT', '/api/v1/integrations/demo-crm/settings', {
       version: 0,
       enabled: true,

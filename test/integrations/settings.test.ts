@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBitrix24Emulator } from '../../emulators/bitrix24/server.js';
 import type { Bitrix24Emulator } from '../../emulators/bitrix24/server.js';
-import { appExtensions } from '../../src/extensions.js';
+import { appIntegrations } from '../../src/extensions.js';
 import { startTestApi } from '../support/api-server.js';
 import type { ApiResponse, TestApi } from '../support/api-server.js';
 
@@ -70,7 +70,7 @@ describe('integration settings of the four systems over HTTP', () => {
   const version = async (name: string) => (await request<SettingsBody>('GET', `/api/v1/integrations/${name}/settings`)).body.version;
 
   beforeAll(async () => {
-    api = await startTestApi('sqlite', { extensions: appExtensions() });
+    api = await startTestApi('sqlite', { integrations: appIntegrations() });
     b24 = await startBitrix24Emulator({ rate: false });
   });
 

@@ -1,8 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { openDatabase } from '../../src/db/connection.js';
 import type { DatabaseHandle } from '../../src/db/connection.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
-import { defineJob, JobError, PermanentJobError, UnknownJobError } from '../../src/jobs/index.js';
+import { DomainError } from '../../src/domain/errors.js';
+import { defineJob, InvalidJobPayloadError, JobError, PermanentJobError, UnknownJobError } from '../../src/jobs/index.js';
 import type { DefineJobOptions, JobDefinition, JobQueue } from '../../src/jobs/index.js';
 import { createTestDatabase } from '../support/databases.js';
 import type { TestDatabase, TestDialect } from '../support/databases.js';
@@ -11,7 +13,7 @@ import { deferred, expectEventually } from '../support/eventually.js';
 export interface QueueUnderTest {
   dialect: TestDialect;
   /** Opens the driver under test over a migrated database with the given jobs. */
-  makeQueue(handle: DatabaseHandle, jobs: readonly JobDefinition<never>[]): Promise<JobQueue>;
+  makeQueue(handle: DatabaseHandle, jobs: readonly JobDefinition[]): Promise<JobQueue>;
 }
 
 const POLL = { pollIntervalMs: 20 };
@@ -40,12 +42,12 @@ export function runJobQueueSuite(name: string, subject: QueueUnderTest): void {
       await database?.drop();
     });
 
-    /** A job definition with a name unique to this test. */
-    function job<P extends Record<string, unknown>>(options: Omit<DefineJobOptions<P>, 'name'>): JobDefinition<P> {
-      return defineJob<P>({ name: `suite.job${++seq}`, ...options });
+    /** A job definition with a name unique to this test; any object payload unless the test gives a schema. */
+    function job<P extends Record<string, unknown>>(options: Omit<DefineJobOptions<P>, 'name' | 'payload'> & { payload?: z.ZodType<P> }): JobDefinition<P> {
+      return defineJob<P>({ name: `suite.job${++seq}`, payload: z.looseObject({}) as unknown as z.ZodType<P>, ...options });
     }
 
-    async function open(...jobs: JobDefinition<never>[]): Promise<JobQueue> {
+    async function open(...jobs: JobDefinition[]): Promise<JobQueue> {
       const queue = await subject.makeQueue(handle, jobs);
       queues.push(queue);
       return queue;
@@ -152,11 +154,12 @@ export function runJobQueueSuite(name: string, subject: QueueUnderTest): void {
 
     it('keeps the retry budget a job was enqueued with when its definition changes (a deploy)', async () => {
       const name = `suite.job${++seq}`;
-      const before = defineJob({ name, maxAttempts: 2, handler: async () => {} });
+      const before = defineJob({ name, payload: z.object({}), maxAttempts: 2, handler: async () => {} });
       const runs: number[] = [];
       // The next release raised the budget; the job already waiting keeps the one it was given.
       const after = defineJob({
         name,
+        payload: z.object({}),
         maxAttempts: 5,
         backoff: { baseDelayMs: 10 },
         handler: async (_payload, ctx) => {
@@ -366,6 +369,102 @@ export function runJobQueueSuite(name: string, subject: QueueUnderTest): void {
       });
       const effects = await handle.db.selectFrom('domain_events').select(['entity_id', 'payload']).where('type', '=', 'test.effect').where('entity_id', 'in', [entityId, entityId + 1]).execute();
       expect(effects).toEqual([{ entity_id: entityId, payload: ok }]);
+    });
+
+    it('refuses a payload that does not match the job\'s schema at enqueue, failing the caller\'s transaction', async () => {
+      const work = job({ payload: z.object({ orderId: z.number().int().positive() }), handler: async () => {} });
+      const queue = await open(work);
+      const bad = { name: work.name, payload: { orderId: 'forty-two' } };
+      await expect(enqueueCommitted(queue, bad)).rejects.toBeInstanceOf(InvalidJobPayloadError);
+      await expect(enqueueCommitted(queue, bad)).rejects.toThrow(/payload of job "suite\.job\d+" does not match its schema: orderId: /);
+      expect(await queue.list({ name: work.name })).toEqual([]);
+      expect(await enqueueCommitted(queue, work.request({ orderId: 42 }))).not.toBeNull();
+    });
+
+    it('sends a job whose stored payload no longer matches its schema to the dead letters without running it', async () => {
+      const name = `suite.job${++seq}`;
+      const runs: unknown[] = [];
+      // An older release enqueued { orderId }; this one wants { orderIds }.
+      const before = defineJob({ name, payload: z.object({ orderId: z.number() }), handler: async () => {} });
+      const after = defineJob({ name, payload: z.object({ orderIds: z.array(z.number()) }), handler: async (payload) => void runs.push(payload) });
+      const id = await enqueueCommitted(await open(before), before.request({ orderId: 7 }));
+      const worker = await open(after);
+      await worker.start(POLL);
+      await expectEventually(async () => expect((await worker.get(id!))?.state).toBe('dead'));
+      expect(runs).toEqual([]);
+      expect((await worker.get(id!))?.lastError).toMatch(/does not match its schema: orderIds: /);
+    });
+
+    it('aborts a run that exceeds its maximum run time, frees its slot and retries it', async () => {
+      const signals: AbortSignal[] = [];
+      let attempts = 0;
+      const hanging = job({
+        maxRunMs: 150,
+        maxAttempts: 3,
+        backoff: { baseDelayMs: 10 },
+        // Ignores its signal and never ends on the first two attempts: what a stuck HTTP call does.
+        handler: async (_payload, ctx) => {
+          attempts++;
+          signals.push(ctx.signal);
+          if (ctx.attempt < 3) await new Promise(() => {});
+        },
+      });
+      const quick = job({ handler: async () => {} });
+      const queue = await open(hanging, quick);
+      const stuck = await enqueueCommitted(queue, hanging.request({}));
+      await queue.start({ ...POLL, concurrency: 1 });
+      await expectEventually(async () => expect((await queue.get(stuck!))?.state).toBe('retrying'));
+      expect(signals[0]?.aborted).toBe(true);
+      expect((await queue.get(stuck!))?.lastError).toMatch(/JobTimeoutError: job "suite\.job\d+" ran longer than its limit of 150 ms and was aborted/);
+      // With one slot, another job runs although the first handler never returned.
+      const other = await enqueueCommitted(queue, quick.request({}));
+      await expectEventually(async () => expect((await queue.get(other!))?.state).toBe('completed'));
+      await expectEventually(async () => expect((await queue.get(stuck!))?.state).toBe('completed'));
+      expect(attempts).toBe(3);
+    });
+
+    it('does not retry a job whose entity is gone or whose input is invalid (DomainError)', async () => {
+      const gone = job({ handler: async () => Promise.reject(new DomainError('not_found', 'order 42 not found')) });
+      const invalid = job({ handler: async () => Promise.reject(new DomainError('validation_failed', 'body.phones[0]: not a phone')) });
+      const busy = job({ maxAttempts: 2, backoff: { baseDelayMs: 10 }, handler: async () => Promise.reject(new DomainError('version_conflict', 'changed meanwhile')) });
+      const queue = await open(gone, invalid, busy);
+      const ids = [await enqueueCommitted(queue, gone.request({})), await enqueueCommitted(queue, invalid.request({})), await enqueueCommitted(queue, busy.request({}))];
+      await queue.start(POLL);
+      await expectEventually(async () => {
+        for (const id of ids) expect((await queue.get(id!))?.state).toBe('dead');
+      });
+      expect((await Promise.all(ids.map((id) => queue.get(id!)))).map((j) => j?.attempts)).toEqual([1, 1, 2]);
+    });
+
+    it('does not claim jobs whose names the worker is told are paused, and claims them once they are not', async () => {
+      const paused = new Set<string>();
+      const held = job({ handler: async () => {} });
+      const free = job({ handler: async () => {} });
+      const queue = await open(held, free);
+      paused.add(held.name);
+      const a = await enqueueCommitted(queue, held.request({}));
+      const b = await enqueueCommitted(queue, free.request({}));
+      await queue.start({ ...POLL, paused: async () => paused });
+      await expectEventually(async () => expect((await queue.get(b!))?.state).toBe('completed'));
+      expect((await queue.get(a!))?.state).toBe('pending');
+      paused.clear();
+      await expectEventually(async () => expect((await queue.get(a!))?.state).toBe('completed'));
+    });
+
+    it('tells whether a job of a name and key is unfinished', async () => {
+      const release = deferred();
+      const work = job({ handler: async () => release.promise });
+      const queue = await open(work);
+      expect(await queue.hasUnfinished(handle.db, work.name, 'schedule:x')).toBe(false);
+      const id = await enqueueCommitted(queue, work.request({}, { key: 'schedule:x' }));
+      expect(await queue.hasUnfinished(handle.db, work.name, 'schedule:x')).toBe(true);
+      expect(await queue.hasUnfinished(handle.db, work.name, 'schedule:y')).toBe(false);
+      await queue.start(POLL);
+      await expectEventually(async () => expect((await queue.get(id!))?.state).toBe('active'));
+      expect(await queue.hasUnfinished(handle.db, work.name, 'schedule:x')).toBe(true);
+      release.resolve();
+      await expectEventually(async () => expect((await queue.get(id!))?.state).toBe('completed'));
+      expect(await queue.hasUnfinished(handle.db, work.name, 'schedule:x')).toBe(false);
     });
 
     it('reports counts per job name and state, and completions per hour', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { openDatabase } from '../../src/db/connection.js';
 import type { DatabaseHandle } from '../../src/db/connection.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
@@ -45,13 +46,13 @@ describe('job runner', () => {
     }
   }
 
-  function runner(store: SqliteJobStore, ...jobs: JobDefinition<never>[]): JobRunner {
+  function runner(store: SqliteJobStore, ...jobs: JobDefinition[]): JobRunner {
     const started = new JobRunner(store, handle.db, new JobCatalog(jobs), silentLogger, () => 0);
     runners.push(started);
     return started;
   }
 
-  async function enqueue(store: SqliteJobStore, job: JobDefinition<never>): Promise<string> {
+  async function enqueue(store: SqliteJobStore, job: JobDefinition): Promise<string> {
     const id = await handle.db.transaction().execute((trx) =>
       store.enqueue(trx, job.request({} as never), { maxAttempts: job.retry.maxAttempts, leaseMs: job.leaseMs, baseDelayMs: job.retry.baseDelayMs }),
     );
@@ -62,7 +63,7 @@ describe('job runner', () => {
     const name = `runner.job${++seq}`;
     const started = deferred();
     // Ignores the abort signal and never ends, like a handler stuck on a call without a deadline.
-    const stuck = defineJob({ name, leaseMs: 1_000, handler: () => (started.resolve(), new Promise<void>(() => {})) });
+    const stuck = defineJob({ name, payload: z.object({}), leaseMs: 1_000, handler: () => (started.resolve(), new Promise<void>(() => {})) });
     const store = new WatchedStore(handle.db);
     const id = await enqueue(store, stuck);
     const first = runner(store, stuck);
@@ -75,7 +76,7 @@ describe('job runner', () => {
     expect(store.renewals).toBe(renewalsAtStop);
 
     const ran: number[] = [];
-    const healthy = defineJob({ name, leaseMs: 1_000, handler: async (_payload, ctx) => void ran.push(ctx.attempt) });
+    const healthy = defineJob({ name, payload: z.object({}), leaseMs: 1_000, handler: async (_payload, ctx) => void ran.push(ctx.attempt) });
     const second = new SqliteJobStore(handle.db);
     runner(second, healthy).start({ pollIntervalMs: 20 });
     await expectEventually(async () => expect((await second.get(id))?.state).toBe('completed'), { timeoutMs: 5_000 });
@@ -89,6 +90,7 @@ describe('job runner', () => {
     const secondStarted = deferred();
     const job = defineJob({
       name,
+      payload: z.object({}),
       leaseMs: 1_000,
       handler: async (_payload, ctx) => {
         if (ctx.attempt === 1) return releaseFirst.promise;

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { z } from 'zod';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -34,9 +35,10 @@ describe.each(TEST_DIALECTS)('printsync jobs on %s', (dialect) => {
     database = await createTestDatabase(dialect);
     handle = openDatabase(database.url);
     await migrateToLatest(handle.db);
-    const ok = defineJob({ name: 'cli.ok', handler: async () => {} });
+    const ok = defineJob({ name: 'cli.ok', payload: z.object({}), handler: async () => {} });
     const broken = defineJob({
       name: 'cli.broken',
+      payload: z.object({ orderId: z.number() }),
       handler: async () => {
         throw new PermanentJobError('contact 17 not found');
       },

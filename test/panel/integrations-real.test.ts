@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBitrix24Emulator } from '../../emulators/bitrix24/server.js';
 import type { Bitrix24Emulator } from '../../emulators/bitrix24/server.js';
-import { appExtensions } from '../../src/extensions.js';
+import { appIntegrations } from '../../src/extensions.js';
 import { launchBrowser } from '../support/browser.js';
 import { startTestApi } from '../support/api-server.js';
 import type { TestApi } from '../support/api-server.js';
@@ -20,7 +20,7 @@ describe('admin panel: the real integrations', () => {
 
   beforeAll(async () => {
     buildPanel();
-    api = await startTestApi('sqlite', { extensions: appExtensions() });
+    api = await startTestApi('sqlite', { integrations: appIntegrations() });
     b24 = await startBitrix24Emulator({ rate: false });
     await api.services.stores.users.create({ login: 'owner', password: 'correct-horse', displayName: 'Олег Владимиров', role: 'admin' });
     browser = await launchBrowser();

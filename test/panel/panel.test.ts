@@ -4,7 +4,7 @@ import { launchBrowser } from '../support/browser.js';
 import { startTestApi } from '../support/api-server.js';
 import type { TestApi } from '../support/api-server.js';
 import { expectEventually } from '../support/eventually.js';
-import { alwaysFailingJob, buildPanel, screenshot, testExtension } from './support.js';
+import { alwaysFailingJob, buildPanel, screenshot, testIntegration } from './support.js';
 
 /** Intl puts (narrow) no-break spaces in numbers; compare with plain ones. */
 const text = (value: string | null) => (value ?? '').replace(/\s/g, ' ');
@@ -23,7 +23,7 @@ describe('admin panel', () => {
 
   beforeAll(async () => {
     buildPanel();
-    api = await startTestApi('sqlite', { extensions: [testExtension] });
+    api = await startTestApi('sqlite', { integrations: [testIntegration] });
     await api.services.stores.users.create({ login: 'manager', password: 'correct-horse', displayName: 'Мария Кузнецова', role: 'admin' });
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'ru-RU', timezoneId: 'Europe/Moscow' });
@@ -196,7 +196,7 @@ describe('admin panel', () => {
     await form.getByLabel('Типы отправляемых заказов:').selectOption('persons');
     await page.getByTestId('save-testcrm').click();
     await expect.poll(() => page.getByTestId('notice-testcrm').textContent()).toContain('Сохранено');
-    const stored = await api.services.stores.settings.get(testExtension.settings!);
+    const stored = await api.services.stores.settings.get(testIntegration.settings!);
     expect(stored).toMatchObject({ enabled: true, settings: { portalUrl: 'https://pxl.bitrix24.ru', userId: 11, webhookCode: 'a1b2c3d4e5f6g7h8', orderTypes: 'persons' } });
 
     await page.getByTestId('test-testcrm').click();

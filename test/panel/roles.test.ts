@@ -4,7 +4,7 @@ import { launchBrowser } from '../support/browser.js';
 import { startTestApi } from '../support/api-server.js';
 import type { TestApi } from '../support/api-server.js';
 import { expectEventually } from '../support/eventually.js';
-import { alwaysFailingJob, buildPanel, screenshot, testExtension } from './support.js';
+import { alwaysFailingJob, buildPanel, screenshot, testIntegration } from './support.js';
 
 /**
  * The panel as a manager sees it: orders and clients to work, integration settings, dead jobs
@@ -20,7 +20,7 @@ describe('admin panel for a manager', () => {
 
   beforeAll(async () => {
     buildPanel();
-    api = await startTestApi('sqlite', { extensions: [testExtension] });
+    api = await startTestApi('sqlite', { integrations: [testIntegration] });
     await api.services.stores.users.create({ login: 'olga', password: 'correct-horse', displayName: 'Ольга Смирнова', role: 'manager' });
 
     // What an administrator set up before: a switched-on integration, a catalog, an order, a dead job.

@@ -2,8 +2,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { z } from 'zod';
-import type { AppExtension } from '../../src/app.js';
 import { defineJob } from '../../src/jobs/catalog.js';
+import { defineIntegration } from '../../src/platform/integration.js';
 import { PermanentJobError } from '../../src/jobs/errors.js';
 import { defineSettings } from '../../src/settings/definition.js';
 
@@ -32,6 +32,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 /** A job that can never succeed: what a dead letter looks like. */
 export const alwaysFailingJob = defineJob({
   name: 'testcrm.exportOrder',
+  payload: z.object({ orderId: z.number() }),
   maxAttempts: 1,
   handler: async () => {
     throw new PermanentJobError('portal answered 403: the webhook has no "crm" scope');
@@ -43,8 +44,6 @@ export const alwaysFailingJob = defineJob({
  * messages are the integration's own (Russian), as a real integration declares them.
  */
 export const testCrmSettings = defineSettings({
-  integration: 'testcrm',
-  title: { ru: 'Тестовая CRM', en: 'Test CRM' },
   schema: z.strictObject({
     portalUrl: z.url({ error: 'Введите адрес портала вида https://company.bitrix24.ru' }).meta({ title: 'URL портала:' }),
     userId: z.number().int().positive().meta({ title: 'ID сотрудника, создавшего вебхуки:' }),
@@ -60,4 +59,9 @@ export const testCrmSettings = defineSettings({
   testConnection: async (settings) => ({ ok: true, message: `портал ${settings.portalUrl} отвечает` }),
 });
 
-export const testExtension: AppExtension = { name: 'testcrm', jobs: [alwaysFailingJob], settings: testCrmSettings };
+export const testIntegration = defineIntegration({
+  name: 'testcrm',
+  title: { ru: 'Тестовая CRM', en: 'Test CRM' },
+  settings: testCrmSettings,
+  setup: () => ({ jobs: [alwaysFailingJob] }),
+});

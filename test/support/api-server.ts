@@ -1,4 +1,5 @@
-import type { AppExtension, AppServices } from '../../src/app.js';
+import type { AppServices } from '../../src/app.js';
+import type { IntegrationDefinition } from '../../src/platform/integration.js';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { buildHttpServer } from '../../src/http/server.js';
@@ -24,16 +25,20 @@ export interface TestApi {
 /** A real printsync API server on a fresh database, listening on a free port of 127.0.0.1. */
 export async function startTestApi(
   dialect: TestDialect,
-  options: { extensions?: AppExtension[]; env?: Record<string, string>; startWorker?: boolean } = {},
+  options: { integrations?: readonly IntegrationDefinition[]; env?: Record<string, string>; startWorker?: boolean; schedulerTickMs?: number } = {},
 ): Promise<TestApi> {
   const database = await createTestDatabase(dialect);
   const config = loadConfig({ DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', ...options.env });
-  const services = await createApp(config, { logger: createLogger('silent'), extensions: options.extensions ?? [] });
+  const services = await createApp(config, {
+    logger: createLogger('silent'),
+    integrations: options.integrations ?? [],
+    ...(options.schedulerTickMs !== undefined && { schedulerTickMs: options.schedulerTickMs }),
+  });
   const server = await buildHttpServer(services);
   await server.listen({ host: '127.0.0.1', port: 0 });
   const address = server.server.address();
   if (!address || typeof address === 'string') throw new Error('server did not bind a TCP port');
-  if (options.startWorker) await services.queue.start({ pollIntervalMs: 50 });
+  if (options.startWorker) await services.startWorker({ pollIntervalMs: 50 });
   const baseUrl = `http://127.0.0.1:${address.port}`;
   const { token } = await services.stores.apiTokens.create('test');
 

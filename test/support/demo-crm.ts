@@ -1,15 +1,14 @@
 import { z } from 'zod';
-import type { AppExtension } from '../../src/app.js';
+import { domainEventJobPayload } from '../../src/events/domain-events.js';
 import { defineJob } from '../../src/jobs/catalog.js';
+import { defineIntegration } from '../../src/platform/integration.js';
 import { defineSettings } from '../../src/settings/definition.js';
 
 /** A fake CRM integration for the settings and sync log tests; nothing in the core knows it. */
 export const DEMO_API_KEY = 'sk-live-9f8e7d6c5b4a3210';
 export const OTHER_API_KEY = 'sk-live-0a1b2c3d4e5f6789';
 
-export const demoCrmSettings = defineSettings({
-  integration: 'demo-crm',
-  title: { ru: 'Демо CRM', en: 'Demo CRM' },
+export const demoCrmSettingsForm = defineSettings({
   schema: z.strictObject({
     portalUrl: z.url(),
     apiKey: z.string().min(8),
@@ -27,15 +26,21 @@ export const demoCrmSettings = defineSettings({
         { ok: false, message: `401 Unauthorized: ${settings.portalUrl}/api?key=${settings.apiKey} said "bad key ${settings.apiKey}"` },
 });
 
-export const exportPersonJob = defineJob<Record<string, unknown>>({ name: 'demoCrm.exportPerson', handler: async () => {} });
-export const exportOrderJob = defineJob<Record<string, unknown>>({ name: 'demoCrm.exportOrder', handler: async () => {} });
+export const exportPersonJob = defineJob({ name: 'demoCrm.exportPerson', payload: domainEventJobPayload, handler: async () => {} });
+export const exportOrderJob = defineJob({ name: 'demoCrm.exportOrder', payload: domainEventJobPayload, handler: async () => {} });
 
-export const demoCrmExtension: AppExtension = {
+export const demoCrm = defineIntegration({
   name: 'demo-crm',
-  settings: demoCrmSettings,
-  jobs: [exportPersonJob, exportOrderJob],
-  resend: [
-    { system: 'demo-crm', entityType: 'person', job: exportPersonJob.name },
-    { system: 'demo-crm', entityType: 'order', job: exportOrderJob.name },
-  ],
-};
+  title: { ru: 'Демо CRM', en: 'Demo CRM' },
+  settings: demoCrmSettingsForm,
+  setup: () => ({
+    jobs: [exportPersonJob, exportOrderJob],
+    resend: [
+      { entityType: 'person', job: exportPersonJob },
+      { entityType: 'order', job: exportOrderJob },
+    ],
+  }),
+});
+
+/** The settings definition as the store sees it (named after the integration). */
+export const demoCrmSettings = demoCrm.settings!;

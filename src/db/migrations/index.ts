@@ -3,6 +3,7 @@ import * as core from './001-core.js';
 import * as jobs from './002-jobs.js';
 import * as settingsSyncLog from './003-settings-sync-log.js';
 import * as staff from './004-staff.js';
+import * as integrationPlatform from './005-integration-platform.js';
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so that the set
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '002-jobs': jobs,
   '003-settings-sync-log': settingsSyncLog,
   '004-staff': staff,
+  '005-integration-platform': integrationPlatform,
 };

@@ -5,6 +5,7 @@ import type { AppServices } from '../../app.js';
 import { ORDER_STATUSES, PAYMENT_STATUS_CODES } from '../../domain/order-status.js';
 import { commentCreateSchema, orderCreateSchema, orderUpdateSchema, renderReportSchema, statusChangeSchema } from '../../domain/orders.js';
 import { findOrderStatus } from '../../domain/order-status.js';
+import { originOf } from '../auth.js';
 import { idempotentCreate } from '../idempotent-create.js';
 import { idParams, pageOf, pageQuery, standardErrors } from '../schemas/common.js';
 import { orderCommentResponse, orderResponse, orderStatusResponse, orderSummaryResponse } from '../schemas/orders.js';
@@ -51,7 +52,7 @@ export const orderRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = asy
         response: { 201: orderResponse, ...standardErrors },
       },
     },
-    async (request, reply) => idempotentCreate(idempotency, request, reply, (db) => orders.create(request.body, db)),
+    async (request, reply) => idempotentCreate(idempotency, request, reply, (db) => orders.as(originOf(request)).create(request.body, db)),
   );
 
   server.get(
@@ -105,7 +106,7 @@ export const orderRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = asy
         response: { 200: orderResponse, ...standardErrors },
       },
     },
-    async (request) => orders.update(request.params.id, request.body),
+    async (request) => orders.as(originOf(request)).update(request.params.id, request.body),
   );
 
   server.post(
@@ -119,7 +120,7 @@ export const orderRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = asy
         response: { 200: orderResponse, ...standardErrors },
       },
     },
-    async (request) => orders.changeStatus(request.params.id, request.body),
+    async (request) => orders.as(originOf(request)).changeStatus(request.params.id, request.body),
   );
 
   server.post(
@@ -133,7 +134,7 @@ export const orderRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = asy
         response: { 201: orderCommentResponse, ...standardErrors },
       },
     },
-    async (request, reply) => idempotentCreate(idempotency, request, reply, (db) => orders.addComment(request.params.id, request.body, db)),
+    async (request, reply) => idempotentCreate(idempotency, request, reply, (db) => orders.as(originOf(request)).addComment(request.params.id, request.body, db)),
   );
 
   server.post(
@@ -147,7 +148,7 @@ export const orderRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = asy
         response: { 200: orderResponse, ...standardErrors },
       },
     },
-    async (request) => orders.reportRender(request.params.id, request.body),
+    async (request) => orders.as(originOf(request)).reportRender(request.params.id, request.body),
   );
 
 };

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppServices } from '../../app.js';
 import { organizationCreateSchema, organizationUpdateSchema } from '../../domain/clients.js';
+import { originOf } from '../auth.js';
 import { idempotentCreate } from '../idempotent-create.js';
 import { organizationResponse, personResponse } from '../schemas/clients.js';
 import { idParams, pageOf, pageQuery, standardErrors } from '../schemas/common.js';
@@ -21,7 +22,7 @@ export const organizationRoutes: FastifyPluginAsyncZod<{ services: AppServices }
         response: { 201: organizationResponse, ...standardErrors },
       },
     },
-    async (request, reply) => idempotentCreate(idempotency, request, reply, (db) => organizations.create(request.body, db)),
+    async (request, reply) => idempotentCreate(idempotency, request, reply, (db) => organizations.as(originOf(request)).create(request.body, db)),
   );
 
   server.get(
@@ -77,6 +78,6 @@ export const organizationRoutes: FastifyPluginAsyncZod<{ services: AppServices }
         response: { 200: organizationResponse, ...standardErrors },
       },
     },
-    async (request) => organizations.update(request.params.id, request.body),
+    async (request) => organizations.as(originOf(request)).update(request.params.id, request.body),
   );
 };

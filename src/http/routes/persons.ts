@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { idFromText } from '../../domain/ids.js';
 import { emailInputSchema, personCreateSchema, personUpdateSchema, phoneInputSchema } from '../../domain/clients.js';
 import type { AppServices } from '../../app.js';
+import { originOf } from '../auth.js';
 import { idempotentCreate } from '../idempotent-create.js';
 import { personResponse } from '../schemas/clients.js';
 import { booleanQuery, idParams, pageOf, pageQuery, standardErrors } from '../schemas/common.js';
@@ -22,7 +23,7 @@ export const personRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = as
         response: { 201: personResponse, ...standardErrors },
       },
     },
-    async (request, reply) => idempotentCreate(idempotency, request, reply, (db) => persons.create(request.body, db)),
+    async (request, reply) => idempotentCreate(idempotency, request, reply, (db) => persons.as(originOf(request)).create(request.body, db)),
   );
 
   server.get(
@@ -62,6 +63,6 @@ export const personRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = as
         response: { 200: personResponse, ...standardErrors },
       },
     },
-    async (request) => persons.update(request.params.id, request.body),
+    async (request) => persons.as(originOf(request)).update(request.params.id, request.body),
   );
 };

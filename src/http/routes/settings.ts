@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppServices } from '../../app.js';
 import { pageOf, pageQuery, standardErrors } from '../schemas/common.js';
 import {
+  alertView,
   capabilitiesOf,
   connectionTestBody,
   connectionTestResponse,
@@ -25,7 +26,7 @@ const tags = ['Integrations'];
  * administrators.
  */
 export const settingsRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = async (server, { services }) => {
-  const { settings } = services.stores;
+  const { settings, alerts } = services.stores;
   const { registry } = settings;
 
   server.get(
@@ -39,6 +40,7 @@ export const settingsRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = 
     },
     async () => {
       const states = await settings.states();
+      const parked = new Map((await alerts.all()).map((alert) => [alert.integration, alert]));
       return {
         items: states.map((state) => {
           const definition = registry.require(state.integration);
@@ -50,6 +52,7 @@ export const settingsRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = 
             updatedAt: state.updatedAt,
             updatedBy: state.updatedBy,
             capabilities: capabilitiesOf(definition),
+            alert: alertView(parked.get(state.integration) ?? null),
           };
         }),
       };
@@ -68,7 +71,7 @@ export const settingsRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = 
     },
     async (request) => {
       const definition = registry.require(request.params.name);
-      return integrationSettingsView(definition, await settings.latest(definition.integration));
+      return integrationSettingsView(definition, await settings.latest(definition.integration), await alerts.find(definition.integration));
     },
   );
 
@@ -99,7 +102,7 @@ export const settingsRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = 
         },
         { pathPrefix: 'body.settings' },
       );
-      return integrationSettingsView(definition, saved);
+      return integrationSettingsView(definition, saved, null);
     },
   );
 

@@ -5,6 +5,7 @@ import type { AppServices } from '../../app.js';
 import { notFound } from '../../domain/errors.js';
 import type { EntityType } from '../../events/domain-events.js';
 import { assertEntityExists } from '../../store/entities.js';
+import { originOf } from '../auth.js';
 import { idParams, pageOf, pageQuery, standardErrors } from '../schemas/common.js';
 import { resendResponse, syncLogEntryResponse, syncOutcomeSchema, systemSyncStateResponse } from '../schemas/integrations.js';
 
@@ -86,7 +87,7 @@ export const syncLogRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = a
         },
       },
       async (request, reply) => {
-        const result = await services.resend.resend(entityType, request.params.id, request.params.system, request.principal?.name ?? null);
+        const result = await services.resend.resend(entityType, request.params.id, request.params.system, originOf(request));
         return reply.code(202).send(result);
       },
     );

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SettingsDefinition, SettingsShape } from '../../settings/definition.js';
 import { maskSettings } from '../../settings/secrets.js';
+import type { IntegrationAlert } from '../../store/integration-alerts.js';
 import type { SettingsVersion } from '../../store/settings.js';
 import { SYNC_OUTCOMES } from '../../store/sync-log.js';
 
@@ -14,6 +15,15 @@ const capabilities = z
   .object({ testConnection: z.boolean(), liveValidation: z.boolean() })
   .describe('which buttons the form shows: «Проверить подключение», and whether saving checks the live system');
 
+export const integrationAlertResponse = z
+  .object({
+    kind: z.string().describe('credentials | permission | misconfigured'),
+    message: z.string(),
+    jobName: z.string().nullable(),
+    raisedAt: z.string(),
+  })
+  .describe("the integration is parked: its system refused its credentials or rights; its jobs wait until the settings are saved or it is resumed");
+
 export const integrationSummaryResponse = z.object({
   name: z.string(),
   title,
@@ -22,6 +32,7 @@ export const integrationSummaryResponse = z.object({
   updatedAt: z.string().nullable(),
   updatedBy: z.string().nullable(),
   capabilities,
+  alert: integrationAlertResponse.nullable(),
 });
 
 const settingsDocument = z.record(z.string(), z.unknown());
@@ -113,6 +124,7 @@ export function settingsVersionView(definition: SettingsDefinition, version: Set
 export function integrationSettingsView(
   definition: SettingsDefinition,
   latest: SettingsVersion | null,
+  alert: IntegrationAlert | null,
 ): z.infer<typeof integrationSettingsResponse> {
   const values: SettingsShape = latest?.settings ?? { ...definition.defaults };
   const { settings, secrets } = maskSettings(values, definition.secretFields);
@@ -124,11 +136,16 @@ export function integrationSettingsView(
     updatedAt: latest?.createdAt ?? null,
     updatedBy: latest?.createdBy ?? null,
     capabilities: capabilitiesOf(definition),
+    alert: alertView(alert),
     settings,
     secrets,
     secretFields: [...definition.secretFields],
     schema: formSchema(definition),
   };
+}
+
+export function alertView(alert: IntegrationAlert | null): z.infer<typeof integrationAlertResponse> | null {
+  return alert ? { kind: alert.kind, message: alert.message, jobName: alert.jobName, raisedAt: alert.raisedAt } : null;
 }
 
 // A definition never changes while the process runs, so its JSON Schema is computed once.

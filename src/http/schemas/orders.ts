@@ -50,8 +50,12 @@ export const orderResponse = z.object({
     z.object({
       from: z.enum(ORDER_STATUS_CODES).nullable(),
       to: z.enum(ORDER_STATUS_CODES),
-      changedBy: z.string().nullable(),
+      changedBy: z.string().nullable().describe('who made the change, for people: a staff member, «Битрикс24», a token'),
       changedAt: z.string(),
+      origin: z
+        .object({ kind: z.enum(['user', 'token', 'integration', 'system']), name: z.string() })
+        .nullable()
+        .describe('what kind of caller made the change; `name` is the integration name for integrations'),
     }),
   ),
 });

@@ -1,11 +1,13 @@
-import type { AppExtension } from '../../app.js';
+import { defineIntegration } from '../../platform/integration.js';
 import { asystemSettings } from './settings.js';
 
 /**
- * What the asystem integration plugs into printsync. Today its settings form; its jobs, event
- * subscriptions and resend targets join here as the integration grows (see README.md).
+ * ASystem (AS-1..AS-8). Today: the settings form with its connection test. Template sync, the
+ * calculator and sending orders plug in here with their issue; see README.md.
  */
-export const asystemExtension: AppExtension = {
-  name: asystemSettings.integration,
+export const asystem = defineIntegration({
+  name: 'asystem',
+  title: { ru: 'ASystem', en: 'ASystem' },
   settings: asystemSettings,
-};
+  setup: () => ({}),
+});

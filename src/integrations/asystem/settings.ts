@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import type { FieldProblem } from '../../domain/errors.js';
 import { defineSettings } from '../../settings/definition.js';
 import { httpAddress, settingsObject, text } from '../common/fields.js';
-import { AsystemError, AsystemTransport } from './transport.js';
+import { ErpError, erpSettingsProblem } from '../common/erp.js';
+import { asystemClient } from './transport.js';
 
 /**
  * «ASystem» under «ERP и CRM системы» (AS-1). The identifiers from ASystem (AS-2), the
@@ -41,25 +41,14 @@ interface Ping {
 }
 
 async function ping(settings: AsystemSettings, signal: AbortSignal): Promise<string> {
-  const answer = await new AsystemTransport(settings).get<Ping>('/ping', { signal });
-  if (answer.ok !== true) throw new AsystemError('not-asystem', `${settings.apiHost} ответил на проверку без ok: true`);
+  const answer = await asystemClient(settings).get<Ping>('/ping', { signal });
+  if (answer.ok !== true) throw new ErpError('asystem', 'not-erp', `${settings.apiHost} ответил на проверку без ok: true`);
   return typeof answer.version === 'string' ? answer.version : '';
 }
 
-function problemOf(error: unknown): FieldProblem {
-  if (!(error instanceof AsystemError)) throw error;
-  if (error.kind === 'auth') return { path: 'apiKey', message: `${error.message}: проверьте ключ` };
-  if (error.kind === 'unreachable' || error.kind === 'not-asystem') return { path: 'apiHost', message: capitalize(error.message) };
-  return { path: '', message: error.message };
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
+const FIELDS = { key: 'apiKey', address: 'apiHost' };
 
 export const asystemSettings = defineSettings<AsystemSettings>({
-  integration: 'asystem',
-  title: { ru: 'ASystem', en: 'ASystem' },
   schema: asystemSettingsSchema,
   secretFields: ['apiKey'],
   defaults: {},
@@ -69,7 +58,7 @@ export const asystemSettings = defineSettings<AsystemSettings>({
       await ping(settings, signal);
       return [];
     } catch (error) {
-      return [problemOf(error)];
+      return [erpSettingsProblem(error, FIELDS)];
     }
   },
 
@@ -78,7 +67,7 @@ export const asystemSettings = defineSettings<AsystemSettings>({
       const version = await ping(settings, signal);
       return { ok: true, message: `сервер ASystem ${settings.apiHost} отвечает${version ? `, версия ${version}` : ''}` };
     } catch (error) {
-      return { ok: false, message: problemOf(error).message };
+      return { ok: false, message: erpSettingsProblem(error, FIELDS).message };
     }
   },
 });

@@ -1,11 +1,13 @@
-import type { AppExtension } from '../../app.js';
+import { defineIntegration } from '../../platform/integration.js';
 import { axiomSettings } from './settings.js';
 
 /**
- * What the axiom integration plugs into printsync. Today its settings form; its jobs, event
- * subscriptions and resend targets join here as the integration grows (see README.md).
+ * Axiom (AX-1..AX-3). Today: the settings form with its connection test. Template sync, the
+ * calculator and sending orders plug in here with their issue; see README.md.
  */
-export const axiomExtension: AppExtension = {
-  name: axiomSettings.integration,
+export const axiom = defineIntegration({
+  name: 'axiom',
+  title: { ru: 'Axiom', en: 'Axiom' },
   settings: axiomSettings,
-};
+  setup: () => ({}),
+});

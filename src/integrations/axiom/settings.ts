@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import type { FieldProblem } from '../../domain/errors.js';
 import { defineSettings } from '../../settings/definition.js';
 import { httpAddress, settingsObject, text } from '../common/fields.js';
-import { AxiomError, AxiomTransport, axiomBaseUrl } from './transport.js';
+import { ErpError, erpSettingsProblem } from '../common/erp.js';
+import { axiomBaseUrl, axiomClient } from './transport.js';
 
 /**
  * «Axiom» under «ERP и CRM системы» (AX-1): the four fields the vendor issues. «Автоматически
@@ -25,25 +25,14 @@ export type AxiomSettings = z.output<typeof axiomSettingsSchema>;
  * anyway) is the cheapest authenticated request.
  */
 async function listTemplates(settings: AxiomSettings, signal: AbortSignal): Promise<number> {
-  const templates = await new AxiomTransport(settings).get<unknown>('/templates', { signal });
-  if (!Array.isArray(templates)) throw new AxiomError('not-axiom', `${axiomBaseUrl(settings)}/templates ответил не списком шаблонов`);
+  const templates = await axiomClient(settings).get<unknown>('/templates', { signal });
+  if (!Array.isArray(templates)) throw new ErpError('axiom', 'not-erp', `${axiomBaseUrl(settings)}/templates ответил не списком шаблонов`);
   return templates.length;
 }
 
-function problemOf(error: unknown): FieldProblem {
-  if (!(error instanceof AxiomError)) throw error;
-  if (error.kind === 'auth') return { path: 'apiKey', message: `${error.message}: проверьте ключ и домен` };
-  if (error.kind === 'unreachable' || error.kind === 'not-axiom') return { path: 'apiUrl', message: capitalize(error.message) };
-  return { path: '', message: error.message };
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
+const FIELDS = { key: 'apiKey', address: 'apiUrl' };
 
 export const axiomSettings = defineSettings<AxiomSettings>({
-  integration: 'axiom',
-  title: { ru: 'Axiom', en: 'Axiom' },
   schema: axiomSettingsSchema,
   secretFields: ['apiKey'],
   defaults: { apiVersion: 'v1' },
@@ -53,7 +42,7 @@ export const axiomSettings = defineSettings<AxiomSettings>({
       await listTemplates(settings, signal);
       return [];
     } catch (error) {
-      return [problemOf(error)];
+      return [erpSettingsProblem(error, FIELDS)];
     }
   },
 
@@ -62,7 +51,7 @@ export const axiomSettings = defineSettings<AxiomSettings>({
       const count = await listTemplates(settings, signal);
       return { ok: true, message: `Axiom ${settings.apiUrl} отвечает, шаблонов: ${count}` };
     } catch (error) {
-      return { ok: false, message: problemOf(error).message };
+      return { ok: false, message: erpSettingsProblem(error, FIELDS).message };
     }
   },
 });

@@ -160,8 +160,6 @@ function capitalize(text: string): string {
 }
 
 export const bitrix24Settings = defineSettings<Bitrix24Settings>({
-  integration: 'bitrix24',
-  title: { ru: 'Битрикс24', en: 'Bitrix24' },
   schema: bitrix24SettingsSchema,
   secretFields: ['webhookCode', 'applicationToken'],
   defaults: { orderTypes: 'all', categoryId: null, responsibleId: null, applicationToken: null, leadsEnabled: false, telephonyEnabled: false },

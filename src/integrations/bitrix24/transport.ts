@@ -1,4 +1,6 @@
 import { redactText } from '../../domain/redaction.js';
+import { IntegrationError } from '../../platform/errors.js';
+import type { IntegrationFailure } from '../../platform/errors.js';
 import { httpCall, NetworkError } from '../common/http.js';
 import type { HttpCallOptions } from '../common/http.js';
 
@@ -42,21 +44,28 @@ export type Bitrix24FailureKind =
   /** The method said no (not found, validation): the call itself was wrong. */
   | 'call';
 
-export class Bitrix24Error extends Error {
+const FAILURE_BY_KIND: Record<Bitrix24FailureKind, IntegrationFailure> = {
+  auth: 'credentials',
+  scope: 'permission',
+  unreachable: 'unreachable',
+  'not-bitrix': 'misconfigured',
+  refused: 'misconfigured',
+  limit: 'rate_limited',
+  server: 'server',
+  call: 'rejected',
+};
+
+/** A failed call: the platform's `IntegrationError` (retry or park), with the Bitrix24-specific kind. */
+export class Bitrix24Error extends IntegrationError {
   constructor(
     readonly kind: Bitrix24FailureKind,
     message: string,
     /** Bitrix24's `error` code (may be the empty string for old crm.* methods); null without an answer. */
-    readonly code: string | null = null,
-    readonly status: number | null = null,
+    code: string | null = null,
+    status: number | null = null,
   ) {
-    super(message);
+    super('bitrix24', FAILURE_BY_KIND[kind], message, { code, status });
     this.name = 'Bitrix24Error';
-  }
-
-  /** Worth repeating the same call later (a job's retry policy reads this). */
-  get retryable(): boolean {
-    return this.kind === 'limit' || this.kind === 'server' || this.kind === 'unreachable';
   }
 }
 

@@ -1,11 +1,13 @@
-import type { AppExtension } from '../../app.js';
+import { defineIntegration } from '../../platform/integration.js';
 import { poly1cSettings } from './settings.js';
 
 /**
- * What the poly1c integration plugs into printsync. Today its settings form; its jobs, event
- * subscriptions and resend targets join here as the integration grows (see README.md).
+ * 1С:Полиграфия (P1C-1..P1C-6). Today: the switch. CSV templates, the matrix calculator and the
+ * CommerceML exchange (an inbound route with HTTP Basic) plug in here with their issue; see README.md.
  */
-export const poly1cExtension: AppExtension = {
-  name: poly1cSettings.integration,
+export const poly1c = defineIntegration({
+  name: 'poly1c',
+  title: { ru: '1С:Полиграфия', en: '1C:Poligrafiya' },
   settings: poly1cSettings,
-};
+  setup: () => ({}),
+});

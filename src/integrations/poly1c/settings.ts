@@ -13,8 +13,6 @@ export const poly1cSettingsSchema = settingsObject({});
 export type Poly1cSettings = z.output<typeof poly1cSettingsSchema>;
 
 export const poly1cSettings = defineSettings<Poly1cSettings>({
-  integration: 'poly1c',
-  title: { ru: '1С:Полиграфия', en: '1C:Poligrafiya' },
   schema: poly1cSettingsSchema,
   secretFields: [],
   defaults: {},

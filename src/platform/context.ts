@@ -1,0 +1,157 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Database } from '../db/schema.js';
+import type { LocalizedText } from '../domain/localized-text.js';
+import type { Origin } from '../domain/origin.js';
+import type { JobDefinition, JobPayload } from '../jobs/catalog.js';
+import type { JobQueueDriver } from '../jobs/driver.js';
+import type { SettingsDefinition, SettingsShape } from '../settings/definition.js';
+import type { CategoryStore } from '../store/categories.js';
+import type { ExternalLinkStore } from '../store/external-links.js';
+import type { OrderStore } from '../store/orders.js';
+import type { OrganizationStore } from '../store/organizations.js';
+import type { PersonStore } from '../store/persons.js';
+import type { ProductStore } from '../store/products.js';
+import type { SettingsStore, SettingsVersion } from '../store/settings.js';
+import type { SyncAttempt, SyncLogEntry, SyncLogStore } from '../store/sync-log.js';
+import { transact } from '../store/transaction.js';
+import { runStep } from './steps.js';
+import type { StepTarget, StepWork } from './steps.js';
+
+/** The time, injectable so tests can move it. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** The stores as an integration gets them: its writes carry its origin. */
+export interface IntegrationStores {
+  persons: PersonStore;
+  organizations: OrganizationStore;
+  orders: OrderStore;
+  categories: CategoryStore;
+  products: ProductStore;
+  /** Ids of our entities in other systems (this integration's and the others'). */
+  links: ExternalLinkStore;
+}
+
+/** The integration's own settings, typed by its form. No cache: every read sees the latest save. */
+export interface IntegrationSettings<S extends SettingsShape> {
+  /** The latest saved version, or null when never saved. Pass a transaction's `db` inside one. */
+  get(db?: Kysely<Database>): Promise<SettingsVersion<S> | null>;
+  /** The latest saved version; throws a `conflict` (a job that must not run unconfigured). */
+  require(db?: Kysely<Database>): Promise<SettingsVersion<S>>;
+  /** Whether it is switched on; an integration without a settings form always is. */
+  enabled(db?: Kysely<Database>): Promise<boolean>;
+}
+
+/** The sync log of this integration: `system` is filled in. */
+export interface IntegrationSyncLog {
+  record(attempt: Omit<SyncAttempt, 'system'>, db?: Kysely<Database>): Promise<SyncLogEntry>;
+}
+
+export interface EnqueueOptions {
+  /** Collapse key: while a job with this key waits, another adds nothing. */
+  key?: string;
+  runAt?: Date;
+  /** Enqueue inside this transaction (the job exists only if it commits). */
+  db?: Kysely<Database>;
+}
+
+/**
+ * What an integration is given at start-up, once per process. Long-lived things the integration
+ * builds from it (a rate limiter per portal, an HTTP agent, a cache) live as long as the
+ * process and are shared by all its jobs, routes and schedules.
+ */
+export interface IntegrationContext<S extends SettingsShape = SettingsShape> {
+  readonly name: string;
+  readonly title: LocalizedText;
+  /** What its writes carry: its own changes do not fire its own subscriptions (no echo). */
+  readonly origin: Origin;
+  /** A child logger tagged with the integration's name. Secrets go through the sync log's redaction, not here. */
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** printsync's public URL for links sent to other systems (order pages, the events endpoint); null when not set. */
+  readonly publicUrl: string | null;
+  readonly stores: IntegrationStores;
+  readonly settings: IntegrationSettings<S>;
+  readonly syncLog: IntegrationSyncLog;
+  /** Runs `work` in one database transaction (composes with the stores' `db` parameters). */
+  transaction<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /** Adds a job; its payload is checked against the job's schema. Null when it collapsed into a waiting one. */
+  enqueue<P extends JobPayload>(job: JobDefinition<P>, payload: P, options?: EnqueueOptions): Promise<string | null>;
+  /**
+   * Makes an object in the other system at most once across retries, recorded as a link of
+   * `target` (see platform/steps.ts). Returns its id there.
+   */
+  step(target: StepTarget, work: StepWork): Promise<string>;
+}
+
+export interface ContextDependencies {
+  db: Kysely<Database>;
+  logger: Logger;
+  clock: Clock;
+  publicUrl: string | null;
+  stores: {
+    persons: PersonStore;
+    organizations: OrganizationStore;
+    orders: OrderStore;
+    categories: CategoryStore;
+    products: ProductStore;
+    links: ExternalLinkStore;
+    settings: SettingsStore;
+    syncLog: SyncLogStore;
+  };
+  /** The queue; may be built after the contexts (it needs every integration's jobs first). */
+  queue(): JobQueueDriver;
+}
+
+export function createIntegrationContext<S extends SettingsShape>(
+  integration: { name: string; title: LocalizedText; settings?: SettingsDefinition<S> | undefined },
+  deps: ContextDependencies,
+): IntegrationContext<S> {
+  const { name, title } = integration;
+  const origin: Origin = { kind: 'integration', name, title: title.ru };
+  const { db, stores } = deps;
+  const definition = integration.settings;
+
+  const settings: IntegrationSettings<S> = {
+    get: async (trx = db) => (definition ? stores.settings.get(definition, trx) : null),
+    require: async (trx = db) => {
+      if (!definition) throw new Error(`${name} has no settings form`);
+      return stores.settings.require(definition, trx);
+    },
+    enabled: async (trx = db) => {
+      if (!definition) return true;
+      return (await stores.settings.latest(name, trx))?.enabled ?? false;
+    },
+  };
+
+  return {
+    name,
+    title,
+    origin,
+    logger: deps.logger.child({ integration: name }),
+    clock: deps.clock,
+    publicUrl: deps.publicUrl,
+    stores: {
+      persons: stores.persons.as(origin),
+      organizations: stores.organizations.as(origin),
+      orders: stores.orders.as(origin),
+      categories: stores.categories,
+      products: stores.products,
+      links: stores.links,
+    },
+    settings,
+    syncLog: {
+      record: (attempt, trx) => stores.syncLog.record({ ...attempt, system: name }, trx),
+    },
+    transaction: (work) => transact(db, work),
+    enqueue: (job, payload, options = {}) => {
+      const request = job.request(payload, { ...(options.key !== undefined && { key: options.key }), ...(options.runAt && { runAt: options.runAt }) });
+      return transact(options.db ?? db, (trx) => deps.queue().enqueue(trx, request));
+    },
+    step: async (target, work) => (await runStep(db, stores.links, name, target, work)).externalId,
+  };
+}

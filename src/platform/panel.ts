@@ -1,0 +1,71 @@
+import type { LocalizedText } from '../domain/localized-text.js';
+import type { EntityType } from '../events/domain-events.js';
+
+/**
+ * What an integration shows in the admin panel beyond its settings form. The panel's shared
+ * pages (the order card, the client cards and lists, «ERP и CRM системы») know no integration by
+ * name: they ask `GET /api/v1/integrations/panel` and draw these descriptions.
+ *
+ * Settings fields can also take their options live from the integration: a field whose schema
+ * carries `.meta({ 'x-options': { route: 'stages', params: { categoryId: 'categoryId' } } })` is
+ * drawn as a list filled from `GET /api/v1/integrations/<name>/stages?categoryId=<the form's
+ * categoryId>`, which answers `{ items: [{ value, label }] }` (see `LiveOptions`).
+ */
+export interface PanelExtension {
+  /** Sections on the cards of orders, persons and organizations. */
+  cards?: readonly CardSection[];
+  /** Subsections of the integration's settings form, each with some of its fields. */
+  settingsSections?: readonly SettingsSection[];
+}
+
+export interface CardSection {
+  entityType: EntityType;
+  /** The entity's ids in the integration's system (external links of this integration). */
+  externalIds?: readonly ExternalIdField[];
+  /** Buttons; each calls one of the integration's API routes. */
+  actions?: readonly CardAction[];
+}
+
+export interface ExternalIdField {
+  /** The link's kind, e.g. `contact`, `company`, `deal`. */
+  kind: string;
+  /** «Bitrix Contact ID». */
+  label: LocalizedText;
+  /** Staff may type it (CORE-1: an admin fixes a wrong Bitrix ID). @default false */
+  editable?: boolean;
+  /** Also a column of the entity's list page. @default false */
+  column?: boolean;
+  /**
+   * Opens the object in the other system: `{id}` is the external id, `{settings.<field>}` a saved
+   * (non-secret) setting, e.g. `{settings.portalUrl}/crm/contact/details/{id}/`.
+   */
+  link?: string;
+}
+
+export interface CardAction {
+  /** Unique within the integration, e.g. `send`. */
+  id: string;
+  /** «Отправить в ASystem». */
+  label: LocalizedText;
+  /** An API route of the integration, relative to `/api/v1/integrations/<name>/`; `{id}` is our entity's id. */
+  route: string;
+  /** Asked before the call, e.g. «Отправить заказ ещё раз?». */
+  confirm?: LocalizedText;
+  /** Shown only while the entity has no link of this kind (e.g. «Отправить в Битрикс24» for clients without a Bitrix ID). */
+  whenUnlinked?: string;
+}
+
+export interface SettingsSection {
+  /** Unique within the integration, e.g. `statusMap`. */
+  id: string;
+  /** «Соответствие статусов». */
+  title: LocalizedText;
+  description?: LocalizedText;
+  /** Top-level settings fields drawn in this section instead of the main form. */
+  fields: readonly string[];
+}
+
+/** What a live-options route answers: the choices of a settings field, read from the other system. */
+export interface LiveOptions {
+  items: Array<{ value: string | number; label: string }>;
+}

@@ -18,6 +18,14 @@ export const CALCULATOR_ENGINE_LABELS: Record<CalculatorEngine, string> = {
   poly1c: '1С:Полиграфия',
 };
 
+/** The same in English, for the panel's second language. */
+export const CALCULATOR_ENGINE_LABELS_EN: Record<CalculatorEngine, string> = {
+  builtin: 'Built-in',
+  asystem: 'ASystem',
+  axiom: 'Axiom',
+  poly1c: '1C:Poligrafiya',
+};
+
 /** What `calculatorPrimary` means, in the seed platform's words. */
 export const CALCULATOR_PRIMARY_LABEL = 'Использовать калькулятор в качестве основного (в редакторе и панели управления)';
 

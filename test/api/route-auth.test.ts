@@ -8,6 +8,7 @@ import { buildHttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import type { StaffRole, StaffUser } from '../../src/store/users.js';
 import { createTestDatabase } from '../support/databases.js';
+import { exampleIntegration } from '../support/example-integration/index.js';
 import type { TestDatabase } from '../support/databases.js';
 
 /**
@@ -23,6 +24,13 @@ const EXPECTED_PUBLIC = [
   'HEAD /health',
   'POST /api/v1/session',
 ];
+
+/**
+ * Routes other systems call (an integration's inbound routes): outside staff sessions and API
+ * tokens, each authenticated by its integration's own scheme. The build's integrations have none
+ * yet; the example integration of the tests (test/support/example-integration/) has one.
+ */
+const EXPECTED_INBOUND = ['POST /api/example/events (example, shared-token)'];
 
 /**
  * Routes a manager may not call: integration settings, replaying dead jobs, catalog edits. Marking
@@ -52,7 +60,8 @@ describe('route authentication', () => {
     database = await createTestDatabase('sqlite');
     const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' });
     // The build's integrations too: a route one of them adds is held to the same rule.
-    services = await createApp(config, { logger: createLogger('silent'), integrations: appIntegrations() });
+    // The build's integrations, plus the tests' example one: routes an integration adds are held to the same rules.
+    services = await createApp(config, { logger: createLogger('silent'), integrations: [...appIntegrations(), exampleIntegration] });
     server = await buildHttpServer(services, { onRoute: (route) => routes.push(route) });
     await server.ready();
   });
@@ -70,6 +79,7 @@ describe('route authentication', () => {
         url: route.url,
         isPublic: route.config?.public === true,
         adminOnly: route.config?.requires === 'admin',
+        inbound: route.config?.inbound ? `${route.config.inbound.integration}, ${route.config.inbound.scheme}` : null,
       })),
     );
 
@@ -94,8 +104,28 @@ describe('route authentication', () => {
     expect(entries().filter((r) => r.url.startsWith('/api/')).length).toBeGreaterThan(20);
   });
 
+  it('lists an inbound route only where that is intended, with its integration and scheme', () => {
+    const inbound = entries()
+      .filter((r) => r.inbound)
+      .map((r) => `${r.method} ${r.url} (${r.inbound})`);
+    expect([...new Set(inbound)].sort()).toEqual([...EXPECTED_INBOUND].sort());
+    expect(entries().filter((r) => r.inbound && (r.isPublic || r.adminOnly))).toEqual([]);
+  });
+
+  it("refuses every inbound route without the integration's own credentials, whatever staff credentials come along", async () => {
+    const { token } = await services.stores.apiTokens.create('route-auth-inbound');
+    const failures: string[] = [];
+    for (const route of entries().filter((r) => r.inbound)) {
+      for (const headers of [{}, { authorization: `Bearer ${token}` }, await sessionHeaders('admin')]) {
+        const response = await server.inject({ method: route.method as 'GET', url: urlOf(route), payload: payloadOf(route), headers });
+        if (response.statusCode !== 401 && response.statusCode !== 403) failures.push(`${route.method} ${route.url} → ${response.statusCode}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
   it('answers 401 to every other route without credentials', async () => {
-    const closed = entries().filter((r) => !r.isPublic);
+    const closed = entries().filter((r) => !r.isPublic && !r.inbound);
     const failures: string[] = [];
     for (const route of closed) {
       const response = await server.inject({ method: route.method as 'GET', url: urlOf(route), payload: payloadOf(route) });
@@ -115,7 +145,7 @@ describe('route authentication', () => {
 
   it("answers 403 forbidden to a manager's session on every admin-only route, and only there", async () => {
     const failures: string[] = [];
-    for (const route of entries().filter((r) => !r.isPublic)) {
+    for (const route of entries().filter((r) => !r.isPublic && !r.inbound)) {
       const response = await server.inject({ method: route.method as 'GET', url: urlOf(route), payload: payloadOf(route), headers: await sessionHeaders('manager') });
       const refused = response.statusCode === 403;
       if (refused !== route.adminOnly) failures.push(`${route.method} ${route.url} → ${response.statusCode}`);

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idFromText } from '../../domain/ids.js';
 import type { AppServices } from '../../app.js';
-import { CALCULATOR_ENGINES, categoryCreateSchema, categoryUpdateSchema } from '../../domain/catalog.js';
+import { CALCULATOR_ENGINE_LABELS, CALCULATOR_ENGINE_LABELS_EN, CALCULATOR_ENGINES, categoryCreateSchema, categoryUpdateSchema } from '../../domain/catalog.js';
 import { idempotentCreate } from '../idempotent-create.js';
 import { categoryResponse } from '../schemas/catalog.js';
 import { idParams, pageOf, pageQuery, standardErrors } from '../schemas/common.js';
@@ -25,6 +25,20 @@ export const categoryRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = 
       },
     },
     async (request, reply) => idempotentCreate(idempotency, request, reply, (db) => categories.create(request.body, db)),
+  );
+
+  server.get(
+    '/calculator-engines',
+    {
+      schema: {
+        tags,
+        summary: 'The calculator engines a category can choose, with their labels',
+        response: { 200: z.object({ items: z.array(z.object({ code: z.enum(CALCULATOR_ENGINES), label: z.object({ ru: z.string(), en: z.string() }) })) }), ...standardErrors },
+      },
+    },
+    async () => ({
+      items: CALCULATOR_ENGINES.map((code) => ({ code, label: { ru: CALCULATOR_ENGINE_LABELS[code], en: CALCULATOR_ENGINE_LABELS_EN[code] } })),
+    }),
   );
 
   server.get(

@@ -1,0 +1,96 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { openDatabase } from '../../src/db/connection.js';
+import type { DatabaseHandle } from '../../src/db/connection.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { createJobQueue, defineJob } from '../../src/jobs/index.js';
+import type { JobQueue } from '../../src/jobs/index.js';
+import { createTestDatabase } from '../support/databases.js';
+import type { TestDatabase } from '../support/databases.js';
+import { deferred, expectEventually } from '../support/eventually.js';
+
+/**
+ * Two live pg-boss workers and one job. Worker A runs it, stalls past its lease, the job dies
+ * (pg-boss's expiry sweep with no retries left) and an admin replays it; worker B takes the
+ * replay. A replay resets `retry_count`, so A's claim and B's looked alike when claims were told
+ * apart by the count alone: A, waking up, completed B's claim with its stale run, and B's own
+ * completion was lost. Claims are now fenced by their start time too: only B's run counts.
+ */
+describe('pg-boss: a stale worker and the replayed job', () => {
+  let database: TestDatabase;
+  let handle: DatabaseHandle;
+  const queues: JobQueue[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+    handle = openDatabase(database.url);
+    await migrateToLatest(handle.db);
+    await sql`create table race_effects (job_id text not null, worker text not null)`.execute(handle.db);
+  });
+  afterAll(async () => {
+    for (const queue of queues) await queue.close();
+    await handle?.close();
+    await database?.drop();
+  });
+
+  it('lets only the current claim complete the job: one run counts', async () => {
+    const aStarted = deferred();
+    const releaseA = deferred();
+    const bStarted = deferred();
+    const releaseB = deferred();
+    const aOutcome: string[] = [];
+
+    const jobFor = (worker: 'A' | 'B') =>
+      defineJob({
+        name: 'race.export',
+        payload: z.object({ orderId: z.number() }),
+        maxAttempts: 1,
+        leaseMs: 1_000,
+        handler: async (_payload, ctx) => {
+          if (worker === 'A') {
+            aStarted.resolve();
+            // Stalls, deaf to its signal, like a run stuck on a call without a deadline.
+            await releaseA.promise;
+          } else {
+            bStarted.resolve();
+            await releaseB.promise;
+          }
+          try {
+            await ctx.completeWith(async (trx) => {
+              await sql`insert into race_effects (job_id, worker) values (${ctx.jobId}, ${worker})`.execute(trx);
+            });
+            if (worker === 'A') aOutcome.push('completed');
+          } catch (error) {
+            if (worker === 'A') aOutcome.push((error as Error).name);
+            throw error;
+          }
+        },
+      });
+    const open = async (worker: 'A' | 'B') => {
+      const queue = await createJobQueue(handle, { catalog: [jobFor(worker)], pgBoss: { supervise: false } });
+      queues.push(queue);
+      return queue;
+    };
+    const a = await open('A');
+    const b = await open('B');
+
+    const job = jobFor('A');
+    const id = (await handle.db.transaction().execute((trx) => a.enqueue(trx, job.request({ orderId: 42 }))))!;
+    await a.start({ pollIntervalMs: 20 });
+    await aStarted.promise;
+    // What pg-boss's maintenance does to an active job past its lease with no retries left.
+    await sql`update pgboss.job set state = 'failed', completed_on = now(), output = '{"message":"lease expired"}' where id = ${id}::uuid`.execute(handle.db);
+    expect(await b.replay(id)).toBe(true);
+    await b.start({ pollIntervalMs: 20 });
+    await bStarted.promise;
+
+    // A wakes up while B holds the replay.
+    releaseA.resolve();
+    await expectEventually(() => expect(aOutcome).toEqual(['LeaseLostError']));
+    releaseB.resolve();
+    await expectEventually(async () => expect((await b.get(id))?.state).toBe('completed'));
+    const effects = await sql<{ worker: string }>`select worker from race_effects where job_id = ${id}`.execute(handle.db);
+    expect(effects.rows.map((r) => r.worker)).toEqual(['B']);
+  });
+});

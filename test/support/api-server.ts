@@ -33,6 +33,9 @@ export async function startTestApi(
     logger: createLogger('silent'),
     integrations: options.integrations ?? [],
     ...(options.schedulerTickMs !== undefined && { schedulerTickMs: options.schedulerTickMs }),
+  }).catch(async (error: unknown) => {
+    await database.drop();
+    throw error;
   });
   const server = await buildHttpServer(services);
   await server.listen({ host: '127.0.0.1', port: 0 });

@@ -93,16 +93,8 @@ export interface ContextDependencies {
   logger: Logger;
   clock: Clock;
   publicUrl: string | null;
-  stores: {
-    persons: PersonStore;
-    organizations: OrganizationStore;
-    orders: OrderStore;
-    categories: CategoryStore;
-    products: ProductStore;
-    links: ExternalLinkStore;
-    settings: SettingsStore;
-    syncLog: SyncLogStore;
-  };
+  /** The app's stores (writing as printsync); the context binds those that raise events to the integration. */
+  stores: IntegrationStores & { settings: SettingsStore; syncLog: SyncLogStore };
   /** The queue; may be built after the contexts (it needs every integration's jobs first). */
   queue(): JobQueueDriver;
 }

@@ -1,7 +1,6 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
 import type { LocalizedText } from '../domain/localized-text.js';
-import type { DomainEventJobPayload, DomainEventType, RecordedDomainEvent, DomainEvent, EntityType } from '../events/domain-events.js';
+import type { DomainEventJobPayload, EntityType } from '../events/domain-events.js';
+import type { Subscription } from '../events/subscriptions.js';
 import type { JobDefinition, JobPayload } from '../jobs/catalog.js';
 import type { ScheduledJobPayload } from '../jobs/scheduler.js';
 import type { Origin } from '../domain/origin.js';
@@ -46,15 +45,7 @@ export interface IntegrationDefinition<S extends SettingsShape = SettingsShape> 
 }
 
 /** An interest in domain events (see events/subscriptions.ts); the platform fills in its owner. */
-export interface IntegrationSubscription<P extends JobPayload = DomainEventJobPayload> {
-  job: JobDefinition<P>;
-  events: readonly DomainEventType[];
-  key?: (event: DomainEvent) => string;
-  /** Return false to skip an event (runs in the change's transaction: read through `db`). */
-  wants?: (event: RecordedDomainEvent, db: Kysely<Database>) => boolean | Promise<boolean>;
-  /** The job's payload for an event; by default the event itself. */
-  payload?: (event: RecordedDomainEvent) => P;
-}
+export type IntegrationSubscription<P extends JobPayload = DomainEventJobPayload> = Omit<Subscription<P>, 'owner'>;
 
 /** «Отправить повторно» of one entity type: which job sends one entity to the integration's system. */
 export interface IntegrationResendTarget<P extends JobPayload = DomainEventJobPayload> {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +13,7 @@ import type { JobQueue } from '../../src/jobs/index.js';
 import { createTestDatabase, TEST_DIALECTS } from '../support/databases.js';
 import type { TestDatabase } from '../support/databases.js';
 import { expectEventually } from '../support/eventually.js';
+import { killAll, startReadyProcess } from '../support/processes.js';
 import { crashJob } from './fixtures/crash-job.js';
 
 const WORKER = fileURLToPath(new URL('./fixtures/worker-process.ts', import.meta.url));
@@ -38,27 +38,17 @@ describe.each(TEST_DIALECTS)('crash recovery on %s', (dialect) => {
   const children: ChildProcess[] = [];
 
   afterEach(async () => {
-    for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    killAll(children);
     await queue?.close();
     await handle?.close();
     await database?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function startWorker(label: string): Promise<ChildProcess> {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
-      env: { ...process.env, DATABASE_URL: database.url, WORKER_LABEL: label, START_LOG: join(dir, 'starts.log'), WORK_MS: '150' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+  async function startWorker(label: string): Promise<ChildProcess> {
+    const child = await startReadyProcess(WORKER, { DATABASE_URL: database.url, WORKER_LABEL: label, START_LOG: join(dir, 'starts.log'), WORK_MS: '150' }, `worker ${label}`);
     children.push(child);
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    return new Promise((resolve, reject) => {
-      child.stdout?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('ready')) resolve(child);
-      });
-      child.once('exit', (code) => reject(new Error(`worker ${label} exited with ${code} before it was ready:\n${stderr}`)));
-    });
+    return child;
   }
 
   function starts(): Array<{ worker: string; jobId: string }> {

@@ -1,13 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { openDatabase } from '../../src/db/connection.js';
 import type { DatabaseHandle } from '../../src/db/connection.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { defineJob, InvalidJobPayloadError, JobError, PermanentJobError, UnknownJobError } from '../../src/jobs/index.js';
 import type { DefineJobOptions, JobDefinition, JobQueue } from '../../src/jobs/index.js';
-import { createTestDatabase } from '../support/databases.js';
-import type { TestDatabase, TestDialect } from '../support/databases.js';
+import { openTestDatabase } from '../support/databases.js';
+import type { TestDialect } from '../support/databases.js';
 import { deferred, expectEventually } from '../support/eventually.js';
 
 export interface QueueUnderTest {
@@ -24,23 +22,19 @@ const POLL = { pollIntervalMs: 20 };
  */
 export function runJobQueueSuite(name: string, subject: QueueUnderTest): void {
   describe(`job queue conformance: ${name}`, () => {
-    let database: TestDatabase;
+    let database: Awaited<ReturnType<typeof openTestDatabase>>;
     let handle: DatabaseHandle;
     const queues: JobQueue[] = [];
     let seq = 0;
 
     beforeAll(async () => {
-      database = await createTestDatabase(subject.dialect);
-      handle = openDatabase(database.url);
-      await migrateToLatest(handle.db);
+      database = await openTestDatabase(subject.dialect);
+      handle = database.handle;
     });
     afterEach(async () => {
       while (queues.length) await queues.pop()?.close();
     });
-    afterAll(async () => {
-      await handle?.close();
-      await database?.drop();
-    });
+    afterAll(async () => database?.close());
 
     /** A job definition with a name unique to this test; any object payload unless the test gives a schema. */
     function job<P extends Record<string, unknown>>(options: Omit<DefineJobOptions<P>, 'name' | 'payload'> & { payload?: z.ZodType<P> }): JobDefinition<P> {

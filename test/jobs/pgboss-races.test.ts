@@ -1,13 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { openDatabase } from '../../src/db/connection.js';
 import type { DatabaseHandle } from '../../src/db/connection.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
 import { createJobQueue, defineJob } from '../../src/jobs/index.js';
 import type { JobQueue } from '../../src/jobs/index.js';
-import { createTestDatabase } from '../support/databases.js';
-import type { TestDatabase } from '../support/databases.js';
+import { openTestDatabase } from '../support/databases.js';
 import { deferred, expectEventually } from '../support/eventually.js';
 
 /**
@@ -18,20 +15,18 @@ import { deferred, expectEventually } from '../support/eventually.js';
  * completion was lost. Claims are now fenced by their start time too: only B's run counts.
  */
 describe('pg-boss: a stale worker and the replayed job', () => {
-  let database: TestDatabase;
+  let database: Awaited<ReturnType<typeof openTestDatabase>>;
   let handle: DatabaseHandle;
   const queues: JobQueue[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase('postgres');
-    handle = openDatabase(database.url);
-    await migrateToLatest(handle.db);
+    database = await openTestDatabase('postgres');
+    handle = database.handle;
     await sql`create table race_effects (job_id text not null, worker text not null)`.execute(handle.db);
   });
   afterAll(async () => {
     for (const queue of queues) await queue.close();
-    await handle?.close();
-    await database?.drop();
+    await database?.close();
   });
 
   it('lets only the current claim complete the job: one run counts', async () => {

@@ -1,10 +1,7 @@
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/connection.js';
 import type { DatabaseHandle } from '../../src/db/connection.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
 import { defineJob } from '../../src/jobs/catalog.js';
 import { createJobQueue } from '../../src/jobs/index.js';
 import type { JobQueue } from '../../src/jobs/index.js';
@@ -12,9 +9,9 @@ import { scheduledJobPayload, Scheduler } from '../../src/jobs/scheduler.js';
 import type { ScheduleDefinition } from '../../src/jobs/scheduler.js';
 import { silentLogger } from '../../src/jobs/job-runner.js';
 import { SyncLogStore } from '../../src/store/sync-log.js';
-import { createTestDatabase, TEST_DIALECTS } from '../support/databases.js';
-import type { TestDatabase } from '../support/databases.js';
+import { openTestDatabase, TEST_DIALECTS } from '../support/databases.js';
 import { deferred, expectEventually } from '../support/eventually.js';
+import { killAll, startReadyProcess } from '../support/processes.js';
 
 const WORKER = fileURLToPath(new URL('./fixtures/scheduled-worker.ts', import.meta.url));
 
@@ -23,23 +20,19 @@ const WORKER = fileURLToPath(new URL('./fixtures/scheduled-worker.ts', import.me
  * processes, remembered across restarts, and never piling up behind a slow run.
  */
 describe.each(TEST_DIALECTS)('scheduler on %s', (dialect) => {
-  let database: TestDatabase;
+  let database: Awaited<ReturnType<typeof openTestDatabase>>;
   let handle: DatabaseHandle;
   const queues: JobQueue[] = [];
   let seq = 0;
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    handle = openDatabase(database.url);
-    await migrateToLatest(handle.db);
+    database = await openTestDatabase(dialect);
+    handle = database.handle;
   });
   afterEach(async () => {
     while (queues.length) await queues.pop()?.close();
   });
-  afterAll(async () => {
-    await handle?.close();
-    await database?.drop();
-  });
+  afterAll(async () => database?.close());
 
   async function scheduled(handler: (scheduledAt: string) => Promise<void>) {
     const job = defineJob({ name: `sched.job${++seq}`, payload: scheduledJobPayload, handler: async ({ scheduledAt }) => handler(scheduledAt) });
@@ -114,39 +107,23 @@ describe.each(TEST_DIALECTS)('scheduler on %s', (dialect) => {
 });
 
 describe.each(TEST_DIALECTS)('one schedule, two worker processes on %s', (dialect) => {
-  let database: TestDatabase;
-  let handle: DatabaseHandle;
+  let database: Awaited<ReturnType<typeof openTestDatabase>> | undefined;
   const children: ChildProcess[] = [];
 
   afterEach(async () => {
-    for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await handle?.close();
-    await database?.drop();
+    killAll(children);
+    await database?.close();
   });
 
-  function startWorker(label: string, intervalMs: number): Promise<ChildProcess> {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
-      env: { ...process.env, DATABASE_URL: database.url, WORKER_LABEL: label, INTERVAL_MS: String(intervalMs) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    return new Promise((resolve, reject) => {
-      child.stdout?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('ready')) resolve(child);
-      });
-      child.once('exit', (code) => reject(new Error(`worker ${label} exited with ${code} before it was ready:\n${stderr}`)));
-    });
+  async function startWorker(label: string, intervalMs: number): Promise<void> {
+    children.push(await startReadyProcess(WORKER, { DATABASE_URL: database!.url, WORKER_LABEL: label, INTERVAL_MS: String(intervalMs) }, `worker ${label}`));
   }
 
   it('runs exactly once per interval', { timeout: 60_000 }, async () => {
-    database = await createTestDatabase(dialect);
-    handle = openDatabase(database.url);
-    await migrateToLatest(handle.db);
+    database = await openTestDatabase(dialect);
     const intervalMs = 700;
     await Promise.all([startWorker('a', intervalMs), startWorker('b', intervalMs)]);
-    const log = new SyncLogStore(handle.db);
+    const log = new SyncLogStore(database.handle.db);
     const runs = await expectEventually(
       async () => {
         const entries = (await log.list({ system: 'ticker', limit: 100 })).items;

@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { openDatabase } from '../../src/db/connection.js';
+import type { DatabaseHandle } from '../../src/db/connection.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
 
 /**
  * Where the PostgreSQL test server is: scripts/test.sh exports TEST_POSTGRES_URL after making
@@ -52,6 +55,21 @@ export async function createTestDatabase(dialect: TestDialect): Promise<TestData
       } finally {
         await client.end();
       }
+    },
+  };
+}
+
+/** A new, migrated database of the given dialect with an open handle; `close()` closes it and drops the database. */
+export async function openTestDatabase(dialect: TestDialect): Promise<{ handle: DatabaseHandle; url: string; close(): Promise<void> }> {
+  const database = await createTestDatabase(dialect);
+  const handle = openDatabase(database.url);
+  await migrateToLatest(handle.db);
+  return {
+    handle,
+    url: database.url,
+    async close() {
+      await handle.close();
+      await database.drop();
     },
   };
 }

@@ -90,8 +90,11 @@ describe.each(TEST_DIALECTS)('the example integration on %s', (dialect) => {
     expect(objectsFor('deal', `printsync:order:${order.id}`)).toHaveLength(1);
     const person = await api.request<{ externalIds: Record<string, Record<string, string>> }>('GET', `/api/v1/persons/${personId}`);
     expect(deal?.fields).toMatchObject({ contactId: person.body.externalIds.example?.contact, title: expect.stringMatching(/^Заказ /) });
-    const [job] = (await jobsOf('example.exportOrder')).filter((j) => j.key === `order:${order.id}`);
-    expect(job).toMatchObject({ state: 'completed', attempts: 2 });
+    // The link is committed by the step; the job completes just after.
+    await expectEventually(async () => {
+      const [job] = (await jobsOf('example.exportOrder')).filter((j) => j.key === `order:${order.id}`);
+      expect(job).toMatchObject({ state: 'completed', attempts: 2 });
+    });
   });
 
   it('finds a deal whose create was made but never answered, instead of making a second one', async () => {
@@ -106,8 +109,11 @@ describe.each(TEST_DIALECTS)('the example integration on %s', (dialect) => {
     // One create, made but unanswered; the retry found it by its origin.
     expect(remote.createCalls.deal! - before).toBe(1);
     expect(objectsFor('deal', `printsync:order:${order.id}`).map((o) => o.id)).toEqual([linked]);
-    const [job] = (await jobsOf('example.exportOrder')).filter((j) => j.key === `order:${order.id}`);
-    expect(job).toMatchObject({ state: 'completed', attempts: 2 });
+    // The link is committed by the step; the job completes just after.
+    await expectEventually(async () => {
+      const [job] = (await jobsOf('example.exportOrder')).filter((j) => j.key === `order:${order.id}`);
+      expect(job).toMatchObject({ state: 'completed', attempts: 2 });
+    });
   });
 
   it('receives a form-encoded event with bracket keys; its own change is not exported back, others hear it', async () => {

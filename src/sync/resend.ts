@@ -70,6 +70,15 @@ export class ResendService {
     private readonly settings: SettingsStore,
   ) {}
 
+  /** Of these systems, those whose integration is switched on (or has no settings to switch). */
+  async enabledAmong(systems: readonly string[]): Promise<string[]> {
+    const enabled: string[] = [];
+    for (const system of systems) {
+      if (!this.settingsRegistry.find(system) || (await this.settings.latest(system))?.enabled) enabled.push(system);
+    }
+    return enabled;
+  }
+
   /**
    * Enqueues the integration's send job for one entity. The collapse key is the one domain
    * events use (`order:42`), so a resend while an export is pending adds nothing.

@@ -190,6 +190,25 @@ describe.each(TEST_DIALECTS)('sync log API on %s', (dialect) => {
     expect((await api.request('GET', '/api/v1/orders/999999/sync')).status).toBe(404);
   });
 
+  it('does not offer «Отправить повторно» for a switched-off integration, which would refuse it', async () => {
+    const personId = await createPerson('Выключенов');
+    const settings = async (enabled: boolean) => {
+      const current = await api.request<{ version: number; settings: Record<string, unknown> }>('GET', '/api/v1/integrations/demo-crm/settings');
+      const saved = await api.request('PUT', '/api/v1/integrations/demo-crm/settings', { version: current.body.version, enabled, settings: current.body.settings });
+      expect(saved.status).toBe(200);
+    };
+    await settings(false);
+    try {
+      const state = await api.request<{ systems: SystemState[] }>('GET', `/api/v1/persons/${personId}/sync`);
+      expect(state.body.systems).toEqual([expect.objectContaining({ system: 'demo-crm', state: 'never', canResend: false })]);
+      expect((await api.request('POST', `/api/v1/persons/${personId}/sync/demo-crm/resend`)).status).toBe(409);
+    } finally {
+      await settings(true);
+    }
+    const again = await api.request<{ systems: SystemState[] }>('GET', `/api/v1/persons/${personId}/sync`);
+    expect(again.body.systems).toEqual([expect.objectContaining({ system: 'demo-crm', canResend: true })]);
+  });
+
   it('has the per-system panel for persons and organizations too', async () => {
     const personId = await createPerson('Панелев');
     await record({ entityType: 'person', entityId: personId, system: 'demo-crm', operation: 'contact.add', outcome: 'ok', externalId: 77 });

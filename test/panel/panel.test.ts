@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appIntegrations } from '../../src/extensions.js';
 import { launchBrowser } from '../support/browser.js';
 import { startTestApi } from '../support/api-server.js';
 import type { TestApi } from '../support/api-server.js';
@@ -23,8 +24,15 @@ describe('admin panel', () => {
 
   beforeAll(async () => {
     buildPanel();
-    api = await startTestApi('sqlite', { integrations: [testIntegration] });
+    // The real integrations of this build with the test one: Битрикс24 describes the Bitrix IDs on client cards.
+    api = await startTestApi('sqlite', { integrations: [...appIntegrations(), testIntegration] });
     await api.services.stores.users.create({ login: 'manager', password: 'correct-horse', displayName: 'Мария Кузнецова', role: 'admin' });
+    // Configured but switched off (a disabled save does not call the portal): its sections show on the cards.
+    await api.services.stores.settings.save('bitrix24', {
+      expectedVersion: 0,
+      enabled: false,
+      settings: { portalUrl: 'https://pxl.bitrix24.ru', userId: 1, webhookCode: 'abcdef123456' },
+    });
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'ru-RU', timezoneId: 'Europe/Moscow' });
     page = await context.newPage();
@@ -126,13 +134,22 @@ describe('admin panel', () => {
 
   it("edits a client's Bitrix Contact ID", async () => {
     await page.getByRole('link', { name: 'Иванова Анна' }).first().click();
-    await page.getByTestId('bitrix-contact-id').fill('417');
-    await page.getByTestId('save-person').click();
-    await expect.poll(() => page.getByTestId('bitrix-contact-shown').textContent()).toBe('417');
+    // The Битрикс24 section of the card, drawn from what the integration describes.
+    const section = page.getByTestId('sync-bitrix24');
+    await section.getByText('Битрикс24').waitFor();
+    expect(await section.getByLabel('Bitrix Contact ID:').getAttribute('data-testid')).toBe('external-id-bitrix24-contact');
+    await page.getByTestId('external-id-bitrix24-contact').fill('417');
+    await page.getByTestId('save-external-ids-bitrix24').click();
+    await expect.poll(() => page.getByTestId('external-id-shown-bitrix24-contact').textContent()).toBe('417');
+    // The id opens the contact on the portal, in a new tab.
+    const link = page.getByTestId('external-id-link-bitrix24-contact');
+    expect(await link.getAttribute('href')).toBe('https://pxl.bitrix24.ru/crm/contact/details/417/');
+    expect(await link.getAttribute('target')).toBe('_blank');
     const stored = await api.request<{ externalIds: Record<string, Record<string, string>> }>('GET', `/api/v1/persons/${personId}`);
     expect(stored.body.externalIds).toEqual({ bitrix24: { contact: '417' } });
     await screenshot(page, '04-person');
     await page.getByRole('link', { name: 'Частные лица' }).first().click();
+    expect(await page.getByTestId('column-bitrix24-contact').textContent()).toBe('Bitrix Contact ID');
     await page.getByTestId('persons-table').getByText('417').waitFor();
   });
 
@@ -146,9 +163,11 @@ describe('admin panel', () => {
     expect(await page.getByRole('alert').textContent()).toBe('Проверьте выделенные поля.');
 
     await page.getByLabel('Телефон:').fill('+7 903 111-22-33');
-    await page.getByTestId('bitrix-contact-id').fill('417');
     await page.getByTestId('save-person').click();
-    const bitrixError = page.locator('.field.has-error').filter({ has: page.getByTestId('bitrix-contact-id') });
+    await expect.poll(() => page.getByRole('alert').count()).toBe(0);
+    await page.getByTestId('external-id-bitrix24-contact').fill('417');
+    await page.getByTestId('save-external-ids-bitrix24').click();
+    const bitrixError = page.locator('.field.has-error').filter({ has: page.getByTestId('external-id-bitrix24-contact') });
     await expect.poll(() => bitrixError.textContent()).toContain(`Этот ID уже указан у клиента № ${personId}`);
     const body = await page.locator('main').textContent();
     expect(body).not.toMatch(/is not a valid|already linked|body\./);
@@ -166,12 +185,12 @@ describe('admin panel', () => {
       if (route.request().method() === 'PATCH') await new Promise((resolve) => setTimeout(resolve, 400));
       await route.continue();
     });
-    await page.getByTestId('bitrix-contact-id').fill('418');
+    await page.getByTestId('external-id-bitrix24-contact').fill('418');
     // Enter twice in a row: one PATCH (a second with the same version would be refused as a conflict).
-    await page.getByTestId('bitrix-contact-id').press('Enter');
-    await page.getByTestId('bitrix-contact-id').press('Enter');
-    await expect.poll(() => page.getByTestId('bitrix-contact-shown').textContent()).toBe('418');
-    await page.getByText('Сохранено').waitFor();
+    await page.getByTestId('external-id-bitrix24-contact').press('Enter');
+    await page.getByTestId('external-id-bitrix24-contact').press('Enter');
+    await expect.poll(() => page.getByTestId('external-id-shown-bitrix24-contact').textContent()).toBe('418');
+    await page.getByTestId('sync-bitrix24').getByText('Сохранено').waitFor();
     page.off('request', count);
     await page.unroute('**/api/v1/persons/*');
     expect(patches).toHaveLength(1);

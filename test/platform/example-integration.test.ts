@@ -226,13 +226,13 @@ describe.each(TEST_DIALECTS)('the example integration on %s', (dialect) => {
       '/api/v1/integrations/panel',
     );
     const example = panel.body.items.find((i) => i.name === 'example')!;
-    expect(example.enabled).toBe(true);
+    expect(example).toMatchObject({ enabled: true, configured: true, alert: null });
     expect(example.cards.find((c) => c.entityType === 'order')).toMatchObject({
       externalIds: [{ kind: 'deal', link: `${remote.url}/deals/{id}` }],
       actions: [{ route: 'orders/{id}/send' }],
     });
     expect(example.settingsSections).toEqual([{ id: 'deals', title: { ru: 'Сделки', en: 'Deals' }, description: null, fields: ['dealStage'] }]);
-    expect(panel.body.items.find((i) => i.name === 'listener')).toMatchObject({ enabled: true, cards: [], settingsSections: [] });
+    expect(panel.body.items.find((i) => i.name === 'listener')).toMatchObject({ enabled: true, configured: true, cards: [], settingsSections: [] });
 
     const form = await api.request<{ schema: { properties: Record<string, Record<string, unknown>> } }>('GET', '/api/v1/integrations/example/settings');
     expect(form.body.schema.properties.dealStage).toMatchObject({ 'x-options': { route: 'stages', params: {} } });

@@ -74,6 +74,15 @@ describe('integration folders', () => {
     });
   });
 
+  it('leaves the admin panel knowing no integration by name: it draws what the server describes', () => {
+    const names = appIntegrations().flatMap((i) => [i.name, i.title.ru, i.title.en]);
+    const mentions = filesUnder(join(process.cwd(), 'web', 'src')).flatMap((file) => {
+      const text = readFileSync(file, 'utf8').toLowerCase();
+      return names.filter((name) => text.includes(name.toLowerCase())).map((name) => `${relative(process.cwd(), file)}: ${name}`);
+    });
+    expect(mentions).toEqual([]);
+  });
+
   it('has nothing in integrations/common that names a specific integration', () => {
     const shared = filesUnder(join(SOURCE_ROOT, SHARED)).filter((f) => existsSync(f) && f.endsWith('.ts'));
     const named = shared.filter((file) => /from '\.\.\/(bitrix24|asystem|axiom|poly1c)\//.test(readFileSync(file, 'utf8')));

@@ -1,6 +1,7 @@
 import { api } from './api';
 import type { Locale } from './i18n';
-import type { OrderStatusInfo, Person } from './types';
+import { titlesOf } from './integrations';
+import type { CalculatorEngineInfo, LocalizedText, OrderStatusInfo, PanelIntegration, Person } from './types';
 
 /** Reference data that changes only with a deploy: fetched once per page load. */
 let statuses: Promise<OrderStatusInfo[]> | null = null;
@@ -25,24 +26,33 @@ export function statusTone(code: string): 'neutral' | 'success' | 'warning' | 'd
   return 'info';
 }
 
-/** Integration titles by name (`bitrix24` → «Битрикс24»), for the health page and sync panels. */
-let titles: Promise<Record<string, { ru: string; en: string }>> | null = null;
-export function loadIntegrationTitles(): Promise<Record<string, { ru: string; en: string }>> {
-  titles ??= api<{ items: Array<{ name: string; title: { ru: string; en: string } }> }>('GET', '/integrations')
-    .then((body) => Object.fromEntries(body.items.map((i) => [i.name, i.title])))
-    .catch(() => ({}));
+/** Integration titles by name (from the server's descriptions), for the health page. */
+let titles: Promise<Record<string, LocalizedText>> | null = null;
+export function loadIntegrationTitles(): Promise<Record<string, LocalizedText>> {
+  titles ??= api<{ items: PanelIntegration[] }>('GET', '/integrations/panel')
+    .then((body) => titlesOf(body.items))
+    .catch(() => {
+      titles = null;
+      return {};
+    });
   return titles;
 }
 
-const KNOWN_SYSTEMS: Record<string, { ru: string; en: string }> = {
-  bitrix24: { ru: 'Битрикс24', en: 'Bitrix24' },
-  asystem: { ru: 'ASystem', en: 'ASystem' },
-  axiom: { ru: 'Axiom', en: 'Axiom' },
-  poly1c: { ru: '1С:Полиграфия', en: '1C:Poligrafiya' },
-};
+/** An integration's title in the panel's language; its name when it is not installed. */
+export function systemTitle(system: string, locale: Locale, known: Record<string, LocalizedText> = {}): string {
+  return known[system]?.[locale] ?? system;
+}
 
-export function systemTitle(system: string, locale: Locale, known: Record<string, { ru: string; en: string }> = {}): string {
-  return (known[system] ?? KNOWN_SYSTEMS[system])?.[locale] ?? system;
+/** The calculators a category can use (GET /calculator-engines): fetched once per page load. */
+let engines: Promise<CalculatorEngineInfo[]> | null = null;
+export function loadCalculatorEngines(): Promise<CalculatorEngineInfo[]> {
+  engines ??= api<{ items: CalculatorEngineInfo[] }>('GET', '/calculator-engines')
+    .then((body) => body.items)
+    .catch((error: unknown) => {
+      engines = null;
+      throw error;
+    });
+  return engines;
 }
 
 /** Names of the clients on a page of orders; one request per person, remembered. */

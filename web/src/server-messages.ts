@@ -35,6 +35,8 @@ const RULES: Array<[RegExp, (m: RegExpMatchArray) => string]> = [
   [/^job \S+ could not be replayed; try again$/, () => 'Задание не удалось поставить в очередь. Повторите'],
   // Integrations (src/store/settings.ts)
   [/is not configured yet: save its settings first$/, () => 'Интеграция ещё не настроена: сначала заполните и сохраните её настройки'],
+  // «Отправить повторно» (src/sync/resend.ts)
+  [/^(.+) is switched off in its settings; switch it on to send$/, (m) => `${m[1]} выключена в настройках: включите её в «Настройка / Выгрузка заказов», чтобы отправить`],
   // zod's defaults
   [/expected (string|number|boolean|object|array), received (undefined|null)/i, () => 'Заполните поле'],
   [/^Required$/i, () => 'Заполните поле'],

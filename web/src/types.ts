@@ -17,3 +17,83 @@ export type Session = Omit<StaffSession, 'id'>;
 
 /** One system's state for one order (GET /orders/:id/sync): the route adds `canResend`. */
 export type SystemSyncState = StoredSyncState & { canResend: boolean };
+
+/** `{ ru, en }`: integrations describe what the panel shows in both languages. */
+export interface LocalizedText {
+  ru: string;
+  en: string;
+}
+
+export type CardEntityType = 'order' | 'person' | 'organization';
+
+/** GET /integrations/panel: what an integration adds to the shared pages (src/platform/panel.ts). */
+export interface PanelExternalIdField {
+  kind: string;
+  label: LocalizedText;
+  editable: boolean;
+  column: boolean;
+  /** URL with `{id}` standing for the external id; null when there is none (yet). */
+  link: string | null;
+}
+
+export interface PanelAction {
+  id: string;
+  label: LocalizedText;
+  /** Relative to /api/v1/integrations/<name>/; `{id}` is our entity's id. Called with POST. */
+  route: string;
+  confirm: LocalizedText | null;
+  /** Shown only while the entity has no external id of this kind. */
+  whenUnlinked: string | null;
+}
+
+export interface PanelCard {
+  entityType: CardEntityType;
+  externalIds: PanelExternalIdField[];
+  actions: PanelAction[];
+}
+
+export interface PanelSettingsSection {
+  id: string;
+  title: LocalizedText;
+  description: LocalizedText | null;
+  /** Top-level settings fields drawn in this section instead of the main form. */
+  fields: string[];
+}
+
+export interface PanelIntegration {
+  name: string;
+  title: LocalizedText;
+  enabled: boolean;
+  /** Its settings were saved at least once (always true without a settings form). */
+  configured: boolean;
+  alert: IntegrationAlert | null;
+  cards: PanelCard[];
+  settingsSections: PanelSettingsSection[];
+}
+
+/** A parked integration: its system refused its credentials or rights; its jobs wait. */
+export interface IntegrationAlert {
+  kind: string;
+  message: string;
+  jobName: string | null;
+  raisedAt: string;
+}
+
+/** GET /integrations: integrations with a settings form. */
+export interface IntegrationSummary {
+  name: string;
+  title: LocalizedText;
+  enabled: boolean;
+  /** 0 when never saved. */
+  version: number;
+  updatedAt: string | null;
+  updatedBy: string | null;
+  capabilities: { testConnection: boolean; liveValidation: boolean };
+  alert: IntegrationAlert | null;
+}
+
+/** GET /calculator-engines. */
+export interface CalculatorEngineInfo {
+  code: string;
+  label: LocalizedText;
+}

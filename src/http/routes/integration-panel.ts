@@ -6,7 +6,7 @@ import { ENTITY_TYPES } from '../../events/domain-events.js';
 import type { ExternalIdField, PanelExtension } from '../../platform/panel.js';
 import type { SettingsShape } from '../../settings/definition.js';
 import { standardErrors } from '../schemas/common.js';
-import { integrationNameParams } from '../schemas/integrations.js';
+import { alertView, integrationAlertResponse, integrationNameParams } from '../schemas/integrations.js';
 
 const tags = ['Integrations'];
 
@@ -18,6 +18,8 @@ const panelResponse = z.object({
       name: z.string(),
       title: text,
       enabled: z.boolean(),
+      configured: z.boolean().describe('its settings were saved at least once (always true for an integration without settings)'),
+      alert: integrationAlertResponse.nullable(),
       cards: z.array(
         z.object({
           entityType: z.enum(ENTITY_TYPES),
@@ -59,12 +61,13 @@ export const integrationPanelRoutes: FastifyPluginAsyncZod<{ services: AppServic
       schema: {
         tags,
         summary: 'Sections integrations add to order and client cards and to their settings',
-        description: 'The panel shows a card section when the integration is on, or when the entity already has its ids.',
+        description: 'The panel shows a card section when the integration is on or configured, or when the entity already has its ids.',
         response: { 200: panelResponse, ...standardErrors },
       },
     },
     async () => {
       const items = [];
+      const parked = new Map((await alerts.all()).map((alert) => [alert.integration, alert]));
       for (const { definition, panel } of services.integrations.integrations) {
         const saved = definition.settings ? await settings.latest(definition.name) : null;
         const visible = publicSettings(saved?.settings ?? {}, definition.settings?.secretFields ?? []);
@@ -72,6 +75,8 @@ export const integrationPanelRoutes: FastifyPluginAsyncZod<{ services: AppServic
           name: definition.name,
           title: { ...definition.title },
           enabled: definition.settings ? (saved?.enabled ?? false) : true,
+          configured: definition.settings ? saved !== null : true,
+          alert: alertView(parked.get(definition.name) ?? null),
           ...describePanel(panel, visible),
         });
       }

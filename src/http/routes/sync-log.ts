@@ -59,6 +59,7 @@ export const syncLogRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = a
         schema: {
           tags,
           summary: `Where ${label} stands with each external system`,
+          description: '`canResend` is true when an installed, switched-on integration can send it again («Отправить повторно»).',
           params: idParams,
           response: {
             200: z.object({ entityType: z.string(), entityId: z.number().int(), systems: z.array(systemSyncStateResponse) }),
@@ -69,8 +70,10 @@ export const syncLogRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = a
       async (request) => {
         const { id } = request.params;
         await assertEntityExists(db, entityType, id);
-        const resendable = new Set(services.resend.registry.systemsFor(entityType));
-        const states = await syncLog.latestPerSystem(entityType, id, [...resendable]);
+        const installed = services.resend.registry.systemsFor(entityType);
+        // A switched-off integration would refuse the resend (409): the button is not offered.
+        const resendable = new Set(await services.resend.enabledAmong(installed));
+        const states = await syncLog.latestPerSystem(entityType, id, installed);
         return { entityType, entityId: id, systems: states.map((state) => ({ ...state, canResend: resendable.has(state.system) })) };
       },
     );

@@ -1,12 +1,19 @@
+import { useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
+import { api, ApiError, query } from '../api';
 import type { Locale, Translate } from '../i18n';
+import { localizeMessage } from '../server-messages';
+import type { PanelSettingsSection } from '../types';
+import { describeError } from './ui';
 
 /**
  * A settings form drawn from the integration's JSON Schema (what `z.toJSONSchema` produces on the
  * server), so an integration gets its form by declaring its schema: labels come from each
  * property's `title` (or `description`), hints from `description`, secrets from `x-secret`.
  * Strings, numbers, booleans, enums, nested objects and arrays of objects (mapping tables) are
- * supported; anything else is edited as JSON text.
+ * supported; anything else is edited as JSON text. A field with `x-options` is a list filled live
+ * by the integration (`GET /integrations/<name>/<route>?<param>=<another field's value>`), and
+ * the integration's `sections` group some top-level fields under a heading after the others.
  */
 export interface JsonSchema {
   type?: string | string[];
@@ -27,7 +34,14 @@ export interface JsonSchema {
   oneOf?: JsonSchema[];
   'x-secret'?: boolean;
   'x-labels'?: Record<string, string>;
+  'x-options'?: LiveOptionsSpec;
   [key: string]: unknown;
+}
+
+/** `{ route: 'stages', params: { categoryId: 'categoryId' } }`: query parameter → top-level field whose value it takes. */
+export interface LiveOptionsSpec {
+  route: string;
+  params?: Record<string, string>;
 }
 
 export type FormValue = Record<string, unknown>;
@@ -43,7 +57,16 @@ interface Props {
   locale: Locale;
   disabled?: boolean;
   idPrefix: string;
+  /** The integration's name: live option lists are its routes. */
+  integration?: string;
+  /** Subsections of the form (the integration's `settingsSections`), drawn after the other fields. */
+  sections?: readonly PanelSettingsSection[];
+  /** Changes when the settings are saved: live lists load again (a route may need the saved settings). */
+  optionsKey?: string | number;
 }
+
+/** What a field gets besides its own schema and value: the whole form (live lists read other fields). */
+type FieldProps = Omit<Props, 'value' | 'onChange' | 'schema' | 'sections'> & { root: FormValue };
 
 /** A nullable or optional field's schema without its `null` branch. */
 export function plain(schema: JsonSchema): JsonSchema {
@@ -74,41 +97,71 @@ function hintOf(schema: JsonSchema): string | undefined {
 }
 
 export function SchemaForm(props: Props) {
-  const { schema, value, onChange } = props;
+  const { schema, value, onChange, sections = [], locale, ...rest } = props;
   const properties = plain(schema).properties ?? {};
   const required = new Set(plain(schema).required ?? []);
+  const inSection = new Set(sections.flatMap((section) => section.fields));
+  const render = (name: string) => {
+    const property = properties[name];
+    if (!property) return null;
+    return (
+      <PropertyField
+        key={name}
+        {...rest}
+        locale={locale}
+        root={value}
+        name={name}
+        path={name}
+        schema={property}
+        required={required.has(name)}
+        value={value[name]}
+        onValue={(v) => onChange({ ...value, [name]: v })}
+      />
+    );
+  };
   return (
     <div className="form schema-form">
       {/* The integration's own word on how it is set up (e.g. «обратитесь к поставщику»), when it has one. */}
       {schema.description && <div className="alert alert-info">{schema.description}</div>}
       {Object.keys(properties).length === 0 && <p className="muted">{props.t('integrations.noFields')}</p>}
-      {Object.entries(properties).map(([name, property]) => (
-        <PropertyField
-          key={name}
-          {...props}
-          name={name}
-          path={name}
-          schema={property}
-          required={required.has(name)}
-          value={value[name]}
-          onValue={(v) => onChange({ ...value, [name]: v })}
-        />
-      ))}
+      {Object.keys(properties)
+        .filter((name) => !inSection.has(name))
+        .map(render)}
+      {sections.map((section) => {
+        const fields = section.fields.filter((name) => properties[name]);
+        if (!fields.length) return null;
+        return (
+          <section key={section.id} className="settings-section" data-testid={`settings-section-${props.idPrefix}-${section.id}`}>
+            <h3 className="settings-section-title">{section.title[locale]}</h3>
+            {section.description && <p className="settings-section-description">{section.description[locale]}</p>}
+            {fields.map(render)}
+          </section>
+        );
+      })}
     </div>
   );
 }
 
 function PropertyField(
-  props: Omit<Props, 'value' | 'onChange' | 'schema'> & { name: string; path: string; schema: JsonSchema; required: boolean; value: unknown; onValue(v: unknown): void },
+  props: FieldProps & {
+    name: string;
+    path: string;
+    schema: JsonSchema;
+    required: boolean;
+    value: unknown;
+    onValue(v: unknown): void;
+    /** A cell of a mapping table: the column heading shows the label, so it is only read out. */
+    inCell?: boolean;
+  },
 ) {
-  const { name, path, required, value, onValue, errors, secrets, t, disabled, idPrefix } = props;
+  const { name, path, required, value, onValue, errors, secrets, t, disabled, idPrefix, inCell } = props;
   const schema = plain(props.schema);
   const id = `${idPrefix}-${path.replace(/[^\w-]/g, '_')}`;
   const label = labelOf(name, schema);
   const error = errors[path] ?? nestedErrors(errors, path);
   const field = (control: ReactNode, hint?: string) => (
-    <div className={`field${error ? ' has-error' : ''}`} data-field={path}>
-      <label htmlFor={id}>
+    <div className={`field${inCell ? ' field-cell' : ''}${error ? ' has-error' : ''}`} data-field={path}>
+      <label htmlFor={id} className={inCell ? 'visually-hidden' : undefined}>
         {label}
         {required && <span className="required" aria-hidden> *</span>}
       </label>
@@ -128,10 +181,32 @@ function PropertyField(
     return (
       <div className={`field field-check${error ? ' has-error' : ''}`} data-field={path}>
         <label className="check" htmlFor={id}>
-          <input id={id} type="checkbox" checked={value === true} disabled={disabled} onChange={(e) => onValue(e.target.checked)} /> {label}
+          <input id={id} type="checkbox" checked={value === true} disabled={disabled} onChange={(e) => onValue(e.target.checked)} />{' '}
+          <span className={inCell ? 'visually-hidden' : undefined}>{label}</span>
         </label>
         {error && <div className="field-error">{error}</div>}
       </div>
+    );
+  }
+
+  const live = liveOptionsOf(schema['x-options']);
+  if (live && props.integration) {
+    return field(
+      <LiveSelect
+        id={id}
+        path={path}
+        integration={props.integration}
+        spec={live}
+        root={props.root}
+        value={value}
+        onValue={onValue}
+        empty={allowsNull(props.schema) ? null : undefined}
+        disabled={disabled}
+        optionsKey={props.optionsKey}
+        t={t}
+        locale={props.locale}
+      />,
+      hintOf(schema),
     );
   }
 
@@ -235,7 +310,7 @@ function PropertyField(
 }
 
 function ArrayTable(
-  props: Omit<Props, 'value' | 'onChange' | 'schema'> & { name: string; path: string; schema: JsonSchema; value: unknown; onValue(v: unknown): void; label: string; id: string; error?: string | undefined },
+  props: FieldProps & { name: string; path: string; schema: JsonSchema; value: unknown; onValue(v: unknown): void; label: string; id: string; error?: string | undefined },
 ) {
   const { schema, value, onValue, path, label, error, t, disabled } = props;
   const rows = Array.isArray(value) ? (value as FormValue[]) : [];
@@ -263,7 +338,8 @@ function ArrayTable(
                     {...props}
                     name={col}
                     path={`${path}[${index}].${col}`}
-                    schema={{ ...colSchema, title: '' }}
+                    schema={{ ...colSchema, title: labelOf(col, plain(colSchema)) }}
+                    inCell
                     required={req.has(col)}
                     value={row[col]}
                     onValue={(v) => onValue(rows.map((r, i) => (i === index ? { ...r, [col]: v } : r)))}
@@ -295,4 +371,136 @@ function coerce(text: string, options: unknown[]): unknown {
 function nestedErrors(errors: Record<string, string>, path: string): string | undefined {
   const own = Object.entries(errors).filter(([p]) => p.startsWith(`${path}.`) || p.startsWith(`${path}[`));
   return own.length && !own.some(([p]) => /\[\d+\]\./.test(p)) ? own.map(([p, m]) => `${p}: ${m}`).join('; ') : undefined;
+}
+
+function liveOptionsOf(spec: unknown): LiveOptionsSpec | null {
+  if (!spec || typeof spec !== 'object') return null;
+  const { route, params } = spec as { route?: unknown; params?: unknown };
+  if (typeof route !== 'string' || !route) return null;
+  const named = params && typeof params === 'object' ? Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === 'string') : [];
+  return { route, params: Object.fromEntries(named) };
+}
+
+/** Whether the field takes null (then a cleared choice is sent as null, else left out). */
+function allowsNull(schema: JsonSchema): boolean {
+  const branches = schema.anyOf ?? schema.oneOf ?? [];
+  return branches.some((b) => b.type === 'null') || (Array.isArray(schema.type) && schema.type.includes('null'));
+}
+
+interface LiveOption {
+  value: string | number;
+  label: string;
+}
+
+/**
+ * Options of one URL: the rows of a mapping table share one request; a list is asked again after
+ * a while (the other system changes), and a failed one at the next change.
+ */
+const optionLists = new Map<string, { at: number; items: Promise<LiveOption[]> }>();
+const OPTIONS_TTL_MS = 15_000;
+
+function loadOptions(path: string, key: string): Promise<LiveOption[]> {
+  const cacheKey = `${key}|${path}`;
+  const known = optionLists.get(cacheKey);
+  if (known && Date.now() - known.at < OPTIONS_TTL_MS) return known.items;
+  const items = api<{ items: LiveOption[] }>('GET', path).then((body) => (Array.isArray(body?.items) ? body.items : []));
+  optionLists.set(cacheKey, { at: Date.now(), items });
+  items.catch(() => optionLists.delete(cacheKey));
+  return items;
+}
+
+/**
+ * A list whose options the integration reads from its system (funnel stages of the chosen
+ * funnel): reloaded when a field it depends on changes. When the list cannot be had (settings
+ * not saved yet, the system down) it says why, and the field keeps its value.
+ */
+function LiveSelect({
+  id,
+  path,
+  integration,
+  spec,
+  root,
+  value,
+  onValue,
+  empty,
+  disabled,
+  optionsKey,
+  t,
+  locale,
+}: {
+  id: string;
+  path: string;
+  integration: string;
+  spec: LiveOptionsSpec;
+  root: FormValue;
+  value: unknown;
+  onValue(v: unknown): void;
+  empty: null | undefined;
+  disabled: boolean | undefined;
+  optionsKey: string | number | undefined;
+  t: Translate;
+  locale: Locale;
+}) {
+  const params = Object.fromEntries(
+    Object.entries(spec.params ?? {}).map(([param, field]) => {
+      const v = root[field];
+      return [param, typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : undefined];
+    }),
+  );
+  const url = `/integrations/${encodeURIComponent(integration)}/${spec.route.replace(/^\/+/, '')}${query(params)}`;
+  const [state, setState] = useState<{ url: string | null; items: LiveOption[]; error: unknown }>({ url: null, items: [], error: null });
+
+  useEffect(() => {
+    let current = true;
+    // Typing in a field the list depends on asks once the typing pauses.
+    const timer = setTimeout(() => {
+      loadOptions(url, String(optionsKey ?? '')).then(
+        (items) => current && setState({ url, items, error: null }),
+        (error: unknown) => current && setState({ url, items: [], error }),
+      );
+    }, 200);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [url, optionsKey]);
+
+  const loading = state.url !== url;
+  const items = [...state.items];
+  const chosen = value === undefined || value === null || value === '' ? null : value;
+  // The saved value stays choosable even when the list does not have it (or could not be read).
+  if (chosen !== null && !items.some((o) => String(o.value) === String(chosen))) items.unshift({ value: chosen as string | number, label: String(chosen) });
+
+  return (
+    <>
+      <select
+        id={id}
+        value={chosen === null ? '' : String(chosen)}
+        disabled={disabled}
+        aria-busy={loading || undefined}
+        data-testid={`options-${path}`}
+        onChange={(e) => onValue(e.target.value === '' ? empty : (items.find((o) => String(o.value) === e.target.value)?.value ?? e.target.value))}
+      >
+        <option value="">{loading ? t('integrations.optionsLoading') : '—'}</option>
+        {items.map((option) => (
+          <option key={String(option.value)} value={String(option.value)}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      {!loading && state.error ? (
+        <div className="field-warning" data-testid={`options-error-${path}`}>
+          {t('integrations.optionsFailed', { message: optionsProblem(state.error, t, locale) })}
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+/** Why a list could not be read: the integration's own words when it answered, else the usual text. */
+function optionsProblem(error: unknown, t: Translate, locale: Locale): string {
+  if (error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 401 && error.status !== 403 && error.status !== 404) {
+    return localizeMessage(error.message, locale);
+  }
+  return describeError(error, t, locale);
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../api';
 import { useI18n } from '../i18n';
 import type { Locale } from '../i18n';
@@ -62,9 +62,29 @@ export function useEditCard<T extends { version: number }, F>(
   const [form, setForm] = useState<F | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
+  // What the form was last filled from, and whether the next record replaces what was typed.
+  const baseline = useRef<F | null>(null);
+  const replaceNext = useRef(true);
+  const loadedPath = useRef(options.path);
 
   useEffect(() => {
-    if (record.data) setForm(options.formOf(record.data));
+    if (!record.data) return;
+    const fresh = options.formOf(record.data);
+    const previous = baseline.current;
+    baseline.current = fresh;
+    // Another record (the page was reused for the next client) starts from its own values.
+    if (loadedPath.current !== options.path) {
+      loadedPath.current = options.path;
+      replaceNext.current = true;
+    }
+    if (replaceNext.current || !previous) {
+      replaceNext.current = false;
+      setForm(fresh);
+      return;
+    }
+    // Another part of the page changed the record (its ids in another system): take the new
+    // values of the fields left as they were, keep what was typed in the others.
+    setForm((current) => (current ? mergeEdits(current, previous, fresh) : fresh));
   }, [record.data]);
 
   const set = (patch: Partial<F>) => {
@@ -80,13 +100,28 @@ export function useEditCard<T extends { version: number }, F>(
     try {
       const updated = await api<T>('PATCH', options.path, { version: current.version, ...options.bodyOf(form) });
       options.onSaved?.(updated);
+      // The form shows what the server stored (a phone as it normalised it).
+      replaceNext.current = true;
       record.setData(updated);
       setSaved(true);
     } catch (e) {
       setError(e);
-      if (e instanceof ApiError && e.code === 'version_conflict') void record.reload();
+      if (e instanceof ApiError && e.code === 'version_conflict') {
+        // The banner says to make the change again on the fresh version.
+        replaceNext.current = true;
+        void record.reload();
+      }
     }
   };
 
   return { form, set, errors: fieldErrors<F>(error, options.errorFields, locale), error, saved, save };
+}
+
+/** Per field: the fresh value where the form still held the previous one, else what was typed. */
+function mergeEdits<F>(current: F, previous: F, fresh: F): F {
+  const merged = { ...fresh };
+  for (const key of Object.keys(fresh as object) as Array<keyof F>) {
+    if (JSON.stringify(current[key]) !== JSON.stringify(previous[key])) merged[key] = current[key];
+  }
+  return merged;
 }

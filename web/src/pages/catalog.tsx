@@ -2,18 +2,24 @@ import { useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
 import { api, ApiError, query } from '../api';
 import { ActionForm, Button, Card, Empty, ErrorBanner, Field, Loading, Notice, PageHeader, Toggle, useLoad } from '../components/ui';
+import { loadCalculatorEngines } from '../data';
 import { formatMoney, parseRubles, rublesInput } from '../format';
 import { localizeMessage } from '../server-messages';
 import { useI18n } from '../i18n';
 import { navigate, useLocation } from '../router';
 import { useIsAdmin } from '../session';
-import type { Category, Page, Product, Tiers } from '../types';
+import type { CalculatorEngineInfo, Category, Page, Product, Tiers } from '../types';
+import type { Locale } from '../i18n';
 
-const ENGINES = ['builtin', 'asystem', 'axiom', 'poly1c'] as const;
+/** A calculator's label in the panel's language (its code when the server does not know it). */
+function engineLabel(engines: CalculatorEngineInfo[] | undefined, code: string, locale: Locale): string {
+  return engines?.find((e) => e.code === code)?.label[locale] ?? code;
+}
 
 /** «Печать / Продукты»: categories with their calculator, products with quantity tiers and prices. */
 export function CatalogPage() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
+  const engines = useLoad(loadCalculatorEngines, []);
   const { query: params } = useLocation();
   const categoryId = Number(params.get('category')) || null;
   const productId = Number(params.get('product')) || null;
@@ -67,7 +73,7 @@ export function CatalogPage() {
                     <li key={c.id}>
                       <button type="button" className={c.id === categoryId ? 'is-active' : ''} onClick={() => select(c.id)}>
                         <span>{c.name}</span>
-                        <span className="muted small">{t(`engine.${c.calculatorEngine}`)}</span>
+                        <span className="muted small">{engineLabel(engines.data, c.calculatorEngine, locale)}</span>
                       </button>
                     </li>
                   ))}
@@ -107,7 +113,11 @@ export function CatalogPage() {
 }
 
 function CategoryCard({ category, onSaved }: { category: Category; onSaved(): void }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
+  const engines = useLoad(loadCalculatorEngines, []);
+  // The saved calculator stays choosable even if the server no longer lists it.
+  const choices = [...(engines.data ?? [])];
+  if (!choices.some((e) => e.code === category.calculatorEngine)) choices.unshift({ code: category.calculatorEngine, label: { ru: category.calculatorEngine, en: category.calculatorEngine } });
   const [engine, setEngine] = useState(category.calculatorEngine);
   const [primary, setPrimary] = useState(category.calculatorPrimary);
   const [name, setName] = useState(category.name);
@@ -138,13 +148,14 @@ function CategoryCard({ category, onSaved }: { category: Category; onSaved(): vo
             </Field>
             <Field label={t('catalog.engine')} htmlFor="engine">
               <select id="engine" value={engine} onChange={(e) => setEngine(e.target.value as Category['calculatorEngine'])} data-testid="category-engine">
-                {ENGINES.map((e) => (
-                  <option key={e} value={e}>
-                    {t(`engine.${e}`)}
+                {choices.map((e) => (
+                  <option key={e.code} value={e.code}>
+                    {e.label[locale]}
                   </option>
                 ))}
               </select>
             </Field>
+            <ErrorBanner error={engines.error} onRetry={() => void engines.reload()} />
             <div className="field field-check">
               <Toggle checked={primary} onChange={setPrimary} label={t('catalog.primary')} testId="category-primary" />
             </div>

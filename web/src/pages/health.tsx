@@ -2,11 +2,13 @@ import { useState } from 'react';
 import { api, query } from '../api';
 import { ThroughputChart } from '../components/throughput-chart';
 import type { HourBucket } from '../components/throughput-chart';
-import { Button, Card, Empty, ErrorBanner, Loading, Notice, PageHeader, describeError, useLoad } from '../components/ui';
+import { Badge, Button, Card, Empty, ErrorBanner, Loading, Notice, PageHeader, describeError, useLoad } from '../components/ui';
 import { formatDateTime } from '../format';
 import { useI18n } from '../i18n';
-import type { Job, JobStats } from '../types';
+import type { IntegrationSummary, Job, JobStats } from '../types';
 import { loadIntegrationTitles, systemTitle } from '../data';
+import { parkedReason } from '../integrations';
+import { Link } from '../router';
 import { useIsAdmin } from '../session';
 
 const HOURS = 72;
@@ -24,11 +26,14 @@ export function HealthPage() {
   const throughput = useLoad(() => api<HourBucket[]>('GET', `/jobs/throughput${query({ hours: HOURS })}`), []);
   const dead = useLoad(() => api<Job[]>('GET', `/jobs${query({ state: 'dead', limit: 200 })}`), []);
   const titles = useLoad(loadIntegrationTitles, []);
+  // Parked integrations: their system refused their credentials; their jobs wait for a fix.
+  const integrations = useLoad(() => api<{ items: IntegrationSummary[] }>('GET', '/integrations').then((body) => body.items), []);
+  const parked = (integrations.data ?? []).filter((i) => i.alert);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const refresh = async () => {
-    await Promise.all([stats.reload(), throughput.reload(), dead.reload()]);
+    await Promise.all([stats.reload(), throughput.reload(), dead.reload(), integrations.reload()]);
   };
 
   const bySystem = new Map<string, JobStats>();
@@ -65,6 +70,26 @@ export function HealthPage() {
           </Button>
         }
       />
+      {parked.length > 0 && (
+        <Card title={t('health.parkedTitle')} className="parked-card">
+          <p className="muted small">{t('health.parkedHint')}</p>
+          <ul className="parked-list" data-testid="parked-integrations">
+            {parked.map((integration) => (
+              <li key={integration.name} className="parked-item" data-testid={`parked-${integration.name}`}>
+                <div className="parked-head">
+                  <strong>{integration.title[locale]}</strong>
+                  <span className="muted small nowrap">{formatDateTime(integration.alert!.raisedAt, locale)}</span>
+                </div>
+                <div className="reason">{parkedReason(integration.alert!.message)}</div>
+                {integration.alert!.jobName && <div className="muted small mono">{integration.alert!.jobName}</div>}
+                <Link to="/settings/export" className="small">
+                  {t('health.parkedOpen')}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </Card>
+      )}
       <div className="stat-grid" data-testid="health-systems">
         {stats.loading && !stats.data ? (
           <Loading />
@@ -75,7 +100,10 @@ export function HealthPage() {
         ) : (
           [...bySystem.values()].map((s) => (
             <div className="stat-card card" key={s.name} data-testid={`health-${s.name}`}>
-              <div className="stat-title">{systemTitle(s.name, locale, titles.data)}</div>
+              <div className="stat-title">
+                {systemTitle(s.name, locale, titles.data)}{' '}
+                {parked.some((i) => i.name === s.name) && <Badge tone="warning">{t('health.parkedBadge')}</Badge>}
+              </div>
               <div className="stat-row">
                 <Stat label={t('health.pending')} value={s.pending + s.active} />
                 <Stat label={t('health.retrying')} value={s.retrying} tone={s.retrying ? 'warning' : undefined} />

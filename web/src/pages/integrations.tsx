@@ -6,17 +6,9 @@ import { ActionForm, Button, Card, describeError, ErrorBanner, Loading, Notice, 
 import { formatDateTime } from '../format';
 import { useI18n } from '../i18n';
 import { localizeMessage } from '../server-messages';
+import { parkedReason } from '../integrations';
 import { useIsAdmin } from '../session';
-
-interface IntegrationSummary {
-  name: string;
-  title: { ru: string; en: string };
-  enabled: boolean;
-  version: number;
-  updatedAt: string | null;
-  updatedBy: string | null;
-  capabilities: { testConnection: boolean; liveValidation: boolean };
-}
+import type { IntegrationAlert, IntegrationSummary, PanelIntegration, PanelSettingsSection } from '../types';
 
 interface IntegrationSettings extends IntegrationSummary {
   settings: FormValue;
@@ -36,6 +28,8 @@ export function IntegrationsPage() {
       throw e;
     }
   }, []);
+  // The integrations' subsections of their forms; without them the forms are drawn whole.
+  const panel = useLoad(() => api<{ items: PanelIntegration[] }>('GET', '/integrations/panel').then((body) => body.items, () => [] as PanelIntegration[]), []);
 
   return (
     <div className="page">
@@ -52,7 +46,12 @@ export function IntegrationsPage() {
         ) : (
           <div className="accordion">
             {list.data.map((integration) => (
-              <IntegrationRow key={integration.name} summary={integration} onSaved={() => void list.reload()} />
+              <IntegrationRow
+                key={integration.name}
+                summary={integration}
+                sections={panel.data?.find((item) => item.name === integration.name)?.settingsSections ?? []}
+                onSaved={() => void list.reload()}
+              />
             ))}
           </div>
         )}
@@ -61,7 +60,7 @@ export function IntegrationsPage() {
   );
 }
 
-function IntegrationRow({ summary, onSaved }: { summary: IntegrationSummary; onSaved(): void }) {
+function IntegrationRow({ summary, sections, onSaved }: { summary: IntegrationSummary; sections: PanelSettingsSection[]; onSaved(): void }) {
   const { t, locale } = useI18n();
   const isAdmin = useIsAdmin();
   const [open, setOpen] = useState(summary.enabled);
@@ -106,14 +105,64 @@ function IntegrationRow({ summary, onSaved }: { summary: IntegrationSummary; onS
           {summary.version > 0 && summary.updatedAt ? `v${summary.version} · ${formatDateTime(summary.updatedAt, locale)}${summary.updatedBy ? ` · ${summary.updatedBy}` : ''}` : ''}
         </span>
       </div>
-      {message && <Notice kind="info">{message}</Notice>}
+      {summary.alert && (
+        <ParkedAlert
+          name={summary.name}
+          alert={summary.alert}
+          onResumed={(resumed) => {
+            setError(null);
+            setMessage(t(resumed ? 'integrations.resumed' : 'integrations.notParked'));
+            onSaved();
+          }}
+          onFailed={setError}
+        />
+      )}
+      {message && (
+        <Notice kind="info">
+          <span data-testid={`message-${summary.name}`}>{message}</span>
+        </Notice>
+      )}
       <ErrorBanner error={error} />
-      {open && <SettingsPanel name={summary.name} enabled={enabled} onSaved={onSaved} />}
+      {open && <SettingsPanel name={summary.name} enabled={enabled} sections={sections} onSaved={onSaved} />}
     </div>
   );
 }
 
-function SettingsPanel({ name, enabled, onSaved }: { name: string; enabled: boolean; onSaved(): void }) {
+/**
+ * The integration is parked: its system refused its credentials or rights, and its jobs wait.
+ * Saving the settings resumes it; «Возобновить» does so without a change here (the fix was made
+ * on the other side, e.g. a scope added to the webhook).
+ */
+function ParkedAlert({ name, alert, onResumed, onFailed }: { name: string; alert: IntegrationAlert; onResumed(resumed: boolean): void; onFailed(error: unknown): void }) {
+  const { t, locale } = useI18n();
+  const isAdmin = useIsAdmin();
+  const resume = async () => {
+    try {
+      const answer = await api<{ resumed: boolean }>('POST', `/integrations/${name}/resume`);
+      onResumed(answer.resumed);
+    } catch (e) {
+      onFailed(e);
+    }
+  };
+  return (
+    <div className="alert alert-warning parked-alert" role="alert" data-testid={`alert-${name}`}>
+      <div>
+        <div>{t('integrations.parked', { message: parkedReason(alert.message) })}</div>
+        <div className="small parked-meta">
+          {t('integrations.parkedSince', { time: formatDateTime(alert.raisedAt, locale) })}
+          {alert.jobName ? ` · ${t('integrations.parkedJob', { job: alert.jobName })}` : ''}
+        </div>
+      </div>
+      {isAdmin && (
+        <Button onClick={resume} pendingLabel={t('integrations.resuming')} data-testid={`resume-${name}`}>
+          {t('integrations.resume')}
+        </Button>
+      )}
+    </div>
+  );
+}
+
+function SettingsPanel({ name, enabled, sections, onSaved }: { name: string; enabled: boolean; sections: PanelSettingsSection[]; onSaved(): void }) {
   const { t, locale } = useI18n();
   // Managers see the form as it is saved (secrets masked) but cannot change or test it.
   const readOnly = !useIsAdmin();
@@ -194,6 +243,9 @@ function SettingsPanel({ name, enabled, onSaved }: { name: string; enabled: bool
             locale={locale}
             idPrefix={name}
             disabled={readOnly}
+            integration={name}
+            sections={sections}
+            optionsKey={data.version}
           />
           {readOnly ? (
             <Notice kind="info">

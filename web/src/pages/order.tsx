@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api';
-import { Badge, Button, Card, describeError, Dl, ErrorBanner, Loading, Notice, PageHeader, useAction, useLoad } from '../components/ui';
-import { loadIntegrationTitles, loadPerson, loadStatuses, personName, statusLabel, statusTone, systemTitle } from '../data';
+import { IntegrationSections } from '../components/integration-sections';
+import { Badge, Button, Card, Dl, ErrorBanner, Loading, Notice, PageHeader, useAction, useLoad } from '../components/ui';
+import { loadPerson, loadStatuses, personName, statusLabel, statusTone } from '../data';
 import { formatDateTime, formatMoney } from '../format';
 import { useI18n } from '../i18n';
-import type { Translate } from '../i18n';
 import { Link } from '../router';
 import { useSession } from '../session';
-import type { Order, Organization, Person, SystemSyncState } from '../types';
+import type { Order, Organization, Person } from '../types';
 
 export function OrderPage({ id }: { id: number }) {
   const { t, locale } = useI18n();
@@ -176,7 +176,15 @@ export function OrderPage({ id }: { id: number }) {
                         {h.from ? `${statusLabel(statuses.data, h.from, locale)} → ` : ''}
                         <strong>{statusLabel(statuses.data, h.to, locale)}</strong>
                       </td>
-                      <td className="muted">{h.changedBy ?? ''}</td>
+                      <td className="muted">
+                        {h.changedBy ?? ''}
+                        {h.origin?.kind === 'integration' && (
+                          <span className="origin-mark" title={t('order.byIntegration')} data-testid="origin-integration">
+                            {' '}
+                            <Badge tone="info">{t('order.integrationMark')}</Badge>
+                          </span>
+                        )}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -206,7 +214,7 @@ export function OrderPage({ id }: { id: number }) {
               <p className="muted small">{t('order.noArchive')}</p>
             )}
           </Card>
-          <SyncCard orderId={o.id} />
+          <IntegrationSections entityType="order" entity={o} onChanged={() => void order.reload()} />
         </div>
       </div>
     </div>
@@ -324,79 +332,3 @@ function Discussion({ order, onAdded }: { order: Order; onAdded(): void }) {
     </Card>
   );
 }
-
-function syncTone(state: SystemSyncState['state']) {
-  return state === 'ok' ? 'success' : state === 'error' ? 'danger' : 'neutral';
-}
-
-/** One block per external system: state, external id, last attempt, error, «Отправить повторно». */
-function SyncCard({ orderId }: { orderId: number }) {
-  const { t, locale } = useI18n();
-  const sync = useLoad(async () => {
-    try {
-      const body = await api<SystemSyncState[] | { systems: SystemSyncState[] }>('GET', `/orders/${orderId}/sync`);
-      return Array.isArray(body) ? body : body.systems;
-    } catch (e) {
-      // The sync log arrives with the integrations; until then the card says so instead of failing.
-      if (e instanceof ApiError && e.status === 404 && e.message.includes('not a known route')) return null;
-      throw e;
-    }
-  }, [orderId]);
-
-  return (
-    <Card title={t('order.sync')}>
-      {sync.loading && !sync.data ? (
-        <Loading />
-      ) : sync.error ? (
-        <ErrorBanner error={sync.error} onRetry={() => void sync.reload()} />
-      ) : sync.data === null ? (
-        <p className="muted small">{t('order.syncUnavailable')}</p>
-      ) : !sync.data?.length ? (
-        <p className="muted small">{t('order.syncNone')}</p>
-      ) : (
-        sync.data.map((s) => <SyncSystem key={s.system} orderId={orderId} state={s} t={t} locale={locale} onResent={() => void sync.reload()} />)
-      )}
-    </Card>
-  );
-}
-
-function SyncSystem({ orderId, state, t, locale, onResent }: { orderId: number; state: SystemSyncState; t: Translate; locale: 'ru' | 'en'; onResent(): void }) {
-  const titles = useLoad(loadIntegrationTitles, []);
-  const [message, setMessage] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const resend = async () => {
-    setMessage(null);
-    setError(null);
-    try {
-      await api('POST', `/orders/${orderId}/sync/${encodeURIComponent(state.system)}/resend`);
-      setMessage(t('order.resent'));
-      onResent();
-    } catch (e) {
-      setError(describeError(e, t, locale));
-    }
-  };
-  return (
-    <div className="sync-system" data-testid={`sync-${state.system}`}>
-      <div className="sync-head">
-        <strong>{systemTitle(state.system, locale, titles.data)}</strong>
-        <Badge tone={syncTone(state.state)}>{t(`sync.${state.state}` as 'sync.ok')}</Badge>
-      </div>
-      <Dl
-        rows={[
-          [t('order.syncExternalId'), state.externalId],
-          [t('order.syncLastAttempt'), state.lastAttemptAt ? formatDateTime(state.lastAttemptAt, locale) : null],
-          state.lastError ? [t('order.syncError'), <span className="text-danger">{state.lastError}</span>] : null,
-        ]}
-      />
-      {state.canResend !== false && (
-        <Button onClick={resend} pendingLabel={t('common.saving')} data-testid={`resend-${state.system}`}>
-          {t('order.resend')}
-        </Button>
-      )}
-      {message && <Notice>{message}</Notice>}
-      {error && <div className="alert alert-error">{error}</div>}
-    </div>
-  );
-}
-
-

@@ -1,21 +1,25 @@
 import { useState } from 'react';
 import { api, query } from '../api';
-import { BITRIX, externalId } from '../components/external-ids';
+import { externalId } from '../components/external-ids';
+import { IntegrationSections } from '../components/integration-sections';
 import { LinkRow, ListState, Pager, SearchForm, usePagedList } from '../components/paged-list';
 import { EditForm, TextField } from '../components/edit-form';
 import { Badge, Card, Dl, ErrorBanner, Loading, Notice, PageHeader, useLoad } from '../components/ui';
 import { useEditCard } from '../hooks/use-edit-card';
 import { useI18n } from '../i18n';
+import { headingOf, listColumns, loadIntegrationsView } from '../integrations';
 import { Link } from '../router';
 import type { Organization, Page, Person } from '../types';
 
 const PAGE_SIZE = 25;
 
 export function OrganizationsPage() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [searchText, setSearchText] = useState('');
   const [search, setSearch] = useState('');
   const list = usePagedList<Organization>('/organizations', { search }, PAGE_SIZE);
+  const integrations = useLoad(loadIntegrationsView, []);
+  const columns = listColumns(integrations.data, 'organization', list.items);
 
   return (
     <div className="page">
@@ -31,7 +35,11 @@ export function OrganizationsPage() {
               <th>{t('orgs.inn')}</th>
               <th className="hide-narrow">{t('orgs.kpp')}</th>
               <th className="hide-narrow">{t('orgs.type')}</th>
-              <th>{t('org.bitrixId')}</th>
+              {columns.map(({ system, field }) => (
+                <th key={`${system}.${field.kind}`} data-testid={`column-${system}-${field.kind}`}>
+                  {headingOf(field.label[locale])}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
@@ -40,7 +48,11 @@ export function OrganizationsPage() {
                 <td>{o.inn ?? '—'}</td>
                 <td className="hide-narrow">{o.kpp ?? '—'}</td>
                 <td className="hide-narrow">{o.companyType ?? '—'}</td>
-                <td>{externalId(o.externalIds, BITRIX, 'company') || '—'}</td>
+                {columns.map(({ system, field }) => (
+                  <td key={`${system}.${field.kind}`} className="nowrap">
+                    {externalId(o.externalIds, system, field.kind) || '—'}
+                  </td>
+                ))}
               </LinkRow>
             ))}
           </tbody>
@@ -56,7 +68,6 @@ interface OrgForm {
   inn: string;
   kpp: string;
   companyType: string;
-  bitrixCompany: string;
 }
 
 const formOf = (o: Organization): OrgForm => ({
@@ -64,7 +75,6 @@ const formOf = (o: Organization): OrgForm => ({
   inn: o.inn ?? '',
   kpp: o.kpp ?? '',
   companyType: o.companyType ?? '',
-  bitrixCompany: externalId(o.externalIds, BITRIX, 'company'),
 });
 
 const bodyOf = (form: OrgForm) => ({
@@ -72,7 +82,6 @@ const bodyOf = (form: OrgForm) => ({
   inn: form.inn.trim() || null,
   kpp: form.kpp.trim() || null,
   companyType: form.companyType.trim() || null,
-  externalIds: { [BITRIX]: { company: form.bitrixCompany.trim() || null } },
 });
 
 export function OrganizationPage({ id }: { id: number }) {
@@ -83,7 +92,7 @@ export function OrganizationPage({ id }: { id: number }) {
     path: `/organizations/${id}`,
     formOf,
     bodyOf,
-    errorFields: { title: 'title', inn: 'inn', kpp: 'kpp', companyType: 'companyType', externalIds: 'bitrixCompany' },
+    errorFields: { title: 'title', inn: 'inn', kpp: 'kpp', companyType: 'companyType' },
   });
 
   const { form } = card;
@@ -102,7 +111,6 @@ export function OrganizationPage({ id }: { id: number }) {
               <TextField card={card} name="inn" label={t('org.inn')} inputMode="numeric" />
               <TextField card={card} name="kpp" label={t('org.kpp')} />
               <TextField card={card} name="companyType" label={t('org.type')} />
-              <TextField card={card} name="bitrixCompany" label={t('org.bitrixId')} inputMode="numeric" data-testid="bitrix-company-id" />
             </EditForm>
           </Card>
         </div>
@@ -113,10 +121,10 @@ export function OrganizationPage({ id }: { id: number }) {
                 [t('org.title'), o.title],
                 [t('org.inn'), o.inn],
                 [t('org.kpp'), o.kpp],
-                [t('org.bitrixId'), externalId(o.externalIds, BITRIX, 'company') || null],
               ]}
             />
           </Card>
+          <IntegrationSections entityType="organization" entity={o} editable onSaved={org.setData} onChanged={() => void org.reload()} />
           <Card title={t('org.employees')}>
             {employees.loading && !employees.data ? (
               <Loading />

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, query } from '../api';
-import { BITRIX, externalId } from '../components/external-ids';
+import { externalId } from '../components/external-ids';
+import { IntegrationSections } from '../components/integration-sections';
 import { LinkRow, ListState, Pager, SearchForm, usePagedList } from '../components/paged-list';
 import { EditForm, TextField } from '../components/edit-form';
 import { Badge, Card, Dl, ErrorBanner, Field, Loading, PageHeader, useLoad } from '../components/ui';
@@ -8,17 +9,20 @@ import { forgetPerson, loadStatuses, statusLabel, statusTone } from '../data';
 import { formatDateTime, formatMoney } from '../format';
 import { useEditCard } from '../hooks/use-edit-card';
 import { useI18n } from '../i18n';
+import { headingOf, listColumns, loadIntegrationsView } from '../integrations';
 import { Link } from '../router';
 import type { Organization, OrderSummary, Page, Person } from '../types';
 
 const PAGE_SIZE = 25;
 
 export function PersonsPage() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [searchText, setSearchText] = useState('');
   const [search, setSearch] = useState('');
   const [guests, setGuests] = useState(false);
   const list = usePagedList<Person>('/persons', { search, isGuest: guests ? 'true' : undefined }, PAGE_SIZE);
+  const integrations = useLoad(loadIntegrationsView, []);
+  const columns = listColumns(integrations.data, 'person', list.items);
 
   return (
     <div className="page">
@@ -37,7 +41,11 @@ export function PersonsPage() {
               <th>{t('persons.phone')}</th>
               <th className="hide-narrow">{t('persons.email')}</th>
               <th>{t('persons.status')}</th>
-              <th className="hide-narrow">{t('person.bitrixContactId')}</th>
+              {columns.map(({ system, field }) => (
+                <th key={`${system}.${field.kind}`} className="hide-narrow" data-testid={`column-${system}-${field.kind}`}>
+                  {headingOf(field.label[locale])}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
@@ -46,7 +54,11 @@ export function PersonsPage() {
                 <td className="nowrap">{p.phones[0]?.e164 ?? '—'}</td>
                 <td className="hide-narrow">{p.emails[0] ?? '—'}</td>
                 <td>{p.isGuest ? <Badge tone="warning">{t('persons.guest')}</Badge> : <Badge tone="success">{t('persons.registered')}</Badge>}</td>
-                <td className="hide-narrow">{externalId(p.externalIds, BITRIX, 'contact') || '—'}</td>
+                {columns.map(({ system, field }) => (
+                  <td key={`${system}.${field.kind}`} className="hide-narrow nowrap">
+                    {externalId(p.externalIds, system, field.kind) || '—'}
+                  </td>
+                ))}
               </LinkRow>
             ))}
           </tbody>
@@ -64,7 +76,6 @@ interface PersonForm {
   phones: string;
   emails: string;
   isGuest: boolean;
-  bitrixContact: string;
 }
 
 const formOf = (p: Person): PersonForm => ({
@@ -74,7 +85,6 @@ const formOf = (p: Person): PersonForm => ({
   phones: p.phones.map((ph) => ph.e164 + (ph.extension ? ` доб. ${ph.extension}` : '')).join(', '),
   emails: p.emails.join(', '),
   isGuest: p.isGuest,
-  bitrixContact: externalId(p.externalIds, BITRIX, 'contact'),
 });
 
 const splitList = (text: string) =>
@@ -90,7 +100,6 @@ const bodyOf = (form: PersonForm) => ({
   phones: splitList(form.phones),
   emails: splitList(form.emails),
   isGuest: form.isGuest,
-  externalIds: { [BITRIX]: { contact: form.bitrixContact.trim() || null } },
 });
 
 export function PersonPage({ id }: { id: number }) {
@@ -103,7 +112,7 @@ export function PersonPage({ id }: { id: number }) {
     path: `/persons/${id}`,
     formOf,
     bodyOf,
-    errorFields: { lastName: 'lastName', firstName: 'firstName', middleName: 'middleName', phones: 'phones', emails: 'emails', externalIds: 'bitrixContact' },
+    errorFields: { lastName: 'lastName', firstName: 'firstName', middleName: 'middleName', phones: 'phones', emails: 'emails' },
     onSaved: () => forgetPerson(id),
   });
 
@@ -140,7 +149,6 @@ export function PersonPage({ id }: { id: number }) {
                   <input type="checkbox" checked={form.isGuest} onChange={(e) => card.set({ isGuest: e.target.checked })} /> {t('person.guestFlag')}
                 </label>
               </Field>
-              <TextField card={card} name="bitrixContact" label={t('person.bitrixContactId')} inputMode="numeric" data-testid="bitrix-contact-id" />
             </EditForm>
           </Card>
         </div>
@@ -152,11 +160,22 @@ export function PersonPage({ id }: { id: number }) {
                 [t('person.phones'), p.phones.map((ph) => ph.e164).join(', ') || null],
                 [t('person.emails'), p.emails.join(', ') || null],
                 p.organizationId && [t('person.organization'), <Link to={`/clients/organizations/${p.organizationId}`}>{organization?.title ?? `#${p.organizationId}`}</Link>],
-                [t('person.bitrixContactId'), <span data-testid="bitrix-contact-shown">{externalId(p.externalIds, BITRIX, 'contact') || '—'}</span>],
-                externalId(p.externalIds, BITRIX, 'lead') && ['Bitrix Lead ID:', externalId(p.externalIds, BITRIX, 'lead')],
               ]}
             />
           </Card>
+          <IntegrationSections
+            entityType="person"
+            entity={p}
+            editable
+            onSaved={(updated) => {
+              forgetPerson(id);
+              person.setData(updated);
+            }}
+            onChanged={() => {
+              forgetPerson(id);
+              void person.reload();
+            }}
+          />
           <Card title={t('person.orders')}>
             {orders.data?.items.length ? (
               <table className="table table-compact" data-testid="person-orders">

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { normalizeEmail, normalizePhone } from './contacts.js';
 import type { Phone } from './contacts.js';
 import { idSchema } from './ids.js';
+import { safeKey } from './keys.js';
 
 /** External ids of one entity: `{ bitrix24: { contact: "17", lead: "4" } }`. */
 export type ExternalIds = Record<string, Record<string, string>>;
@@ -65,8 +66,8 @@ export const emailInputSchema = z
 
 /** `null` as a value removes that link. */
 export const externalIdsInputSchema = z.record(
-  z.string().regex(/^[a-z0-9_-]{1,32}$/, 'system names are lower-case letters, digits, "-" or "_"'),
-  z.record(z.string().regex(/^[a-z0-9_-]{1,32}$/), z.string().trim().min(1).max(64).nullable()),
+  safeKey(z.string().regex(/^[a-z0-9_-]{1,32}$/, 'system names are lower-case letters, digits, "-" or "_"')),
+  z.record(safeKey(z.string().regex(/^[a-z0-9_-]{1,32}$/, 'kinds are lower-case letters, digits, "-" or "_"')), z.string().trim().min(1).max(64).nullable()),
 );
 
 /** INN: 10 digits (organization) or 12 (individual entrepreneur), with the tax service's check digits. */

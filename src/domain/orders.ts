@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ExternalIds } from './clients.js';
 import { DomainError } from './errors.js';
 import { idSchema } from './ids.js';
+import { safeKey } from './keys.js';
 import type { OrderSource, OrderStatus, PaymentStatus, RenderStatus } from './order-status.js';
 import type { OriginKind } from './origin.js';
 import { ORDER_SOURCE_CODES, PAYMENT_STATUS_CODES, RENDER_STATUSES, findOrderStatus, isSettableStatus } from './order-status.js';
@@ -25,7 +26,7 @@ export const orderItemInputSchema = z
     unitPrice: money.optional(),
     total: money.optional().describe('what the whole line costs, e.g. the price of a print run'),
     /** What the client chose: format, paper, sides, finishing… */
-    parameters: z.record(z.string().max(100), parameterValueSchema).default({}),
+    parameters: z.record(safeKey(z.string().max(100)), parameterValueSchema).default({}),
   })
   .superRefine((item, ctx) => {
     if (item.unitPrice === undefined && item.total === undefined) {

@@ -3,6 +3,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import type { Database } from '../db/schema.js';
 import type { ExternalIds } from '../domain/clients.js';
 import { DomainError } from '../domain/errors.js';
+import { emptyMap, isReservedKey } from '../domain/keys.js';
 
 export type LinkedEntityType = 'person' | 'organization' | 'order' | 'product' | 'category';
 
@@ -20,15 +21,17 @@ export class ExternalLinkStore {
       .where('entity_id', 'in', ids)
       .execute();
     for (const row of rows) {
-      const ids = result.get(row.entity_id) ?? {};
-      (ids[row.system] ??= {})[row.kind] = row.external_id;
+      // A row stored before reserved names were refused is left out: it cannot be shown safely.
+      if (isReservedKey(row.system) || isReservedKey(row.kind)) continue;
+      const ids = result.get(row.entity_id) ?? emptyMap<Record<string, string>>();
+      (ids[row.system] ??= emptyMap<string>())[row.kind] = row.external_id;
       result.set(row.entity_id, ids);
     }
     return result;
   }
 
   async forEntity(entityType: LinkedEntityType, id: number, db: Kysely<Database> = this.db): Promise<ExternalIds> {
-    return (await this.forEntities(db, entityType, [id])).get(id) ?? {};
+    return (await this.forEntities(db, entityType, [id])).get(id) ?? emptyMap();
   }
 
   /** One link: the id of our entity in `system` under `kind` (e.g. its Bitrix24 contact), or null. */

@@ -8,6 +8,7 @@ import { DomainError, invalidField, notFound, assertVersion } from '../domain/er
 import type { OrderSource, OrderStatus, PaymentStatus, RenderStatus } from '../domain/order-status.js';
 import type { Origin } from '../domain/origin.js';
 import { SYSTEM_ORIGIN, originLabel, parseOrigin } from '../domain/origin.js';
+import { withoutReservedKeys } from '../domain/keys.js';
 import { INITIAL_ORDER_STATUS } from '../domain/order-status.js';
 import type {
   CommentCreateInput,
@@ -408,7 +409,7 @@ function toItem(row: OrderItemRow): OrderItem {
     quantity: row.quantity,
     unitPrice: row.unit_price,
     total: row.total,
-    parameters: parseJson(row.parameters, {}),
+    parameters: withoutReservedKeys(parseJson<OrderItem['parameters']>(row.parameters, {})),
   };
 }
 

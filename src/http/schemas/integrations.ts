@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeKey } from '../../domain/keys.js';
 import type { SettingsDefinition, SettingsShape } from '../../settings/definition.js';
 import { maskSettings } from '../../settings/secrets.js';
 import type { IntegrationAlert } from '../../store/integration-alerts.js';
@@ -35,7 +36,7 @@ export const integrationSummaryResponse = z.object({
   alert: integrationAlertResponse.nullable(),
 });
 
-const settingsDocument = z.record(z.string(), z.unknown());
+const settingsDocument = z.record(safeKey(), z.unknown());
 
 const secretStates = z
   .record(z.string(), z.object({ hasValue: z.boolean(), masked: z.string().nullable() }))

@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError } from '../domain/errors.js';
@@ -66,6 +68,41 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     return reply.code(statusCode).send(body('internal_error', `internal error; see the server log for request ${request.id}`, []));
   }
   return reply.code(statusCode).send(body(error.code ?? 'bad_request', error.message, []));
+}
+
+/**
+ * What Fastify itself refuses before routing: a URL it cannot decode (400), a path parameter
+ * longer than its limit (414).
+ */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    void reply.code(414).send(body('uri_too_long', 'a path segment is longer than this API accepts', [{ path: 'params', message: 'too long' }]));
+    return;
+  }
+  if (error.code === 'FST_ERR_BAD_URL') {
+    void reply.code(400).send(body('validation_failed', 'the URL is not valid (a malformed %-escape?)', [{ path: 'url', message: 'not a valid URL' }]));
+    return;
+  }
+  void reply.code(error.statusCode ?? 400).send(body('bad_request', error.message, []));
+}
+
+const CLIENT_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  HPE_HEADER_OVERFLOW: { status: 431, code: 'headers_too_large', message: 'the request headers are larger than this server accepts' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'request_timeout', message: 'the request was not received in time' },
+};
+
+/**
+ * Requests Node refuses on the socket, before Fastify sees them (headers too large, a
+ * malformed request line): answered in the API's error shape, then the connection is closed.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
+  const known = CLIENT_ERRORS[error.code ?? ''] ?? { status: 400, code: 'bad_request', message: 'the request could not be read' };
+  const payload = JSON.stringify(body(known.code, known.message, []));
+  socket.end(
+    `HTTP/1.1 ${known.status} ${STATUS_CODES[known.status]}\r\n` +
+      `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(payload)}\r\nConnection: close\r\n\r\n${payload}`,
+  );
 }
 
 function body(code: string, message: string, details: FieldProblem[]): ApiErrorBody {

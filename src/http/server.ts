@@ -7,7 +7,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppServices } from '../app.js';
 import { bearerTokenResolver, installAuth } from './auth.js';
 import type { PrincipalResolver } from './auth.js';
-import { errorHandler } from './errors.js';
+import { clientErrorHandler, errorHandler, frameworkErrorHandler } from './errors.js';
 import { registerPanel } from './panel.js';
 import { mountIntegrationRoutes } from '../platform/routes.js';
 import { integrationPanelRoutes } from './routes/integration-panel.js';
@@ -41,6 +41,10 @@ export async function buildHttpServer(services: AppServices, options: HttpServer
     logController: new LogController({ disableRequestLogging: true }),
     // Request ids appear in 5xx answers so a user can quote them; keep them short and unique.
     genReqId: () => Math.random().toString(36).slice(2, 10),
+    // Errors Fastify answers before any route (a malformed URL, a path parameter past its limit)
+    // and those Node answers on the socket (headers too large): the API's error shape too.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
 
   if (options.onRoute) server.addHook('onRoute', options.onRoute);
@@ -99,6 +103,6 @@ export async function buildHttpServer(services: AppServices, options: HttpServer
       await mountIntegrationRoutes(scope, { name: definition.name, title: definition.title.en }, routes, API_PREFIX);
     });
   }
-  await registerPanel(server);
+  server.setNotFoundHandler(await registerPanel(server));
   return server;
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppServices } from '../../app.js';
+import { wholeNumberFromText } from '../../domain/ids.js';
 import { JOB_STATES } from '../../jobs/driver.js';
 import { DomainError } from '../../domain/errors.js';
 import { errorResponse, standardErrors } from '../schemas/common.js';
@@ -53,7 +54,7 @@ export const jobRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = async
       schema: {
         tags,
         summary: 'Completed and dead jobs per hour (only hours with any)',
-        querystring: z.strictObject({ hours: z.coerce.number().int().min(1).max(24 * 31).default(72) }),
+        querystring: z.strictObject({ hours: wholeNumberFromText({ min: 1, max: 24 * 31 }).default(72) }),
         response: {
           200: z.array(z.object({ hour: z.string().describe('start of the hour, UTC'), completed: z.number(), dead: z.number() })),
           ...standardErrors,
@@ -72,7 +73,7 @@ export const jobRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = async
         querystring: z.strictObject({
           state: z.enum(JOB_STATES).optional(),
           name: z.string().max(200).optional(),
-          limit: z.coerce.number().int().min(1).max(500).default(100),
+          limit: wholeNumberFromText({ min: 1, max: 500 }).default(100),
         }),
         response: { 200: z.array(jobResponse), ...standardErrors },
       },

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { idFromText } from '../../domain/ids.js';
+import { idFromText, wholeNumberFromText } from '../../domain/ids.js';
 import { MAX_PAGE_SIZE } from '../../store/pagination.js';
 
 export const idParams = z.strictObject({ id: idFromText });
 
 export const pageQuery = {
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+  limit: wholeNumberFromText({ min: 1, max: MAX_PAGE_SIZE }).optional(),
   cursor: z.string().max(200).optional(),
 };
 

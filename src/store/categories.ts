@@ -4,6 +4,7 @@ import type { CategoryRow, Database } from '../db/schema.js';
 import type { CalculatorEngine, Category, CategoryCreateInput, CategoryUpdateInput } from '../domain/catalog.js';
 import { CALCULATOR_ENGINE_LABELS } from '../domain/catalog.js';
 import { DomainError, invalidField, notFound, assertVersion } from '../domain/errors.js';
+import { refusingVanishedReferences } from './references.js';
 import { transact } from './transaction.js';
 import { flag, nowIso } from './json.js';
 import type { Page } from './pagination.js';
@@ -20,12 +21,18 @@ export interface CategoryFilter {
 /** Deeper than any real catalog; stops the ancestor walk should the data ever hold a cycle. */
 const MAX_DEPTH = 64;
 
+function parentVanished(parentId: number | null | undefined): DomainError {
+  return new DomainError('conflict', `body.parentId: category ${parentId} was deleted while this category was being saved`, [
+    { path: 'body.parentId', message: 'was deleted meanwhile' },
+  ]);
+}
+
 /** Product categories: a tree by `parentId`, each choosing its calculator engine. */
 export class CategoryStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async create(input: CategoryCreateInput, db: Kysely<Database> = this.db): Promise<Category> {
-    return transact(db, async (trx) => {
+    return refusingVanishedReferences(() => transact(db, async (trx) => {
       if (input.parentId) await assertCategoryExists(trx, input.parentId, 'body.parentId');
       const now = nowIso();
       const row = await trx
@@ -42,7 +49,7 @@ export class CategoryStore {
         .returningAll()
         .executeTakeFirstOrThrow();
       return toCategory(row);
-    });
+    }), () => parentVanished(input.parentId));
   }
 
   async get(id: number, db: Kysely<Database> = this.db): Promise<Category> {
@@ -52,7 +59,7 @@ export class CategoryStore {
   }
 
   async update(id: number, input: CategoryUpdateInput, db: Kysely<Database> = this.db): Promise<Category> {
-    return transact(db, async (trx) => {
+    return refusingVanishedReferences(() => transact(db, async (trx) => {
       const current = await lockedForWrite(trx, trx.selectFrom('categories').selectAll().where('id', '=', id)).executeTakeFirst();
       if (!current) throw notFound('category', id);
       assertVersion('category', id, input.version, current.version);
@@ -71,13 +78,17 @@ export class CategoryStore {
         .returningAll()
         .executeTakeFirstOrThrow();
       return toCategory(row);
-    });
+    }), () => parentVanished(input.parentId));
   }
 
-  /** Only an empty category goes: products and subcategories would otherwise lose their place silently. */
+  /**
+   * Only an empty category goes: products and subcategories would otherwise lose their place
+   * silently. The row is locked first (PostgreSQL): a product being saved into it either commits
+   * before the check sees it, or waits and then finds the category gone.
+   */
   async delete(id: number, db: Kysely<Database> = this.db): Promise<void> {
     await transact(db, async (trx) => {
-      const current = await trx.selectFrom('categories').select('id').where('id', '=', id).executeTakeFirst();
+      const current = await lockedForWrite(trx, trx.selectFrom('categories').select('id').where('id', '=', id)).executeTakeFirst();
       if (!current) throw notFound('category', id);
       const product = await trx.selectFrom('products').select('id').where('category_id', '=', id).limit(1).executeTakeFirst();
       if (product) throw new DomainError('conflict', `category ${id} still has products (e.g. ${product.id}); move or delete them first`);

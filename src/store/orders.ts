@@ -30,6 +30,7 @@ import { nowIso, parseJson, toJson } from './json.js';
 import type { Page } from './pagination.js';
 import { DEFAULT_PAGE_SIZE, decodeCursor, toPage } from './pagination.js';
 import { containsTextAnyCase } from './search.js';
+import { refusingVanishedReferences } from './references.js';
 import { transact } from './transaction.js';
 
 export interface OrderFilter {
@@ -67,6 +68,10 @@ export class OrderStore {
   }
 
   async create(input: OrderCreateInput, db: Db = this.db): Promise<Order> {
+    return refusingVanishedReferences(() => this.#create(input, db), productVanished);
+  }
+
+  async #create(input: OrderCreateInput, db: Db): Promise<Order> {
     return transact(db, async (trx) => {
       await assertClient(trx, input.personId, input.organizationId ?? null);
       await assertProducts(trx, input.items);
@@ -150,6 +155,10 @@ export class OrderStore {
 
   /** Changes an order the caller read at `input.version`; a newer version on the server is a conflict. */
   async update(id: number, input: OrderUpdateInput, db: Db = this.db): Promise<Order> {
+    return refusingVanishedReferences(() => this.#update(id, input, db), productVanished);
+  }
+
+  async #update(id: number, input: OrderUpdateInput, db: Db): Promise<Order> {
     return transact(db, async (trx) => {
       const current = await lockedOrder(trx, id, input.version);
       const personId = input.personId ?? current.person_id;
@@ -293,6 +302,12 @@ export class OrderStore {
     }
     return toPage(rows, limit, (row) => toSummary(row, itemsByOrder.get(row.id) ?? [], links.get(row.id) ?? {}));
   }
+}
+
+function productVanished(): DomainError {
+  return new DomainError('conflict', 'body.items: a product of this order was deleted while the order was being saved; reload the catalog', [
+    { path: 'body.items', message: 'a product was deleted meanwhile' },
+  ]);
 }
 
 /**

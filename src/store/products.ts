@@ -5,6 +5,7 @@ import type { CalculatorEngine, Product, ProductCreateInput, ProductUpdateInput,
 import { quoteFromTiers } from '../domain/catalog.js';
 import { DomainError, notFound, assertVersion } from '../domain/errors.js';
 import { assertCategoryExists } from './categories.js';
+import { refusingVanishedReferences } from './references.js';
 import { transact } from './transaction.js';
 import { nowIso, parseJson, toJson } from './json.js';
 import type { Page } from './pagination.js';
@@ -35,12 +36,18 @@ export interface ProductQuote extends Quote {
  */
 const SEARCH_BATCH = 500;
 
+function categoryVanished(categoryId: number | null | undefined): DomainError {
+  return new DomainError('conflict', `body.categoryId: category ${categoryId} was deleted while this product was being saved`, [
+    { path: 'body.categoryId', message: 'was deleted meanwhile' },
+  ]);
+}
+
 /** Products with their quantity tiers («тиражность») and prices. */
 export class ProductStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async create(input: ProductCreateInput, db: Kysely<Database> = this.db): Promise<Product> {
-    return transact(db, async (trx) => {
+    return refusingVanishedReferences(() => transact(db, async (trx) => {
       if (input.categoryId) await assertCategoryExists(trx, input.categoryId, 'body.categoryId');
       const now = nowIso();
       const row = await trx
@@ -59,7 +66,7 @@ export class ProductStore {
         .returningAll()
         .executeTakeFirstOrThrow();
       return toProduct(row);
-    });
+    }), () => categoryVanished(input.categoryId));
   }
 
   async get(id: number, db: Kysely<Database> = this.db): Promise<Product> {
@@ -69,7 +76,7 @@ export class ProductStore {
   }
 
   async update(id: number, input: ProductUpdateInput, db: Kysely<Database> = this.db): Promise<Product> {
-    return transact(db, async (trx) => {
+    return refusingVanishedReferences(() => transact(db, async (trx) => {
       const current = await lockedForWrite(trx, trx.selectFrom('products').selectAll().where('id', '=', id)).executeTakeFirst();
       if (!current) throw notFound('product', id);
       assertVersion('product', id, input.version, current.version);
@@ -90,13 +97,17 @@ export class ProductStore {
         .returningAll()
         .executeTakeFirstOrThrow();
       return toProduct(row);
-    });
+    }), () => categoryVanished(input.categoryId));
   }
 
-  /** Refused while order items point at the product: orders keep their history. */
+  /**
+   * Refused while order items point at the product: orders keep their history. The row is
+   * locked first (PostgreSQL), so an order being created with it either commits before the check
+   * sees it, or waits and then finds the product gone.
+   */
   async delete(id: number, db: Kysely<Database> = this.db): Promise<void> {
     await transact(db, async (trx) => {
-      const current = await trx.selectFrom('products').select('id').where('id', '=', id).executeTakeFirst();
+      const current = await lockedForWrite(trx, trx.selectFrom('products').select('id').where('id', '=', id)).executeTakeFirst();
       if (!current) throw notFound('product', id);
       const item = await trx.selectFrom('order_items').select('order_id').where('product_id', '=', id).limit(1).executeTakeFirst();
       if (item) throw new DomainError('conflict', `product ${id} is in orders (e.g. order ${item.order_id}); it cannot be deleted`);

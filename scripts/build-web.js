@@ -1,14 +1,22 @@
 #!/usr/bin/env node
 // Builds the admin panel (web/ → web/dist) when it is missing or older than its sources, so a
-// fresh clone works with `npm run demo` / `npm start` and the browser tests. `--force` always builds.
+// fresh clone works however it is started: `npm install` runs this (postinstall), and so do
+// `printsync serve`, `npm start`, `npm run demo` and the browser tests.
+//   --force        build even when up to date
+//   --out DIR      build into DIR instead of web/dist (printsync's PANEL_DIR)
+//   --if-possible  when vite is not installed (a production install without dev dependencies),
+//                  say so and exit 0 instead of failing
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const web = join(root, 'web');
-const marker = join(web, 'dist', 'index.html');
+const args = process.argv.slice(2);
+const outIndex = args.indexOf('--out');
+const outDir = outIndex >= 0 && args[outIndex + 1] ? resolve(args[outIndex + 1]) : join(web, 'dist');
+const marker = join(outDir, 'index.html');
 
 function newestMtime(path) {
   const stat = statSync(path);
@@ -21,17 +29,21 @@ function newestMtime(path) {
 const sources = [join(web, 'src'), join(web, 'index.html'), join(web, 'vite.config.ts'), join(root, 'package-lock.json')].filter(existsSync);
 const upToDate = existsSync(marker) && statSync(marker).mtimeMs >= Math.max(...sources.map(newestMtime));
 
-if (upToDate && !process.argv.includes('--force')) {
+if (upToDate && !args.includes('--force')) {
   process.exit(0);
 }
 
-process.stderr.write('printsync: building the admin panel (web/dist)…\n');
 const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
 if (!existsSync(vite)) {
+  if (args.includes('--if-possible')) {
+    process.stderr.write(`printsync: the admin panel is not built (${outDir}) and vite is not installed; install with dev dependencies (npm install) to build it\n`);
+    process.exit(0);
+  }
   process.stderr.write('printsync: vite is not installed; run `npm install` (with dev dependencies) first\n');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn', '--config', join(web, 'vite.config.ts')], {
+process.stderr.write(`printsync: building the admin panel (${outDir})…\n`);
+const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn', '--config', join(web, 'vite.config.ts'), '--outDir', outDir], {
   cwd: web,
   stdio: 'inherit',
   // Called from Vitest, NODE_ENV is `test`, which would bundle React's development build.

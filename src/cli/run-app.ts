@@ -6,6 +6,7 @@ import { buildHttpServer } from '../http/server.js';
 import { createLogger } from '../logger.js';
 import { appIntegrations } from '../extensions.js';
 import { untilStopSignal } from './lifecycle.js';
+import { ensurePanelBuilt, panelDir } from './panel-build.js';
 
 export interface RunningApp {
   services: AppServices;
@@ -23,7 +24,9 @@ export async function startApp(config: Config, options: { http: boolean; worker:
   let url: string | null = null;
   try {
     if (options.http) {
-      server = await buildHttpServer(services);
+      const panel = panelDir();
+      ensurePanelBuilt(panel);
+      server = await buildHttpServer(services, { panelDir: panel });
       await server.listen({ host: config.host, port: config.port }).catch((error: NodeJS.ErrnoException) => {
         if (error.code !== 'EADDRINUSE') throw error;
         throw new Error(`port ${config.port} on ${config.host} is already in use: stop what uses it, or pick another port with --port N (or PORT=N)`);

@@ -8,6 +8,7 @@ import type { AppServices } from '../app.js';
 import { bearerTokenResolver, installAuth } from './auth.js';
 import type { PrincipalResolver } from './auth.js';
 import { clientErrorHandler, errorHandler, frameworkErrorHandler } from './errors.js';
+import { documentEveryAnswer } from './schemas/answers.js';
 import { registerPanel } from './panel.js';
 import { mountIntegrationRoutes } from '../platform/routes.js';
 import { integrationPanelRoutes } from './routes/integration-panel.js';
@@ -28,6 +29,8 @@ export interface HttpServerOptions {
   principalResolvers?: PrincipalResolver[];
   /** Called for every route as it is registered (the route-auth test lists routes with it). */
   onRoute?: (route: RouteOptions) => void;
+  /** Where the built admin panel is. @default web/dist */
+  panelDir?: string;
 }
 
 /** Builds the HTTP server: public REST API under /api/v1, its OpenAPI document and /docs. */
@@ -61,6 +64,8 @@ export async function buildHttpServer(services: AppServices, options: HttpServer
   server.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) route.config = { ...route.config, public: true };
   });
+  const inboundGroups = services.integrations.integrations.flatMap(({ routes }) => (routes.inbound ?? []).map((group) => ({ prefix: group.prefix, scheme: group.auth.scheme })));
+  server.addHook('onRoute', documentEveryAnswer(inboundGroups));
 
   await server.register(fastifySwagger, {
     openapi: {
@@ -103,6 +108,6 @@ export async function buildHttpServer(services: AppServices, options: HttpServer
       await mountIntegrationRoutes(scope, { name: definition.name, title: definition.title.en }, routes, API_PREFIX);
     });
   }
-  server.setNotFoundHandler(await registerPanel(server));
+  server.setNotFoundHandler(await registerPanel(server, options.panelDir));
   return server;
 }

@@ -67,6 +67,23 @@ describe('printsync CLI', () => {
     expect(await stop(serve.child)).toBe(0);
   });
 
+  it('serve builds a missing admin panel before it listens: right after `npm install`, / shows the login page', async () => {
+    const dir = tempDir();
+    const panel = join(dir, 'panel');
+    const serve = startCli(['serve', '--port', '0'], { DATABASE_URL: `sqlite:${join(dir, 'p.db')}`, LOG_LEVEL: 'info', PANEL_DIR: panel });
+    children.push(serve.child);
+    const url = /"url":"([^"]+)"/.exec(await serve.waitFor(/printsync serving on/))![1]!;
+    const page = await fetch(`${url}/`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('<div id="root">');
+    // The login form is the bundle's: its labels travel in the script the page loads.
+    const script = /<script[^>]+src="([^"]+)"/.exec(html)![1]!;
+    const bundle = await (await fetch(new URL(script, url))).text();
+    expect(bundle).toContain('Войти');
+    expect(await stop(serve.child)).toBe(0);
+  }, 60_000);
+
   it('refuses a malformed DATABASE_URL with a message naming it', () => {
     const result = spawnSync(process.execPath, [BIN, 'migrate'], { env: { ...process.env, DATABASE_URL: 'mysql://x' }, encoding: 'utf8' });
     expect(result.status).toBe(1);

@@ -14,6 +14,7 @@ import { systemClock } from './platform/context.js';
 import type { Clock } from './platform/context.js';
 import { IntegrationHost } from './platform/host.js';
 import type { IntegrationDefinition } from './platform/integration.js';
+import { setOutboundPolicy } from './platform/outbound-policy.js';
 import { SettingsRegistry } from './settings/registry.js';
 import { ApiTokenStore } from './store/api-tokens.js';
 import { CategoryStore } from './store/categories.js';
@@ -83,6 +84,8 @@ export interface CreateAppOptions {
 export async function createApp(config: Config, options: CreateAppOptions): Promise<AppServices> {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
+  // Process-wide: transports are made where no app context reaches (settings hooks, jobs).
+  setOutboundPolicy(config.allowPrivateNetworks);
   const database = openDatabase(config.databaseUrl);
   let host: IntegrationHost | null = null;
   let queueRef: JobQueue | null = null;

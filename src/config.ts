@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from './db/connection.js';
+import { parseOutboundPolicy } from './platform/outbound-policy.js';
 
 /** Everything printsync reads from the environment, parsed and validated once at start. */
 const configSchema = z.object({
@@ -27,6 +28,21 @@ const configSchema = z.object({
    * per address, secure cookies). 0 trusts none, which is right when clients connect directly.
    */
   trustProxyHops: z.coerce.number().int().min(0).max(10).default(0),
+  /**
+   * Internal addresses integrations may call (`platform/outbound-policy.ts`): none by default;
+   * `1` for every private and loopback address; or a list of hosts and networks.
+   */
+  allowPrivateNetworks: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      try {
+        return parseOutboundPolicy(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -47,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     publicUrl: env.PUBLIC_URL,
     trustProxyHops: env.TRUST_PROXY_HOPS,
+    allowPrivateNetworks: env.ALLOW_PRIVATE_NETWORKS,
   });
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${envName(i.path[0])}: ${i.message}`).join('; ');
@@ -65,6 +82,7 @@ function envName(key: PropertyKey | undefined): string {
     bodyLimitBytes: 'BODY_LIMIT_BYTES',
     publicUrl: 'PUBLIC_URL',
     trustProxyHops: 'TRUST_PROXY_HOPS',
+    allowPrivateNetworks: 'ALLOW_PRIVATE_NETWORKS',
   };
   return names[String(key)] ?? String(key);
 }

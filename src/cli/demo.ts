@@ -4,6 +4,7 @@ import { startBitrix24Emulator } from '../../emulators/bitrix24/server.js';
 import type { Bitrix24Emulator } from '../../emulators/bitrix24/server.js';
 import type { AppServices } from '../app.js';
 import { parseDatabaseUrl } from '../db/connection.js';
+import { allowHost } from '../platform/outbound-policy.js';
 import { seedDemo } from '../demo/seed.js';
 import { createAdminUser } from './users.js';
 import { configFrom, withServerOptions } from './options.js';
@@ -21,10 +22,16 @@ export function registerDemoCommand(program: Command): void {
     process.env.LOG_LEVEL ??= 'warn';
     const databaseUrl = options.db ?? DEMO_DATABASE_URL;
     resetDemoDatabase(databaseUrl, options.db !== undefined);
-    const config = configFrom({ ...options, db: databaseUrl });
-    const app = await startApp(config, { http: true, worker: true });
-    // A local Bitrix24 portal to connect the integration to, without a real one.
-    const bitrix24 = await startBitrix24Emulator({ host: config.host, port: 0 });
+    const base = configFrom({ ...options, db: databaseUrl });
+    // A local Bitrix24 portal to connect the integration to, without a real one. It listens on
+    // this machine, which the outbound policy refuses by default: the demo opens exactly its
+    // host (on top of whatever ALLOW_PRIVATE_NETWORKS says), started first so its address is known.
+    const bitrix24 = await startBitrix24Emulator({ host: base.host, port: 0 });
+    const config = { ...base, allowPrivateNetworks: allowHost(base.allowPrivateNetworks, new URL(bitrix24.url).hostname) };
+    const app = await startApp(config, { http: true, worker: true }).catch(async (error: unknown) => {
+      await bitrix24.stop();
+      throw error;
+    });
     const stopAll = async () => {
       await bitrix24.stop();
       await app.stop();

@@ -30,6 +30,14 @@ export interface SettingsForm<T extends SettingsShape = SettingsShape> {
    * that they are fields of T.)
    */
   readonly secretFields: readonly string[];
+  /**
+   * The address field each secret is sent to, e.g. `{ webhookCode: 'portalUrl' }`. A stored
+   * secret is reused (sent back masked, or left out) only while that address — as the schema
+   * normalizes it — is the one it was saved with; with another address the secret has to be
+   * typed again. Otherwise «Проверить подключение» with a new address and the mask would hand the
+   * stored key to whatever server the caller names.
+   */
+  readonly secretAddresses?: Readonly<Record<string, string>>;
   /** Values of a form never saved yet; also fill fields a newer schema added to older saved versions. */
   readonly defaults: Partial<T>;
   /**
@@ -67,6 +75,7 @@ export function assertIntegrationName(name: string): void {
  * export const bitrix24Settings = defineSettings({
  *   schema: z.strictObject({ portalUrl: z.url(), userId: z.number().int(), webhookCode: z.string().min(8), ... }),
  *   secretFields: ['webhookCode', 'applicationToken'],
+ *   secretAddresses: { webhookCode: 'portalUrl', applicationToken: 'portalUrl' },
  *   defaults: { orderTypes: 'all' },
  *   validateLive: async (s, { signal }) => (await portalAnswers(s, signal)) ? [] : [{ path: 'webhookCode', message: '...' }],
  * });
@@ -74,10 +83,17 @@ export function assertIntegrationName(name: string): void {
  * // and in a job: const { settings } = await context.settings.require();
  */
 export function defineSettings<T extends SettingsShape>(
-  form: SettingsForm<T> & { readonly secretFields: readonly (keyof T & string)[] },
+  form: SettingsForm<T> & {
+    readonly secretFields: readonly (keyof T & string)[];
+    readonly secretAddresses?: { readonly [K in keyof T & string]?: keyof T & string };
+  },
 ): SettingsForm<T> {
   const duplicate = form.secretFields.find((field, index) => form.secretFields.indexOf(field) !== index);
   if (duplicate) throw new Error(`secret field "${duplicate}" is listed twice`);
+  for (const [secret, address] of Object.entries(form.secretAddresses ?? {})) {
+    if (!form.secretFields.includes(secret)) throw new Error(`secretAddresses names "${secret}", which is not one of the secret fields`);
+    if (form.secretFields.includes(address as keyof T & string)) throw new Error(`secretAddresses binds "${secret}" to "${address}", a secret field, not an address`);
+  }
   return form;
 }
 

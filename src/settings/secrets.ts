@@ -1,3 +1,4 @@
+import type { FieldProblem } from '../domain/errors.js';
 import type { SettingsShape } from './definition.js';
 
 /**
@@ -51,18 +52,52 @@ export function maskSettings(
 /**
  * Puts the stored secrets back where the caller sent their mask or left the field out. An
  * explicit `null` or `""` clears the secret (the schema then decides whether that is allowed);
- * any other value replaces it.
+ * any other value replaces it. `restored` names the fields whose value came from storage.
  */
-export function restoreSecrets(incoming: SettingsShape, stored: SettingsShape | null, secretFields: readonly string[]): SettingsShape {
+export function restoreSecrets(
+  incoming: SettingsShape,
+  stored: SettingsShape | null,
+  secretFields: readonly string[],
+): { settings: SettingsShape; restored: string[] } {
   const merged: SettingsShape = { ...incoming };
+  const restored: string[] = [];
   for (const field of secretFields) {
     const sent = incoming[field];
     if (sent !== undefined && !isMasked(sent)) continue;
-    if (stored && hasSecretValue(stored[field])) merged[field] = stored[field];
+    if (stored && hasSecretValue(stored[field])) {
+      merged[field] = stored[field];
+      restored.push(field);
+    }
     // A mask with nothing behind it is no value: let the schema report a missing field.
     else delete merged[field];
   }
-  return merged;
+  return { settings: merged, restored };
+}
+
+/**
+ * Restored secrets whose address changed: a stored secret is only ever sent to the address it
+ * was saved with (`secretAddresses`). Both documents are as the schema outputs them, so
+ * `https://erp` and `https://erp:3000` are one ASystem address; anything else that differs —
+ * host, port, scheme, path — is another server, and the secret must be typed again for it.
+ */
+export function secretsMovedElsewhere(
+  restored: readonly string[],
+  secretAddresses: Readonly<Record<string, string>> | undefined,
+  next: SettingsShape,
+  stored: SettingsShape,
+): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  for (const field of restored) {
+    const addressField = secretAddresses?.[field];
+    if (!addressField || next[addressField] === stored[addressField]) continue;
+    problems.push({
+      path: field,
+      message:
+        'Адрес изменился: введите ключ заново — сохранённый ключ отправляется только на адрес, с которым он был сохранён' +
+        (typeof stored[addressField] === 'string' ? ` (${stored[addressField]})` : ''),
+    });
+  }
+  return problems;
 }
 
 /** The secret values of a settings document, for redacting them from logs and messages. */

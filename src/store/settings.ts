@@ -6,7 +6,7 @@ import type { FieldProblem } from '../domain/errors.js';
 import { redactText } from '../domain/redaction.js';
 import type { ConnectionTestResult, SettingsDefinition, SettingsShape } from '../settings/definition.js';
 import type { SettingsRegistry } from '../settings/registry.js';
-import { restoreSecrets, secretValues } from '../settings/secrets.js';
+import { restoreSecrets, secretsMovedElsewhere, secretValues } from '../settings/secrets.js';
 import { runHook } from '../settings/run-hook.js';
 import type { IntegrationAlertStore } from './integration-alerts.js';
 import { flag, nowIso, parseJson, toJson } from './json.js';
@@ -219,11 +219,24 @@ export class SettingsStore {
 
   private validate(definition: SettingsDefinition, sent: SettingsShape, current: SettingsRow | undefined, options: SettingsCheckOptions): SettingsShape {
     const stored = current ? parseJson<SettingsShape>(current.data, {}) : null;
-    const merged = restoreSecrets(sent, stored, definition.secretFields);
+    const { settings: merged, restored } = restoreSecrets(sent, stored, definition.secretFields);
     const parsed = definition.schema.safeParse(merged);
-    if (parsed.success) return parsed.data;
+    const prefix = options.pathPrefix ?? 'settings';
     const secrets = [...secretValues(merged, definition.secretFields), ...secretValues(stored, definition.secretFields)];
-    throw settingsInvalid(definition, problemsFromIssues(parsed.error.issues, options.pathPrefix ?? 'settings', secrets));
+    if (!parsed.success) throw settingsInvalid(definition, problemsFromIssues(parsed.error.issues, prefix, secrets));
+    if (stored && restored.length > 0) {
+      // The stored address as today's schema normalizes it (a release may have changed how);
+      // a stored document that no longer parses is compared as it is.
+      const storedNow = definition.schema.safeParse({ ...definition.defaults, ...stored });
+      const moved = secretsMovedElsewhere(restored, definition.secretAddresses, parsed.data, storedNow.success ? storedNow.data : stored);
+      if (moved.length > 0) {
+        throw settingsInvalid(
+          definition,
+          moved.map((p) => ({ path: joinPath(prefix, p.path), message: redactText(p.message, { secrets }) })),
+        );
+      }
+    }
+    return parsed.data;
   }
 
   private async checkLive(definition: SettingsDefinition, settings: SettingsShape, options: SettingsCheckOptions): Promise<void> {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
-import { settingsDefinition } from '../../src/settings/definition.js';
+import { DomainError } from '../../src/domain/errors.js';
+import { defineSettings, settingsDefinition } from '../../src/settings/definition.js';
 import type { SettingsForm } from '../../src/settings/definition.js';
 import { SettingsRegistry } from '../../src/settings/registry.js';
 import { SettingsStore } from '../../src/store/settings.js';
@@ -214,6 +215,53 @@ describe.each(TEST_DIALECTS)('integration settings API on %s', (dialect) => {
     const saved = await store.require(nextRelease);
     expect(saved.settings.region).toBe('ru');
     expect(await store.testConnection('demo-crm', undefined)).toEqual({ ok: true, message: `connected as employee ${saved.settings.userId} in ru` });
+  });
+
+  it('restores a secret bound to an address only while that address (as the schema normalizes it) stays the same', async () => {
+    const bound = settingsDefinition(
+      'bound-crm',
+      { ru: 'CRM с адресом', en: 'Bound CRM' },
+      defineSettings({
+        schema: z.strictObject({
+          portalUrl: z.url().transform((url) => new URL(url).origin),
+          apiKey: z.string().min(8),
+          token: z.string().nullish().transform((value) => value ?? null),
+        }),
+        secretFields: ['apiKey', 'token'],
+        secretAddresses: { apiKey: 'portalUrl' },
+        defaults: { token: null },
+      }),
+    );
+    const store = new SettingsStore(api.services.database.db, new SettingsRegistry([bound]));
+    const save = (expectedVersion: number, settings: Record<string, unknown>) => store.save('bound-crm', { expectedVersion, enabled: true, settings }, { pathPrefix: 'body.settings' });
+    await save(0, { portalUrl: 'https://crm.example.ru', apiKey: DEMO_API_KEY, token: 'unbound-token-123' });
+
+    // The same origin written another way: the mask, or leaving the key out, keeps it.
+    expect((await save(1, { portalUrl: 'https://CRM.example.ru/deals', apiKey: '••••3210' })).settings.apiKey).toBe(DEMO_API_KEY);
+    expect((await save(2, { portalUrl: 'https://crm.example.ru/' })).settings).toMatchObject({ apiKey: DEMO_API_KEY, token: 'unbound-token-123' });
+
+    // Another address: the bound key must be typed again (the unbound token is kept as before).
+    for (const settings of [{ portalUrl: 'https://elsewhere.example', apiKey: '••••3210' }, { portalUrl: 'https://crm.example.ru:8443' }]) {
+      const refused = await save(3, settings).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(DomainError);
+      expect(refused).toMatchObject({
+        code: 'validation_failed',
+        details: [{ path: 'body.settings.apiKey', message: expect.stringContaining('Адрес изменился: введите ключ заново') }],
+      });
+    }
+    expect((await store.latest('bound-crm'))?.version).toBe(3);
+    const moved = await save(3, { portalUrl: 'https://elsewhere.example', apiKey: OTHER_API_KEY, token: '••••' });
+    expect(moved.settings).toMatchObject({ portalUrl: 'https://elsewhere.example', apiKey: OTHER_API_KEY, token: 'unbound-token-123' });
+  });
+
+  it('defineSettings refuses secretAddresses that bind a field that is not a secret, or bind a secret to another secret', () => {
+    const schema = z.strictObject({ url: z.string(), key: z.string(), other: z.string() });
+    expect(() => defineSettings({ schema, secretFields: ['key'], secretAddresses: { url: 'key' }, defaults: {} })).toThrow(
+      'secretAddresses names "url", which is not one of the secret fields',
+    );
+    expect(() => defineSettings({ schema, secretFields: ['key', 'other'], secretAddresses: { key: 'other' }, defaults: {} })).toThrow(
+      'secretAddresses binds "key" to "other", a secret field, not an address',
+    );
   });
 
   it('answers 404 for an integration that is not installed', async () => {

@@ -47,6 +47,27 @@ async function startJsonServer(handle: (req: IncomingMessage) => { status: numbe
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
+/**
+ * Where a changed address points: answers every request with a 404 and keeps what it was sent
+ * (request line, headers, body), to show whether a stored secret ever got there.
+ */
+async function startRecorder(): Promise<{ url: string; server: Server; received: string[] }> {
+  const received: string[] = [];
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      received.push(`${req.method} ${req.url}\n${JSON.stringify(req.headers)}\n${body}`);
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'not_found', message: 'nothing here' } }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, received };
+}
+
+const MOVED = 'Адрес изменился: введите ключ заново — сохранённый ключ отправляется только на адрес, с которым он был сохранён';
+
 /** A port nothing listens on: bound once, then closed. */
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -59,6 +80,7 @@ async function closedPort(): Promise<number> {
 describe('integration settings of the four systems over HTTP', () => {
   let api: TestApi;
   let b24: Bitrix24Emulator;
+  let elsewhere: Awaited<ReturnType<typeof startRecorder>>;
   /** Every secret used below; none may appear in any response body. */
   const secrets: string[] = [];
   const seen: string[] = [];
@@ -72,10 +94,12 @@ describe('integration settings of the four systems over HTTP', () => {
   beforeAll(async () => {
     api = await startTestApi('sqlite', { integrations: appIntegrations() });
     b24 = await startBitrix24Emulator({ rate: false });
+    elsewhere = await startRecorder();
   });
 
   afterAll(async () => {
     for (const body of seen) for (const secret of secrets) expect(body).not.toContain(secret);
+    await new Promise<void>((resolve) => (elsewhere ? elsewhere.server.close(() => resolve()) : resolve()));
     await b24?.stop();
     await api?.close();
   });
@@ -202,15 +226,73 @@ describe('integration settings of the four systems over HTTP', () => {
       const tested = await request<TestResult>('POST', '/api/v1/integrations/bitrix24/test-connection', { settings: crmOnly });
       expect(tested.body).toEqual({ ok: true, message: expect.stringContaining('вебхук сотрудника Мария Смирнова (ID 2), права: crm') });
     });
+
+    it('sends the saved webhook code and token only to the portal they were saved with', async () => {
+      const TEST = '/api/v1/integrations/bitrix24/test-connection';
+      const typedCode = 'typedForTheNewPortal42';
+      secrets.push(typedCode);
+      const v = await version('bitrix24');
+      const saved = await request<SettingsBody>('PUT', PATH, { version: v, enabled: true, settings: { ...good, applicationToken: b24.applicationToken } });
+      expect(saved.status).toBe(200);
+      const form = saved.body.settings;
+      const moved: Record<string, unknown> = { ...form, portalUrl: elsewhere.url };
+      const { webhookCode: _code, applicationToken: _token, ...movedWithoutSecrets } = moved;
+      elsewhere.received.length = 0;
+
+      // «Проверить подключение» with another address and the masks (or the secrets left out): refused before any call.
+      for (const settings of [moved, movedWithoutSecrets]) {
+        const tested = await request<ErrorBody>('POST', TEST, { settings });
+        expect(tested.status).toBe(400);
+        expect(tested.body.code).toBe('validation_failed');
+        expect(tested.body.details).toEqual([
+          { path: 'body.settings.webhookCode', message: `${MOVED} (${good.portalUrl})` },
+          { path: 'body.settings.applicationToken', message: `${MOVED} (${good.portalUrl})` },
+        ]);
+      }
+      // The same rule on save, switched on or off.
+      for (const enabled of [true, false]) {
+        const put = await request<ErrorBody>('PUT', PATH, { version: v + 1, enabled, settings: moved });
+        expect(put.status).toBe(400);
+        expect(put.body.details.map((d) => d.path)).toEqual(['body.settings.webhookCode', 'body.settings.applicationToken']);
+      }
+      expect(elsewhere.received).toEqual([]);
+      expect(await version('bitrix24')).toBe(v + 1);
+
+      // The same portal written another way is the same address: the masks keep working.
+      for (const portalUrl of [good.portalUrl, `${good.portalUrl}/`, `${good.portalUrl}/crm/deal/`]) {
+        const same = await request<TestResult>('POST', TEST, { settings: { ...form, portalUrl } });
+        expect(same.body, portalUrl).toMatchObject({ ok: true });
+      }
+      const kept = await request<SettingsBody>('PUT', PATH, { version: v + 1, enabled: true, settings: { ...form, portalUrl: `${good.portalUrl}/` } });
+      expect(kept.status).toBe(200);
+
+      // Typed again, the new code goes to the new address; nothing saved goes with it.
+      const typed = await request<TestResult>('POST', TEST, { settings: { ...moved, webhookCode: typedCode, applicationToken: null } });
+      expect(typed.status).toBe(200);
+      expect(typed.body.ok).toBe(false);
+      const movedSave = await request<SettingsBody>('PUT', PATH, { version: v + 2, enabled: false, settings: { ...moved, webhookCode: typedCode, applicationToken: null } });
+      expect(movedSave.status).toBe(200);
+      expect(elsewhere.received.length).toBeGreaterThan(0);
+      expect(elsewhere.received[0]).toContain(`POST /rest/1/${typedCode}/scope.json`);
+      for (const received of elsewhere.received) {
+        expect(received).not.toContain(good.webhookCode);
+        expect(received).not.toContain(b24.applicationToken);
+      }
+      expect((await api.services.stores.settings.latest('bitrix24'))?.settings).toMatchObject({ portalUrl: elsewhere.url, webhookCode: typedCode, applicationToken: null });
+    });
   });
 
   describe('ASystem (assumed contract, a local server)', () => {
     const KEY = 'as-key-0123456789abcdef';
+    const MASK = '••••' + KEY.slice(-4);
     let erp: { url: string; server: Server };
+    /** The keys the server was sent, in order. */
+    const keysSeen: unknown[] = [];
 
     beforeAll(async () => {
       secrets.push(KEY);
       erp = await startJsonServer((req) => {
+        keysSeen.push(req.headers['x-api-key']);
         if (req.url !== '/api/v1/ping') return { status: 404, body: '<html>not here</html>' };
         if (req.headers['x-api-key'] !== KEY) return { status: 401, body: { error: { code: 'unauthorized', message: 'invalid api key' } } };
         return { status: 200, body: { ok: true, version: '3.2' } };
@@ -228,12 +310,38 @@ describe('integration settings of the four systems over HTTP', () => {
       expect(saved.body.settings.apiHost).toBe('https://erp.print.example:3000');
     });
 
+    it('keeps the saved key for its address however that is written, and asks for it again for another one', async () => {
+      for (const apiHost of ['https://erp.print.example:3000', 'erp.print.example', 'HTTPS://ERP.print.example/']) {
+        const kept = await request<SettingsBody>('PUT', '/api/v1/integrations/asystem/settings', {
+          version: await version('asystem'),
+          enabled: false,
+          settings: { apiHost, apiKey: MASK },
+        });
+        expect(kept.status, apiHost).toBe(200);
+      }
+      const moved = await request<ErrorBody>('PUT', '/api/v1/integrations/asystem/settings', {
+        version: await version('asystem'),
+        enabled: false,
+        settings: { apiHost: 'erp.print.example:3001', apiKey: MASK },
+      });
+      expect(moved.status).toBe(400);
+      expect(moved.body.details).toEqual([{ path: 'body.settings.apiKey', message: `${MOVED} (https://erp.print.example:3000)` }]);
+    });
+
     it('tests the connection and saves with a good key; a wrong key lands on «Api Key»', async () => {
+      // Saved for erp.print.example: the mask does not carry the key to this server.
+      const masked = await request<ErrorBody>('POST', '/api/v1/integrations/asystem/test-connection', { settings: { apiHost: erp.url, apiKey: MASK } });
+      expect(masked.status).toBe(400);
+      expect(masked.body.details).toEqual([{ path: 'body.settings.apiKey', message: `${MOVED} (https://erp.print.example:3000)` }]);
+      expect(keysSeen).toEqual([]);
+
       const ok = await request<TestResult>('POST', '/api/v1/integrations/asystem/test-connection', { settings: { apiHost: erp.url, apiKey: KEY } });
       expect(ok.body).toEqual({ ok: true, message: `сервер ASystem ${erp.url} отвечает, версия 3.2` });
+      expect(keysSeen).toEqual([KEY]);
 
+      const version1 = await version('asystem');
       const wrong = await request<ErrorBody>('PUT', '/api/v1/integrations/asystem/settings', {
-        version: 1,
+        version: version1,
         enabled: true,
         settings: { apiHost: erp.url, apiKey: 'as-key-wrong-000000' },
       });
@@ -241,12 +349,20 @@ describe('integration settings of the four systems over HTTP', () => {
       expect(wrong.body.details).toEqual([{ path: 'body.settings.apiKey', message: 'ASystem не принял Api Key (HTTP 401 — invalid api key): проверьте ключ' }]);
 
       const saved = await request<SettingsBody>('PUT', '/api/v1/integrations/asystem/settings', {
-        version: 1,
+        version: version1,
         enabled: true,
-        settings: { apiHost: erp.url, apiKey: '••••' + KEY.slice(-4) },
+        settings: { apiHost: erp.url, apiKey: KEY },
       });
       expect(saved.status).toBe(200);
-      expect(saved.body).toMatchObject({ version: 2, enabled: true, settings: { apiHost: `${erp.url}` } });
+      expect(saved.body).toMatchObject({ version: version1 + 1, enabled: true, settings: { apiHost: `${erp.url}` } });
+
+      // Now saved for this server: the mask is enough.
+      const again = await request<SettingsBody>('PUT', '/api/v1/integrations/asystem/settings', {
+        version: version1 + 1,
+        enabled: true,
+        settings: { apiHost: erp.url, apiKey: MASK },
+      });
+      expect(again.status).toBe(200);
     });
 
     it('names the host when something else answers there', async () => {
@@ -288,6 +404,31 @@ describe('integration settings of the four systems over HTTP', () => {
       const wrongVersion = await request<ErrorBody>('PUT', '/api/v1/integrations/axiom/settings', { version: 1, enabled: true, settings: settings({ apiVersion: 'v2' }) });
       expect(wrongVersion.body.details).toEqual([{ path: 'body.settings.apiUrl', message: expect.stringContaining('отвечает не API Axiom (HTTP 404)') }]);
       expect(await version('axiom')).toBe(1);
+    });
+
+    it('sends the saved key only to the saved «Api URL»', async () => {
+      const TEST = '/api/v1/integrations/axiom/test-connection';
+      const MASK = '••••' + KEY.slice(-4);
+      const typedKey = 'ax-key-typed-for-another-host';
+      secrets.push(typedKey);
+      elsewhere.received.length = 0;
+
+      const moved = await request<ErrorBody>('POST', TEST, { settings: settings({ apiUrl: elsewhere.url, apiKey: MASK }) });
+      expect(moved.status).toBe(400);
+      expect(moved.body.details).toEqual([{ path: 'body.settings.apiKey', message: `${MOVED} (${erp.url})` }]);
+      const movedSave = await request<ErrorBody>('PUT', '/api/v1/integrations/axiom/settings', { version: 1, enabled: false, settings: settings({ apiUrl: elsewhere.url, apiKey: MASK }) });
+      expect(movedSave.status).toBe(400);
+      expect(elsewhere.received).toEqual([]);
+
+      // The saved address with a trailing slash is the same address.
+      const same = await request<TestResult>('POST', TEST, { settings: settings({ apiKey: MASK }) });
+      expect(same.body).toEqual({ ok: true, message: `Axiom ${erp.url} отвечает, шаблонов: 2` });
+
+      const typed = await request<TestResult>('POST', TEST, { settings: settings({ apiUrl: elsewhere.url, apiKey: typedKey }) });
+      expect(typed.body.ok).toBe(false);
+      expect(elsewhere.received).toHaveLength(1);
+      expect(elsewhere.received[0]).toContain(`"x-api-key":"${typedKey}"`);
+      expect(elsewhere.received[0]).not.toContain(KEY);
     });
   });
 

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asystemSettingsSchema } from '../../src/integrations/asystem/settings.js';
 import { Bitrix24Error, Bitrix24Transport } from '../../src/integrations/bitrix24/transport.js';
+import { parseOutboundPolicy, setOutboundPolicy } from '../../src/platform/outbound-policy.js';
 
 const CODE = 'k3y9secretcode77';
 
@@ -29,6 +30,8 @@ async function startOddServer(): Promise<{ url: string; server: Server }> {
 describe('Bitrix24 transport: failures are typed and never carry the webhook code', () => {
   let odd: { url: string; server: Server };
   beforeAll(async () => {
+    // No app here to set the policy from its configuration, and the odd server is on loopback.
+    setOutboundPolicy(parseOutboundPolicy('1'));
     odd = await startOddServer();
   });
   afterAll(() => {

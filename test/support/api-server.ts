@@ -28,7 +28,9 @@ export async function startTestApi(
   options: { integrations?: readonly IntegrationDefinition[]; env?: Record<string, string>; startWorker?: boolean; schedulerTickMs?: number } = {},
 ): Promise<TestApi> {
   const database = await createTestDatabase(dialect);
-  const config = loadConfig({ DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', ...options.env });
+  // The suite's integrations talk to emulators and small servers on 127.0.0.1, which the outbound
+  // policy refuses by default; a test of the policy itself passes its own value in `env`.
+  const config = loadConfig({ DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', ALLOW_PRIVATE_NETWORKS: '1', ...options.env });
   const services = await createApp(config, {
     logger: createLogger('silent'),
     integrations: options.integrations ?? [],

@@ -51,6 +51,7 @@ const FIELDS = { key: 'apiKey', address: 'apiHost' };
 export const asystemSettings = defineSettings<AsystemSettings>({
   schema: asystemSettingsSchema,
   secretFields: ['apiKey'],
+  secretAddresses: { apiKey: 'apiHost' },
   defaults: {},
 
   async validateLive(settings, { signal }) {

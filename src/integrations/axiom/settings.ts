@@ -35,6 +35,7 @@ const FIELDS = { key: 'apiKey', address: 'apiUrl' };
 export const axiomSettings = defineSettings<AxiomSettings>({
   schema: axiomSettingsSchema,
   secretFields: ['apiKey'],
+  secretAddresses: { apiKey: 'apiUrl' },
   defaults: { apiVersion: 'v1' },
 
   async validateLive(settings, { signal }) {

@@ -162,6 +162,8 @@ function capitalize(text: string): string {
 export const bitrix24Settings = defineSettings<Bitrix24Settings>({
   schema: bitrix24SettingsSchema,
   secretFields: ['webhookCode', 'applicationToken'],
+  // The code authenticates to that portal, and the token is that portal's: neither is reused for another.
+  secretAddresses: { webhookCode: 'portalUrl', applicationToken: 'portalUrl' },
   defaults: { orderTypes: 'all', categoryId: null, responsibleId: null, applicationToken: null, leadsEnabled: false, telephonyEnabled: false },
 
   async validateLive(settings, { signal }) {

@@ -114,7 +114,8 @@ export class Bitrix24Transport {
         { signal: options.signal, timeoutMs: this.#timeoutMs, secrets },
       );
     } catch (error) {
-      if (error instanceof NetworkError) throw new Bitrix24Error('unreachable', `портал Битрикс24 недоступен: ${error.message}`);
+      // An internal address the outbound policy refuses is a settings problem, not an outage: it parks.
+      if (error instanceof NetworkError) throw new Bitrix24Error(error.reason === 'forbidden' ? 'not-bitrix' : 'unreachable', `портал Битрикс24 недоступен: ${error.message}`);
       throw error;
     }
     const clean = (text: string) => redactText(text, { secrets });

@@ -94,7 +94,8 @@ export class ErpClient {
         { signal: options.signal, timeoutMs: this.endpoint.timeoutMs, secrets },
       );
     } catch (error) {
-      if (error instanceof NetworkError) throw new ErpError(integration, 'unreachable', `сервер ${product} недоступен: ${error.message}`);
+      // An internal address the outbound policy refuses is a settings problem, not an outage: it parks.
+      if (error instanceof NetworkError) throw new ErpError(integration, error.reason === 'forbidden' ? 'not-erp' : 'unreachable', `сервер ${product} недоступен: ${error.message}`);
       throw error;
     }
     const envelope = answer.json as { error?: { code?: unknown; message?: unknown } } | undefined;

@@ -1,4 +1,6 @@
+import { fetch as undiciFetch } from 'undici';
 import { redactText } from '../../domain/redaction.js';
+import { OutboundAddressRefused, outboundDispatcher } from '../../platform/outbound-policy.js';
 
 /**
  * What every integration's transport needs from HTTP: a call that cannot hang (a deadline on top
@@ -26,7 +28,15 @@ export interface HttpAnswer {
   json: unknown;
 }
 
-export type NetworkFailureReason = 'refused' | 'dns' | 'timeout' | 'tls' | 'aborted' | 'other';
+export type NetworkFailureReason =
+  | 'refused'
+  | 'dns'
+  | 'timeout'
+  | 'tls'
+  | 'aborted'
+  /** An internal address ALLOW_PRIVATE_NETWORKS does not open (`platform/outbound-policy.ts`): nothing was sent. */
+  | 'forbidden'
+  | 'other';
 
 /**
  * The other side could not be reached at all; no HTTP answer exists. The message says which
@@ -44,7 +54,9 @@ export class NetworkError extends Error {
 
 /**
  * One HTTP exchange. Redirects are not followed: a server that moved should be configured with
- * its new address (and an API key must not travel to wherever a redirect points).
+ * its new address (and an API key must not travel to wherever a redirect points, nor a redirect
+ * lead a call to an internal address). Connections go through the process's outbound policy:
+ * an internal address is refused before connecting unless ALLOW_PRIVATE_NETWORKS opens it.
  */
 export async function httpCall(url: string, init: RequestInit, options: HttpCallOptions = {}): Promise<HttpAnswer> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -53,7 +65,14 @@ export async function httpCall(url: string, init: RequestInit, options: HttpCall
   let response: Response;
   let text: string;
   try {
-    response = await fetch(url, { ...init, signal, redirect: 'manual' });
+    // undici's own fetch, not Node's: the dispatcher must come from the same undici release as
+    // the fetch that drives it, and Node's bundled one changes with the Node version.
+    response = await undiciFetch(url, {
+      ...init,
+      signal,
+      redirect: 'manual',
+      dispatcher: outboundDispatcher(),
+    });
     text = await response.text();
   } catch (error) {
     throw networkError(new URL(url).origin, error, {
@@ -91,6 +110,8 @@ function networkError(
   if (context.callerAborted || name === 'AbortError' || name === 'TimeoutError') {
     return new NetworkError('aborted', `запрос к ${origin} прерван, ответа не дождались`);
   }
+  const refusal = refusalIn(error);
+  if (refusal) return new NetworkError('forbidden', refusal.message);
   const code = causeCode(error);
   if (code === 'ECONNREFUSED') {
     return new NetworkError('refused', `${origin} не отвечает: соединение отклонено (сервер выключен или порт закрыт)`);
@@ -103,6 +124,15 @@ function networkError(
   }
   const detail = code ?? clean(error instanceof Error ? error.message : String(error));
   return new NetworkError('other', `не удалось соединиться с ${origin} (${detail})`);
+}
+
+function refusalIn(error: unknown): OutboundAddressRefused | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    if (current instanceof OutboundAddressRefused) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 /** undici hides the system error in `cause` (sometimes an AggregateError of several attempts). */

@@ -276,8 +276,15 @@ export interface SessionsTable {
 export interface LoginThrottleTable {
   key: string;
   failures: number;
+  /** Meaningful only while `failures` > 0. */
   last_failure_at: Timestamp;
   blocked_until: Timestamp | null;
+  /** Attempts reserved and still being checked (src/auth/login-throttle.ts). */
+  pending: ColumnType<number, number | undefined, number>;
+  /** When the latest reservation lapses and the unsettled ones count as failures. */
+  reserved_until: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
+  /** Attempts came without waiting for answers: each refused one extends the wait. */
+  burst: ColumnType<Flag, Flag | undefined, Flag>;
 }
 
 /** When each recurring job last fired (src/platform/scheduler.ts). */

@@ -4,6 +4,7 @@ import * as jobs from './002-jobs.js';
 import * as settingsSyncLog from './003-settings-sync-log.js';
 import * as staff from './004-staff.js';
 import * as integrationPlatform from './005-integration-platform.js';
+import * as loginReservations from './006-login-reservations.js';
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so that the set
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '003-settings-sync-log': settingsSyncLog,
   '004-staff': staff,
   '005-integration-platform': integrationPlatform,
+  '006-login-reservations': loginReservations,
 };

@@ -100,7 +100,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = a
         tags,
         summary: 'Log in to the admin panel (sets the session cookie)',
         description:
-          'After repeated failures for one login or from one address the answer is 429 with Retry-After (seconds); the delay doubles with each further failure.',
+          'After repeated failures for one login or from one address the answer is 429 with Retry-After (seconds); the delay doubles with each further failure. Attempts sent without waiting for the answers of the previous ones are refused the same way.',
         security: [],
         body: z.strictObject({ login: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) }),
         response: { 200: sessionResponse, 400: errorResponse, 401: errorResponse, 429: errorResponse },
@@ -112,19 +112,30 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = a
         { key: `login:${login.toLowerCase()}`, policy: LOGIN_POLICY },
         { key: `ip:${request.ip}`, policy: ADDRESS_POLICY },
       ];
-      const wait = await loginThrottle.retryAfter(keys);
-      if (wait > 0) {
+      // Reserved before the password is checked: parallel attempts must not all get past the
+      // throttle while the first ones are still being checked.
+      const attempt = await loginThrottle.reserve(keys);
+      if (!attempt.granted) {
+        const wait = attempt.retryAfter;
         return reply
           .code(429)
           .header('retry-after', String(wait))
           .send({ code: 'too_many_attempts', message: `too many failed logins; try again in ${wait} s`, details: [] });
       }
-      const user = await users.authenticate(login, password);
+      let user: Awaited<ReturnType<typeof users.authenticate>>;
+      try {
+        user = await users.authenticate(login, password);
+      } catch (error) {
+        // An attempt whose check broke off may have been a wrong password; if even this fails,
+        // the reservation's lease runs out and it counts as a failure then.
+        await attempt.failed().catch(() => undefined);
+        throw error;
+      }
       if (!user) {
-        await loginThrottle.recordFailure(keys);
+        await attempt.failed();
         return reply.code(401).send({ code: 'invalid_credentials', message: 'wrong login or password', details: [] });
       }
-      await loginThrottle.reset(keys.slice(0, 1));
+      await attempt.succeeded();
       const { token, session } = await sessions.create(user);
       // The server ends the session after SESSION_IDLE_MS without use (sliding) and SESSION_MAX_MS in
       // any case; a cookie that expired 12 h after login would log out someone who is still working.

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { PostgresAdapter } from 'kysely';
 
@@ -16,4 +17,20 @@ export function isPostgres(db: Kysely<any>): boolean {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema; only the adapter is read
 export function lockedForWrite<Q extends { forUpdate(): Q }>(db: Kysely<any>, query: Q): Q {
   return isPostgres(db) ? query.forUpdate() : query;
+}
+
+/**
+ * The id the next row of `table` gets, taken before inserting it (an order is numbered by its
+ * id in the same insert). PostgreSQL: the identity column's sequence. SQLite: one more than
+ * `sqlite_sequence` says — safe because the caller's transaction holds the write lock, and an
+ * AUTOINCREMENT table never hands out an id below it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema; the table is named by the caller
+export async function nextIdentity(db: Kysely<any>, table: string): Promise<number> {
+  if (isPostgres(db)) {
+    const { rows } = await sql<{ id: number }>`select nextval(pg_get_serial_sequence(${table}, 'id'))::int as id`.execute(db);
+    return rows[0]!.id;
+  }
+  const { rows } = await sql<{ seq: number }>`select seq from sqlite_sequence where name = ${table}`.execute(db);
+  return (rows[0]?.seq ?? 0) + 1;
 }

@@ -1,7 +1,12 @@
+import { CompiledQuery } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
 type Work<T> = (trx: Kysely<Database>) => Promise<T>;
+
+const SAVEPOINT = CompiledQuery.raw('savepoint unit');
+const ROLLBACK_TO_SAVEPOINT = CompiledQuery.raw('rollback to savepoint unit');
+const RELEASE_SAVEPOINT = CompiledQuery.raw('release savepoint unit');
 
 interface Pending {
   work: Work<unknown>;
@@ -54,19 +59,24 @@ export class SqliteWriteBatcher {
     try {
       const trx = await this.db.startTransaction().execute();
       try {
-        for (const [index, unit] of batch.entries()) {
-          const name = `unit_${index}`;
-          const savepoint = await trx.savepoint(name).execute();
-          try {
-            outcomes.push({ ok: true, value: await unit.work(savepoint) });
-            await savepoint.releaseSavepoint(name).execute();
-          } catch (error) {
-            await savepoint.rollbackToSavepoint(name).execute();
-            await savepoint.releaseSavepoint(name).execute();
-            outcomes.push({ ok: false, error });
+        if (batch.length === 1) {
+          // Alone, a unit needs no savepoint: if it fails, the whole transaction is its own.
+          const outcome = await settle(() => batch[0]!.work(trx));
+          outcomes.push(outcome);
+          if (outcome.ok) await trx.commit().execute();
+          else await trx.rollback().execute();
+        } else {
+          for (const unit of batch) {
+            // Plain statements rather than Kysely's savepoint objects: one savepoint at a time,
+            // each released before the next, so one name serves them all.
+            await trx.executeQuery(SAVEPOINT);
+            const outcome = await settle(() => unit.work(trx));
+            if (!outcome.ok) await trx.executeQuery(ROLLBACK_TO_SAVEPOINT);
+            await trx.executeQuery(RELEASE_SAVEPOINT);
+            outcomes.push(outcome);
           }
+          await trx.commit().execute();
         }
-        await trx.commit().execute();
       } catch (error) {
         await trx.rollback().execute().catch(() => undefined);
         throw error;
@@ -81,6 +91,14 @@ export class SqliteWriteBatcher {
       if (outcome.ok) unit.resolve(outcome.value);
       else unit.reject(outcome.error);
     });
+  }
+}
+
+async function settle(work: () => Promise<unknown>): Promise<Outcome> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    return { ok: false, error };
   }
 }
 

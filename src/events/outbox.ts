@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { prepare } from '../db/prepared.js';
 import type { Database } from '../db/schema.js';
 import type { Origin } from '../domain/origin.js';
 import { isIntegrationOrigin } from '../domain/origin.js';
@@ -6,6 +7,14 @@ import type { JobQueueDriver } from '../jobs/driver.js';
 import { eventJobPayload } from './domain-events.js';
 import type { DomainEvent, RecordedDomainEvent } from './domain-events.js';
 import type { SubscriptionRegistry } from './subscriptions.js';
+
+// Every change of an order or client runs this: prepared once (see db/prepared.ts).
+const insertEvent = prepare((db, p) =>
+  db
+    .insertInto('domain_events')
+    .values({ type: p('type'), entity_type: p('entityType'), entity_id: p('entityId'), payload: p('payload'), occurred_at: p('occurredAt'), origin: p('origin') })
+    .returning('id'),
+);
 
 /**
  * Records domain events and the jobs they cause inside the caller's transaction, so a change
@@ -20,18 +29,15 @@ export class Outbox {
 
   async record(trx: Kysely<Database>, event: DomainEvent, origin: Origin): Promise<RecordedDomainEvent> {
     const occurredAt = this.now().toISOString();
-    const { id } = await trx
-      .insertInto('domain_events')
-      .values({
-        type: event.type,
-        entity_type: event.entityType,
-        entity_id: event.entityId,
-        payload: JSON.stringify(event.data),
-        occurred_at: occurredAt,
-        origin: JSON.stringify(origin),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const { rows } = await insertEvent.run(trx, {
+      type: event.type,
+      entityType: event.entityType,
+      entityId: event.entityId,
+      payload: JSON.stringify(event.data),
+      occurredAt,
+      origin: JSON.stringify(origin),
+    });
+    const id = rows[0]!.id;
     const recorded: RecordedDomainEvent = { ...event, id, occurredAt, origin };
 
     for (const subscription of this.subscriptions.for(event.type)) {

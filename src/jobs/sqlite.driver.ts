@@ -2,12 +2,33 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { sql } from 'kysely';
 import type { Kysely, Selectable, Updateable } from 'kysely';
+import { prepare } from '../db/prepared.js';
 import type { Database, JobsTable } from '../db/schema.js';
 import type { JobListFilter, JobNameStats, JobRequest, JobState, JobThroughputBucket, JobView } from './driver.js';
 import type { ClaimedJob, EnqueueDefaults, JobStore } from './job-store.js';
 import { emptyStats, hourBuckets } from './job-views.js';
 
 type JobRow = Selectable<JobsTable>;
+
+// Every change that concerns an integration enqueues through this: prepared once (db/prepared.ts).
+const insertJob = prepare((db, p) =>
+  db
+    .insertInto('jobs')
+    .values({
+      name: p('name'),
+      key: p('key'),
+      payload: p('payload'),
+      state: 'pending',
+      attempts: 0,
+      max_attempts: p('maxAttempts'),
+      run_at: p('runAt'),
+      created_at: p('now'),
+      updated_at: p('now'),
+    })
+    // The partial unique index (name, key) among pending jobs makes this the collapse.
+    .onConflict((oc) => oc.doNothing())
+    .returning('id'),
+);
 
 /**
  * Jobs in the application's own SQLite file (`jobs` table, migration 002), worked by the
@@ -27,24 +48,15 @@ export class SqliteJobStore implements JobStore {
 
   async enqueue(trx: Kysely<Database>, job: JobRequest, defaults: EnqueueDefaults): Promise<string | null> {
     const now = this.now().toISOString();
-    const row = await trx
-      .insertInto('jobs')
-      .values({
-        name: job.name,
-        key: job.key ?? null,
-        payload: JSON.stringify(job.payload),
-        state: 'pending',
-        attempts: 0,
-        max_attempts: defaults.maxAttempts,
-        run_at: (job.runAt ?? this.now()).toISOString(),
-        created_at: now,
-        updated_at: now,
-      })
-      // The partial unique index (name, key) among pending jobs makes this the collapse.
-      .onConflict((oc) => oc.doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    return row ? String(row.id) : null;
+    const { rows } = await insertJob.run(trx, {
+      name: job.name,
+      key: job.key ?? null,
+      payload: JSON.stringify(job.payload),
+      maxAttempts: defaults.maxAttempts,
+      runAt: (job.runAt ?? this.now()).toISOString(),
+      now,
+    });
+    return rows[0] ? String(rows[0].id) : null;
   }
 
   async claim(names: readonly string[], limit: number, leaseMsByName: ReadonlyMap<string, number>): Promise<ClaimedJob[]> {

@@ -14,8 +14,18 @@ const TOKEN_PREFIX = 'pst_';
  * Bearer tokens for API clients. Only a SHA-256 of each token is stored: a token is 32 random
  * bytes, so a fast hash is enough (there is nothing to brute-force) and lookups stay indexed.
  */
+/** How long a verified token is taken on trust before it is looked up again. */
+export const TOKEN_TRUST_MS = 5_000;
+const MAX_TRUSTED_TOKENS = 1_000;
+
 export class ApiTokenStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** Tokens verified in the last few seconds: the storefront sends one token with every request. */
+  readonly #trusted = new Map<string, { identity: ApiTokenIdentity; until: number }>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Returns the token itself; it is shown once and never stored. */
   async create(name: string): Promise<{ id: number; name: string; token: string }> {
@@ -28,12 +38,32 @@ export class ApiTokenStore {
     return { id, name, token };
   }
 
+  /**
+   * The token's identity, or null. A token seen valid within the last `TOKEN_TRUST_MS` is not
+   * looked up again (a lookup per request was a tenth of an order's create): a revocation, which
+   * is done on the server's CLI, takes effect within that time in every process.
+   */
   async verify(token: string): Promise<ApiTokenIdentity | null> {
     if (!token.startsWith(TOKEN_PREFIX)) return null;
+    const hash = hashToken(token);
+    const now = this.now();
+    const trusted = this.#trusted.get(hash);
+    if (trusted && trusted.until > now) return trusted.identity;
+    const identity = await this.#lookup(hash);
+    if (identity) {
+      if (this.#trusted.size >= MAX_TRUSTED_TOKENS) this.#trusted.clear();
+      this.#trusted.set(hash, { identity, until: now + TOKEN_TRUST_MS });
+    } else {
+      this.#trusted.delete(hash);
+    }
+    return identity;
+  }
+
+  async #lookup(hash: string): Promise<ApiTokenIdentity | null> {
     const row = await this.db
       .selectFrom('api_tokens')
       .select(['id', 'name'])
-      .where('token_hash', '=', hashToken(token))
+      .where('token_hash', '=', hash)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
     return row ?? null;
@@ -51,6 +81,8 @@ export class ApiTokenStore {
       .where('id', '=', id)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
+    // This process stops trusting it at once; others within TOKEN_TRUST_MS.
+    this.#trusted.clear();
     return result.numUpdatedRows > 0n;
   }
 }

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import { lockedForWrite } from '../db/dialect.js';
+import type { Insertable, Kysely } from 'kysely';
+import { lockedForWrite, nextIdentity } from '../db/dialect.js';
+import { prepare, PreparedShapes } from '../db/prepared.js';
 import { isUniqueViolation } from '../db/errors.js';
-import type { Database, OrderItemRow, OrderRow } from '../db/schema.js';
+import type { Database, OrderItemRow, OrderRow, OrdersTable } from '../db/schema.js';
 import type { ExternalIds } from '../domain/clients.js';
 import { DomainError, invalidField, notFound, assertVersion } from '../domain/errors.js';
 import type { OrderSource, OrderStatus, PaymentStatus, RenderStatus } from '../domain/order-status.js';
@@ -79,44 +79,34 @@ export class OrderStore {
       const totals = computeTotals(input.items, input.delivery?.price ?? 0, input.discount);
       const now = nowIso();
       const status = input.status ?? INITIAL_ORDER_STATUS;
-      const row = await insertOrder(input.number, () => trx
-        .insertInto('orders')
-        .values({
-          // Without a number from the caller the order is numbered by its id, known only after insert.
-          number: input.number ?? `pending-${randomUUID()}`,
-          site: input.site ?? null,
-          source: input.source,
-          person_id: input.personId,
-          organization_id: input.organizationId ?? null,
-          status,
-          payment_status: input.payment.status,
-          payment_method: input.payment.method ?? null,
-          currency: input.currency,
-          items_total: totals.items,
-          delivery_price: totals.delivery,
-          discount: totals.discount,
-          total: totals.total,
-          delivery: input.delivery ? toJson(toDelivery(input.delivery)) : null,
-          manager: input.manager ?? null,
-          comment: input.comment ?? null,
-          render_status: 'pending',
-          archive_url: null,
-          created_at: now,
-          updated_at: now,
-          version: 1,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow());
-      if (!input.number) {
-        row.number = await freeAutoNumber(trx, row.id);
-        await trx.updateTable('orders').set({ number: row.number }).where('id', '=', row.id).execute();
-      }
+      const values = {
+        site: input.site ?? null,
+        source: input.source,
+        person_id: input.personId,
+        organization_id: input.organizationId ?? null,
+        status,
+        payment_status: input.payment.status,
+        payment_method: input.payment.method ?? null,
+        currency: input.currency,
+        items_total: totals.items,
+        delivery_price: totals.delivery,
+        discount: totals.discount,
+        total: totals.total,
+        delivery: input.delivery ? toJson(toDelivery(input.delivery)) : null,
+        manager: input.manager ?? null,
+        comment: input.comment ?? null,
+        render_status: 'pending',
+        archive_url: null,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+      };
+      const row = input.number
+        ? await insertOrder(input.number, () => trx.insertInto('orders').values({ ...values, number: input.number! }).returningAll().executeTakeFirstOrThrow())
+        : await insertAutoNumbered(trx, values);
       const items = await insertItems(trx, row.id, input.items);
       const changedBy = originLabel(this.origin);
-      await trx
-        .insertInto('order_status_history')
-        .values({ order_id: row.id, from_status: null, to_status: status, changed_by: changedBy, changed_at: now, origin: toJson(this.origin) })
-        .execute();
+      await insertFirstStatus.run(trx, { orderId: row.id, status, changedBy, now, origin: toJson(this.origin) });
       await this.outbox.record(trx, { type: 'order.created', entityType: 'order', entityId: row.id, data: { number: row.number } }, this.origin);
       return {
         ...toSummary(row, items, {}),
@@ -325,23 +315,36 @@ function originView(origin: Origin | null): StatusChangeOrigin | null {
   return origin ? { kind: origin.kind, name: origin.kind === 'integration' ? origin.name : originLabel(origin) } : null;
 }
 
-async function insertItems(trx: Db, orderId: number, items: OrderCreateInput['items']): Promise<OrderItem[]> {
-  const rows = await trx
+// Prepared per number of lines (db/prepared.ts): an order create is the hottest write there is.
+const insertItemRows = new PreparedShapes((count) => (db, p) =>
+  db
     .insertInto('order_items')
     .values(
-      items.map((item, index) => ({
-        order_id: orderId,
+      Array.from({ length: count }, (_, index) => ({
+        order_id: p<number>('orderId'),
         position: index + 1,
-        product_id: item.productId ?? null,
-        name: item.name,
-        quantity: item.quantity,
-        unit_price: item.unitPrice,
-        total: item.total,
-        parameters: toJson(item.parameters),
+        product_id: p<number | null>(`productId${index}`),
+        name: p<string>(`name${index}`),
+        quantity: p<number>(`quantity${index}`),
+        unit_price: p<number>(`unitPrice${index}`),
+        total: p<number>(`total${index}`),
+        parameters: p<string>(`parameters${index}`),
       })),
     )
-    .returningAll()
-    .execute();
+    .returningAll(),
+);
+
+async function insertItems(trx: Db, orderId: number, items: OrderCreateInput['items']): Promise<OrderItem[]> {
+  const params: Record<string, unknown> = { orderId };
+  items.forEach((item, index) => {
+    params[`productId${index}`] = item.productId ?? null;
+    params[`name${index}`] = item.name;
+    params[`quantity${index}`] = item.quantity;
+    params[`unitPrice${index}`] = item.unitPrice;
+    params[`total${index}`] = item.total;
+    params[`parameters${index}`] = toJson(item.parameters);
+  });
+  const { rows } = await insertItemRows.for(items.length).run(trx, params);
   return rows.map(toItem);
 }
 
@@ -356,8 +359,10 @@ async function lockedOrder(trx: Db, id: number, expectedVersion?: number): Promi
   return row;
 }
 
+const selectClient = prepare((db, p) => db.selectFrom('persons').select(['id', 'organization_id']).where('id', '=', p<number>('personId')));
+
 async function assertClient(trx: Db, personId: number, organizationId: number | null): Promise<void> {
-  const person = await trx.selectFrom('persons').select(['id', 'organization_id']).where('id', '=', personId).executeTakeFirst();
+  const [person] = (await selectClient.run(trx, { personId })).rows;
   if (!person) throw invalidField('body.personId', `person ${personId} does not exist`);
   if (organizationId !== null) {
     const organization = await trx.selectFrom('organizations').select('id').where('id', '=', organizationId).executeTakeFirst();
@@ -368,14 +373,47 @@ async function assertClient(trx: Db, personId: number, organizationId: number | 
   }
 }
 
-/** The order's id as its number; should a caller already have used that, a suffix keeps it unique. */
-async function freeAutoNumber(trx: Db, id: number): Promise<string> {
+/**
+ * An order numbered by its id, in one insert: the id is taken first, and the number is the id
+ * (should a caller already have given that number to an order of its own, a suffix keeps it
+ * unique: `42-1`). Inserting a placeholder and renumbering afterwards wrote the number's index
+ * twice, once at a random place.
+ */
+async function insertAutoNumbered(trx: Db, values: OrderValues): Promise<OrderRow> {
+  const id = await nextIdentity(trx, 'orders');
   for (let suffix = 0; ; suffix++) {
-    const candidate = suffix === 0 ? String(id) : `${id}-${suffix}`;
-    const taken = await trx.selectFrom('orders').select('id').where('number', '=', candidate).executeTakeFirst();
-    if (!taken) return candidate;
+    const number = suffix === 0 ? String(id) : `${id}-${suffix}`;
+    const [row] = (await insertNumberedOrder.run(trx, { ...values, id, number })).rows;
+    if (row) return row;
   }
 }
+
+type OrderValues = Omit<Insertable<OrdersTable>, 'id' | 'number'>;
+
+// The hottest writes there are, prepared once (db/prepared.ts).
+const ORDER_COLUMNS = [
+  'site', 'source', 'person_id', 'organization_id', 'status', 'payment_status', 'payment_method', 'currency', 'items_total',
+  'delivery_price', 'discount', 'total', 'delivery', 'manager', 'comment', 'render_status', 'archive_url', 'created_at', 'updated_at', 'version',
+] as const satisfies ReadonlyArray<keyof OrderValues>;
+
+const insertNumberedOrder = prepare((db, p) =>
+  db
+    .insertInto('orders')
+    .values({ id: p('id'), number: p('number'), ...(Object.fromEntries(ORDER_COLUMNS.map((column) => [column, p(column)])) as OrderValues) })
+    .onConflict((oc) => oc.column('number').doNothing())
+    .returningAll(),
+);
+
+const insertFirstStatus = prepare((db, p) =>
+  db.insertInto('order_status_history').values({
+    order_id: p('orderId'),
+    from_status: null,
+    to_status: p('status'),
+    changed_by: p('changedBy'),
+    changed_at: p('now'),
+    origin: p('origin'),
+  }),
+);
 
 /**
  * Two creates with the same number in parallel both pass `assertNumberFree` on PostgreSQL; the

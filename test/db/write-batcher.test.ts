@@ -41,6 +41,18 @@ describe('SQLite group commit', () => {
     expect(names).toEqual(['a', 'c']);
   });
 
+  it('rolls back a unit that fails alone in its commit, with what it wrote before failing', async () => {
+    const db = await open();
+    await expect(
+      transact(db, async (trx) => {
+        await insertToken('lonely')(trx);
+        throw new Error('alone and failing');
+      }),
+    ).rejects.toThrow('alone and failing');
+    await transact(db, insertToken('next'));
+    expect((await db.selectFrom('api_tokens').select('name').execute()).map((r) => r.name)).toEqual(['next']);
+  });
+
   it('answers a unit only once its commit is on disk: a second connection sees the row', async () => {
     const db = await open();
     await transact(db, insertToken('durable'));

@@ -30,62 +30,64 @@ describe('pg-boss: a stale worker and the replayed job', () => {
   });
 
   it('lets only the current claim complete the job: one run counts', async () => {
-    const aStarted = deferred();
-    const releaseA = deferred();
-    const bStarted = deferred();
-    const releaseB = deferred();
-    const aOutcome: string[] = [];
+    const firstStarted = deferred();
+    const releaseFirst = deferred();
+    const secondStarted = deferred();
+    const releaseSecond = deferred();
+    const firstOutcome: string[] = [];
+    let runs = 0;
 
-    const jobFor = (worker: 'A' | 'B') =>
-      defineJob({
-        name: 'race.export',
-        payload: z.object({ orderId: z.number() }),
-        maxAttempts: 1,
-        leaseMs: 1_000,
-        handler: async (_payload, ctx) => {
-          if (worker === 'A') {
-            aStarted.resolve();
-            // Stalls, deaf to its signal, like a run stuck on a call without a deadline.
-            await releaseA.promise;
-          } else {
-            bStarted.resolve();
-            await releaseB.promise;
-          }
-          try {
-            await ctx.completeWith(async (trx) => {
-              await sql`insert into race_effects (job_id, worker) values (${ctx.jobId}, ${worker})`.execute(trx);
-            });
-            if (worker === 'A') aOutcome.push('completed');
-          } catch (error) {
-            if (worker === 'A') aOutcome.push((error as Error).name);
-            throw error;
-          }
-        },
-      });
-    const open = async (worker: 'A' | 'B') => {
-      const queue = await createJobQueue(handle, { catalog: [jobFor(worker)], pgBoss: { supervise: false } });
+    // One definition for both workers: whichever of them takes the replay, the first run is the
+    // stale one and the second run is the current one.
+    const job = defineJob({
+      name: 'race.export',
+      payload: z.object({ orderId: z.number() }),
+      maxAttempts: 1,
+      leaseMs: 1_000,
+      handler: async (_payload, ctx) => {
+        const run = ++runs === 1 ? 'first' : 'second';
+        if (run === 'first') {
+          firstStarted.resolve();
+          // Stalls, deaf to its signal, like a run stuck on a call without a deadline.
+          await releaseFirst.promise;
+        } else {
+          secondStarted.resolve();
+          await releaseSecond.promise;
+        }
+        try {
+          await ctx.completeWith(async (trx) => {
+            await sql`insert into race_effects (job_id, worker) values (${ctx.jobId}, ${run})`.execute(trx);
+          });
+          if (run === 'first') firstOutcome.push('completed');
+        } catch (error) {
+          if (run === 'first') firstOutcome.push((error as Error).name);
+          throw error;
+        }
+      },
+    });
+    const open = async () => {
+      const queue = await createJobQueue(handle, { catalog: [job], pgBoss: { supervise: false } });
       queues.push(queue);
       return queue;
     };
-    const a = await open('A');
-    const b = await open('B');
+    const a = await open();
+    const b = await open();
 
-    const job = jobFor('A');
     const id = (await handle.db.transaction().execute((trx) => a.enqueue(trx, job.request({ orderId: 42 }))))!;
     await a.start({ pollIntervalMs: 20 });
-    await aStarted.promise;
+    await firstStarted.promise;
     // What pg-boss's maintenance does to an active job past its lease with no retries left.
     await sql`update pgboss.job set state = 'failed', completed_on = now(), output = '{"message":"lease expired"}' where id = ${id}::uuid`.execute(handle.db);
     expect(await b.replay(id)).toBe(true);
     await b.start({ pollIntervalMs: 20 });
-    await bStarted.promise;
+    await secondStarted.promise;
 
-    // A wakes up while B holds the replay.
-    releaseA.resolve();
-    await expectEventually(() => expect(aOutcome).toEqual(['LeaseLostError']));
-    releaseB.resolve();
+    // The first run wakes up while the second holds the replay.
+    releaseFirst.resolve();
+    await expectEventually(() => expect(firstOutcome).toEqual(['LeaseLostError']));
+    releaseSecond.resolve();
     await expectEventually(async () => expect((await b.get(id))?.state).toBe('completed'));
     const effects = await sql<{ worker: string }>`select worker from race_effects where job_id = ${id}`.execute(handle.db);
-    expect(effects.rows.map((r) => r.worker)).toEqual(['B']);
+    expect(effects.rows.map((r) => r.worker)).toEqual(['second']);
   });
 });

@@ -5,6 +5,7 @@ import * as settingsSyncLog from './003-settings-sync-log.js';
 import * as staff from './004-staff.js';
 import * as integrationPlatform from './005-integration-platform.js';
 import * as loginReservations from './006-login-reservations.js';
+import * as leanerIndexes from './007-leaner-indexes.js';
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so that the set
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '004-staff': staff,
   '005-integration-platform': integrationPlatform,
   '006-login-reservations': loginReservations,
+  '007-leaner-indexes': leanerIndexes,
 };

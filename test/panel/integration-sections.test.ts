@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser.js';
 import { startTestApi } from '../support/api-server.js';
 import type { TestApi } from '../support/api-server.js';
-import { buildPanel, screenshot, sendOrderJob, testIntegration } from './support.js';
+import { buildPanel, logIn, openPanelPage, screenshot, sendOrderJob, testIntegration } from './support.js';
 
 /**
  * What an integration adds to the panel's shared pages, drawn from its descriptions alone: a
@@ -48,9 +48,7 @@ describe('admin panel: integration extension points', () => {
     });
     orderId = order.body.id;
     browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'ru-RU', timezoneId: 'Europe/Moscow' });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    page = await openPanelPage(browser);
   }, 120_000);
 
   afterAll(async () => {
@@ -59,11 +57,7 @@ describe('admin panel: integration extension points', () => {
   });
 
   it('logs in; an integration never configured adds nothing to the cards', async () => {
-    await page.goto(`${api.baseUrl}/`);
-    await page.getByLabel('Логин').fill('admin');
-    await page.getByLabel('Пароль').fill('correct-horse');
-    await page.getByRole('button', { name: 'Войти' }).click();
-    await page.getByTestId('current-user').getByText('Олег Владимиров').waitFor();
+    await logIn(page, api.baseUrl, { login: 'admin', password: 'correct-horse', displayName: 'Олег Владимиров' });
     await page.goto(`${api.baseUrl}/orders/${orderId}`);
     await page.getByTestId('ext-none').waitFor();
     expect(await page.getByTestId('sync-testcrm').count()).toBe(0);

@@ -6,7 +6,7 @@ import { appIntegrations } from '../../src/extensions.js';
 import { launchBrowser } from '../support/browser.js';
 import { startTestApi } from '../support/api-server.js';
 import type { TestApi } from '../support/api-server.js';
-import { buildPanel, screenshot } from './support.js';
+import { buildPanel, logIn, openPanelPage, screenshot } from './support.js';
 
 /**
  * The real integrations in the panel: «Выгрузка заказов» lists the four systems of this build,
@@ -24,9 +24,7 @@ describe('admin panel: the real integrations', () => {
     b24 = await startBitrix24Emulator({ rate: false });
     await api.services.stores.users.create({ login: 'owner', password: 'correct-horse', displayName: 'Олег Владимиров', role: 'admin' });
     browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'ru-RU', timezoneId: 'Europe/Moscow' });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    page = await openPanelPage(browser);
   }, 120_000);
 
   afterAll(async () => {
@@ -36,11 +34,7 @@ describe('admin panel: the real integrations', () => {
   });
 
   it('logs in and shows the four systems under «ERP и CRM системы»', async () => {
-    await page.goto(`${api.baseUrl}/`);
-    await page.getByLabel('Логин').fill('owner');
-    await page.getByLabel('Пароль').fill('correct-horse');
-    await page.getByRole('button', { name: 'Войти' }).click();
-    await page.getByTestId('current-user').getByText('Олег Владимиров').waitFor();
+    await logIn(page, api.baseUrl, { login: 'owner', password: 'correct-horse', displayName: 'Олег Владимиров' });
     await page.getByRole('link', { name: 'Выгрузка заказов' }).click();
     await page.getByRole('heading', { name: 'ERP и CRM системы' }).waitFor();
     for (const name of ['bitrix24', 'asystem', 'axiom', 'poly1c']) await page.getByTestId(`toggle-${name}`).waitFor();

@@ -4,7 +4,7 @@ import { launchBrowser } from '../support/browser.js';
 import { startTestApi } from '../support/api-server.js';
 import type { TestApi } from '../support/api-server.js';
 import { expectEventually } from '../support/eventually.js';
-import { alwaysFailingJob, buildPanel, screenshot, testIntegration } from './support.js';
+import { alwaysFailingJob, buildPanel, logIn, openPanelPage, screenshot, testIntegration } from './support.js';
 
 /**
  * The panel as a manager sees it: orders and clients to work, integration settings, dead jobs
@@ -52,9 +52,7 @@ describe('admin panel for a manager', () => {
     await api.services.queue.stop();
 
     browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'ru-RU', timezoneId: 'Europe/Moscow' });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    page = await openPanelPage(browser);
     page.on('response', (response) => {
       if (response.status() === 403) refused.push(`${response.request().method()} ${response.url()}`);
     });
@@ -66,11 +64,7 @@ describe('admin panel for a manager', () => {
   });
 
   it('logs in as a manager and works the orders list', async () => {
-    await page.goto(`${api.baseUrl}/`);
-    await page.getByLabel('Логин').fill('olga');
-    await page.getByLabel('Пароль').fill('correct-horse');
-    await page.getByRole('button', { name: 'Войти' }).click();
-    await page.getByTestId('current-user').getByText('Ольга Смирнова').waitFor();
+    await logIn(page, api.baseUrl, { login: 'olga', password: 'correct-horse', displayName: 'Ольга Смирнова' });
     expect(await page.getByTestId('current-role').textContent()).toBe('Менеджер');
     await page.getByTestId('orders-table').getByRole('row').filter({ hasText: 'PS-2001' }).waitFor();
     await page.getByRole('link', { name: 'PS-2001' }).click();

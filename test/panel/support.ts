@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { z } from 'zod';
 import { defineJob } from '../../src/jobs/catalog.js';
 import { defineIntegration } from '../../src/platform/integration.js';
@@ -168,3 +168,20 @@ export const testIntegration = defineIntegration({
     },
   }),
 });
+
+/** A fresh browser context as a shop's staff in Moscow sees the panel: Russian, 1280 px wide. */
+export async function openPanelPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'ru-RU', timezoneId: 'Europe/Moscow' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  return page;
+}
+
+/** Logs in through the login page and waits until the panel greets the staff member by name. */
+export async function logIn(page: Page, baseUrl: string, staff: { login: string; password: string; displayName: string }): Promise<void> {
+  await page.goto(`${baseUrl}/`);
+  await page.getByLabel('Логин').fill(staff.login);
+  await page.getByLabel('Пароль').fill(staff.password);
+  await page.getByRole('button', { name: 'Войти' }).click();
+  await page.getByTestId('current-user').getByText(staff.displayName).waitFor();
+}

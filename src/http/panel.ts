@@ -74,6 +74,6 @@ function isApiPath(url: string): boolean {
   return url.startsWith('/api/') || url.startsWith('/docs');
 }
 
-export function notFoundBody(request: FastifyRequest) {
+function notFoundBody(request: FastifyRequest) {
   return { code: 'not_found', message: `${request.method} ${request.url.split('?')[0]} is not a known route`, details: [] };
 }

@@ -116,10 +116,6 @@ export class JobCatalog {
     return this.#byName.get(name);
   }
 
-  /** True when this very definition (not merely one with its name) is in the catalog. */
-  holds(definition: JobDefinition): boolean {
-    return this.#byName.get(definition.name) === definition;
-  }
 
   require(name: string): JobDefinition {
     const definition = this.#byName.get(name);

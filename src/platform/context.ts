@@ -114,10 +114,7 @@ export function createIntegrationContext<S extends SettingsShape>(
       if (!definition) throw new Error(`${name} has no settings form`);
       return stores.settings.require(definition, trx);
     },
-    enabled: async (trx = db) => {
-      if (!definition) return true;
-      return (await stores.settings.latest(name, trx))?.enabled ?? false;
-    },
+    enabled: (trx = db) => stores.settings.isEnabled(name, trx),
   };
 
   return {

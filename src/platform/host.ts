@@ -161,8 +161,10 @@ export class IntegrationHost {
       this.#schedules.push({
         job: schedule.job,
         intervalMs: async () => {
-          if (!(await context.settings.enabled())) return null;
-          return schedule.every((await context.settings.get())?.settings ?? null);
+          // One read per tick: the saved version says both whether it is on and what its settings are.
+          if (!definition.settings) return schedule.every(null);
+          const saved = await context.settings.get();
+          return saved?.enabled ? schedule.every(saved.settings) : null;
         },
       });
     }
@@ -195,7 +197,6 @@ export class IntegrationHost {
           throw new JobError(`приостановлено до исправления настроек: ${error.message}`, { retryable: true, cause: error });
         }
       },
-      request: job.request,
     };
   }
 }

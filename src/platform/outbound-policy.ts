@@ -222,11 +222,8 @@ export function addressKind(address: string): AddressKind | null {
 }
 
 function kindOf(ip: Ip): AddressKind | null {
-  if (ip.version === 6) {
-    for (const { network, shift } of EMBEDDING) {
-      if (inNetwork(ip, network)) return kindOf({ version: 4, value: (ip.value >> shift) & 0xffffffffn });
-    }
-  }
+  const carried = embedded(ip);
+  if (carried !== ip) return kindOf(carried);
   return RULES.find(({ network }) => inNetwork(ip, network))?.kind ?? null;
 }
 

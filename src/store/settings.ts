@@ -104,6 +104,15 @@ export class SettingsStore {
     return row ? toVersion(row, parseJson<SettingsShape>(row.data, {})) : null;
   }
 
+  /**
+   * Whether the integration is switched on in its latest saved settings. An integration without a
+   * settings form has no switch and is always on; one never saved is off.
+   */
+  async isEnabled(integration: string, db: Kysely<Database> = this.db): Promise<boolean> {
+    if (!this.registry.find(integration)) return true;
+    return (await latestRow(db, integration))?.enabled === 1;
+  }
+
   /** Every registered integration with its toggle and latest version, in registration order. */
   async states(): Promise<IntegrationState[]> {
     const rows = await this.db

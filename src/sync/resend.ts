@@ -74,7 +74,7 @@ export class ResendService {
   async enabledAmong(systems: readonly string[]): Promise<string[]> {
     const enabled: string[] = [];
     for (const system of systems) {
-      if (!this.settingsRegistry.find(system) || (await this.settings.latest(system))?.enabled) enabled.push(system);
+      if (await this.settings.isEnabled(system)) enabled.push(system);
     }
     return enabled;
   }
@@ -93,10 +93,9 @@ export class ResendService {
       );
     }
     await assertEntityExists(this.db, entityType, entityId);
-    const definition = this.settingsRegistry.find(system);
-    if (definition) {
-      const state = await this.settings.latest(system);
-      if (!state?.enabled) throw new DomainError('conflict', `${definition.title.en} is switched off in its settings; switch it on to send`);
+    if (!(await this.settings.isEnabled(system))) {
+      const title = this.settingsRegistry.require(system).title.en;
+      throw new DomainError('conflict', `${title} is switched off in its settings; switch it on to send`);
     }
     const payload: JobPayload = target.payload?.(entityId, requestedBy) ?? {
       eventId: null,

@@ -14,6 +14,7 @@ import { httpCall, NetworkError } from '../../src/integrations/common/http.js';
 import { addressKind, parseOutboundPolicy, refusalFor, setOutboundPolicy } from '../../src/platform/outbound-policy.js';
 import type { OutboundPolicy, Resolve } from '../../src/platform/outbound-policy.js';
 import { startTestApi } from '../support/api-server.js';
+import { closedPort } from '../support/ports.js';
 import type { TestApi } from '../support/api-server.js';
 
 /*
@@ -98,14 +99,6 @@ async function startCountingServer(handler?: Parameters<typeof createServer>[1])
   server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { port: (server.address() as AddressInfo).port, server, connections: () => connections, requests };
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 function stop(server: Server): Promise<void> {

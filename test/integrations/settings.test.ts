@@ -6,6 +6,7 @@ import { startBitrix24Emulator } from '../../emulators/bitrix24/server.js';
 import type { Bitrix24Emulator } from '../../emulators/bitrix24/server.js';
 import { appIntegrations } from '../../src/extensions.js';
 import { startTestApi } from '../support/api-server.js';
+import { closedPort } from '../support/ports.js';
 import type { ApiResponse, TestApi } from '../support/api-server.js';
 
 interface SettingsBody {
@@ -67,15 +68,6 @@ async function startRecorder(): Promise<{ url: string; server: Server; received:
 }
 
 const MOVED = 'Адрес изменился: введите ключ заново — сохранённый ключ отправляется только на адрес, с которым он был сохранён';
-
-/** A port nothing listens on: bound once, then closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('integration settings of the four systems over HTTP', () => {
   let api: TestApi;

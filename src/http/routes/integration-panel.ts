@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppServices } from '../../app.js';
 import { notFound } from '../../domain/errors.js';
+import { emptyMap } from '../../domain/keys.js';
 import { ENTITY_TYPES } from '../../events/domain-events.js';
 import type { ExternalIdField, PanelExtension } from '../../platform/panel.js';
 import type { SettingsShape } from '../../settings/definition.js';
@@ -148,7 +149,7 @@ function resolveLink(field: ExternalIdField, settings: SettingsShape): string | 
 
 /** Saved settings without their secrets: only these may appear in links. */
 function publicSettings(saved: SettingsShape, secretFields: readonly string[]): SettingsShape {
-  const visible: SettingsShape = Object.create(null) as SettingsShape;
+  const visible: SettingsShape = emptyMap();
   for (const [key, value] of Object.entries(saved)) if (!secretFields.includes(key)) visible[key] = value;
   return visible;
 }

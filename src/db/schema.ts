@@ -213,6 +213,8 @@ export interface Database {
   login_throttle: LoginThrottleTable;
   schedules: SchedulesTable;
   integration_alerts: IntegrationAlertsTable;
+  rate_buckets: RateBucketsTable;
+  integration_state: IntegrationStateTable;
 }
 
 export type PersonRow = Selectable<PersonsTable>;
@@ -304,4 +306,23 @@ export interface IntegrationAlertsTable {
   message: string;
   job_name: string | null;
   raised_at: Timestamp;
+}
+
+/** A leaky bucket of a remote system's request limit, shared by every process (src/platform/rate-bucket.ts). */
+export interface RateBucketsTable {
+  /** e.g. `bitrix24:https://shop.bitrix24.ru`. */
+  key: string;
+  /** Requests counted and not yet drained, as of `at_ms`; may exceed the burst (reserved slots). */
+  level: number;
+  /** Milliseconds since the epoch (bigint: PostgreSQL returns it as a string). */
+  at_ms: ColumnType<number | string, number, number>;
+}
+
+/** What an integration remembers about one entity (src/store/integration-state.ts). */
+export interface IntegrationStateTable {
+  system: string;
+  entity_type: string;
+  entity_id: number;
+  state: JsonText;
+  updated_at: Timestamp;
 }

@@ -14,7 +14,12 @@ import type { PersonStore } from '../store/persons.js';
 import type { ProductStore } from '../store/products.js';
 import type { SettingsStore, SettingsVersion } from '../store/settings.js';
 import type { SyncAttempt, SyncLogEntry, SyncLogStore } from '../store/sync-log.js';
+import { IntegrationStateStore } from '../store/integration-state.js';
+import type { EntityState } from '../store/integration-state.js';
+import type { LinkedEntityType } from '../store/external-links.js';
 import { transact } from '../store/transaction.js';
+import { SharedRateBucket } from './rate-bucket.js';
+import type { RateLimit } from './rate-bucket.js';
 import { runStep } from './steps.js';
 import type { StepTarget, StepWork } from './steps.js';
 
@@ -51,6 +56,13 @@ export interface IntegrationSyncLog {
   record(attempt: Omit<SyncAttempt, 'system'>, db?: Kysely<Database>): Promise<SyncLogEntry>;
 }
 
+/** What the integration remembers per entity (see store/integration-state.ts); `system` is filled in. */
+export interface IntegrationEntityState {
+  get(entityType: LinkedEntityType, entityId: number, db?: Kysely<Database>): Promise<EntityState | null>;
+  getMany(entityType: LinkedEntityType, entityIds: readonly number[], db?: Kysely<Database>): Promise<Map<number, EntityState>>;
+  set(entityType: LinkedEntityType, entityId: number, state: EntityState, db?: Kysely<Database>): Promise<void>;
+}
+
 export interface EnqueueOptions {
   /** Collapse key: while a job with this key waits, another adds nothing. */
   key?: string;
@@ -77,6 +89,12 @@ export interface IntegrationContext<S extends SettingsShape = SettingsShape> {
   readonly stores: IntegrationStores;
   readonly settings: IntegrationSettings<S>;
   readonly syncLog: IntegrationSyncLog;
+  readonly state: IntegrationEntityState;
+  /**
+   * The leaky bucket of a remote system's request limit (`key`: e.g. the portal's address),
+   * shared by every process of this installation through the database.
+   */
+  rateBucket(key: string, limit: RateLimit): SharedRateBucket;
   /** Runs `work` in one database transaction (composes with the stores' `db` parameters). */
   transaction<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
   /** Adds a job; its payload is checked against the job's schema. Null when it collapsed into a waiting one. */
@@ -107,6 +125,7 @@ export function createIntegrationContext<S extends SettingsShape>(
   const origin: Origin = { kind: 'integration', name, title: title.ru };
   const { db, stores } = deps;
   const definition = integration.settings;
+  const stateStore = new IntegrationStateStore(db);
 
   const settings: IntegrationSettings<S> = {
     get: async (trx = db) => (definition ? stores.settings.get(definition, trx) : null),
@@ -136,6 +155,12 @@ export function createIntegrationContext<S extends SettingsShape>(
     syncLog: {
       record: (attempt, trx) => stores.syncLog.record({ ...attempt, system: name }, trx),
     },
+    state: {
+      get: (entityType, entityId, trx) => stateStore.get(name, entityType, entityId, trx),
+      getMany: (entityType, entityIds, trx) => stateStore.getMany(name, entityType, entityIds, trx),
+      set: (entityType, entityId, state, trx) => stateStore.set(name, entityType, entityId, state, trx),
+    },
+    rateBucket: (key, limit) => new SharedRateBucket(db, `${name}:${key}`, limit),
     transaction: (work) => transact(db, work),
     enqueue: (job, payload, options = {}) => {
       const request = job.request(payload, { ...(options.key !== undefined && { key: options.key }), ...(options.runAt && { runAt: options.runAt }) });

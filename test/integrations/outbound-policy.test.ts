@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { loadConfig } from '../../src/config.js';
 import { appIntegrations } from '../../src/extensions.js';
 import { asystemClient } from '../../src/integrations/asystem/transport.js';
-import { Bitrix24Transport } from '../../src/integrations/bitrix24/transport.js';
+import { Bitrix24Transport } from '../../src/integrations/bitrix24/transport/client.js';
 import { httpCall, NetworkError } from '../../src/integrations/common/http.js';
 import { addressKind, parseOutboundPolicy, refusalFor, setOutboundPolicy } from '../../src/platform/outbound-policy.js';
 import type { OutboundPolicy, Resolve } from '../../src/platform/outbound-policy.js';

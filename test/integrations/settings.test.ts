@@ -3,6 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBitrix24Emulator } from '../../emulators/bitrix24/server.js';
+import { webhookFields } from '../support/bitrix24-portal.js';
 import type { Bitrix24Emulator } from '../../emulators/bitrix24/server.js';
 import { appIntegrations } from '../../src/extensions.js';
 import { startTestApi } from '../support/api-server.js';
@@ -27,13 +28,6 @@ interface ErrorBody {
 interface TestResult {
   ok: boolean;
   message: string;
-}
-
-/** `http://127.0.0.1:PORT/rest/1/CODE/` → the three settings fields. */
-function webhookFields(webhookUrl: string): { portalUrl: string; userId: number; webhookCode: string } {
-  const url = new URL(webhookUrl);
-  const [, userId, webhookCode] = /^\/rest\/(\d+)\/([^/]+)\/$/.exec(url.pathname)!;
-  return { portalUrl: url.origin, userId: Number(userId), webhookCode: webhookCode! };
 }
 
 /** A small HTTP server answering like an ERP under the assumed contract. */

@@ -3,7 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asystemSettingsSchema } from '../../src/integrations/asystem/settings.js';
-import { Bitrix24Error, Bitrix24Transport } from '../../src/integrations/bitrix24/transport.js';
+import { Bitrix24Error, Bitrix24Transport } from '../../src/integrations/bitrix24/transport/client.js';
 import { parseOutboundPolicy, setOutboundPolicy } from '../../src/platform/outbound-policy.js';
 
 const CODE = 'k3y9secretcode77';

@@ -6,6 +6,7 @@ import * as staff from './004-staff.js';
 import * as integrationPlatform from './005-integration-platform.js';
 import * as loginReservations from './006-login-reservations.js';
 import * as leanerIndexes from './007-leaner-indexes.js';
+import * as integrationState from './008-integration-state.js';
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so that the set
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '005-integration-platform': integrationPlatform,
   '006-login-reservations': loginReservations,
   '007-leaner-indexes': leanerIndexes,
+  '008-integration-state': integrationState,
 };

@@ -1,16 +1,39 @@
 import { defineIntegration } from '../../platform/integration.js';
-import { bitrix24Panel } from './panel.js';
+import { bitrix24Jobs } from './export/jobs.js';
+import { PortalConnection } from './export/portal.js';
+import { bitrix24ApiRoutes, bitrix24Panel } from './panel.js';
 import { bitrix24Settings } from './settings.js';
 
 /**
- * Bitrix24 (B24-1..B24-19). Today: the settings form with its live checks, and the ids of
- * deals, contacts, companies and leads on the panel's cards. The export (issue 7) and the
- * events endpoint, reconciliation and telephony (issue 8) plug their jobs, routes and schedules
- * in here; see README.md.
+ * Bitrix24 (B24-1..B24-19). Today: the settings form with its live checks and the status mapping,
+ * and the export — orders become deals, clients contacts and companies, registrations leads —
+ * batched and paced to the portal's limits. The events endpoint, reconciliation and telephony
+ * (issue 8) plug their jobs, routes and schedules in here; see README.md.
  */
 export const bitrix24 = defineIntegration({
   name: 'bitrix24',
   title: { ru: 'Битрикс24', en: 'Bitrix24' },
   settings: bitrix24Settings,
-  setup: () => ({ panel: bitrix24Panel }),
+  setup(context) {
+    const portal = new PortalConnection(context);
+    const jobs = bitrix24Jobs(context, portal);
+    return {
+      jobs: [jobs.exportOrder, jobs.exportOrders, jobs.exportClient],
+      subscriptions: [
+        { job: jobs.exportOrder, events: ['order.created', 'order.updated', 'order.status_changed', 'order.commented', 'order.rendered'] },
+        {
+          job: jobs.exportClient,
+          events: ['client.created'],
+          wants: async (_event, db) => (await context.settings.get(db))?.settings.leadsEnabled === true,
+        },
+      ],
+      resend: [
+        { entityType: 'order', job: jobs.exportOrder },
+        { entityType: 'person', job: jobs.exportClient },
+        { entityType: 'organization', job: jobs.exportClient },
+      ],
+      routes: { api: bitrix24ApiRoutes(context, portal, jobs.exportClient) },
+      panel: bitrix24Panel,
+    };
+  },
 });

@@ -1,20 +1,49 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+import { ORDER_STATUSES } from '../../domain/order-status.js';
+import type { OrderStatus } from '../../domain/order-status.js';
 import type { FieldProblem } from '../../domain/errors.js';
 import { defineSettings } from '../../settings/definition.js';
 import type { ConnectionTestResult } from '../../settings/definition.js';
 import { choice, httpAddress, optionalId, optionalText, requiredId, settingsObject, text, toggle } from '../common/fields.js';
-import { Bitrix24Error, Bitrix24Transport } from './transport.js';
+import { Bitrix24Error, Bitrix24Transport } from './transport/client.js';
+import { dealStages } from './transport/portal-lists.js';
 
 /**
- * «Битрикс24» under «Заказы / Настройка / Выгрузка заказов / ERP и CRM системы» (B24-1..4, B24-8,
- * B24-18). Labels are those of the Pixlpark screens and the seed, so the shop's admin can follow
- * the same instructions. The stage ↔ status mapping (B24-5) joins this schema once stages are
- * read from the portal: add its field to `bitrix24SettingsSchema` with a default, and older saved
- * versions keep loading (the store fills new fields from `defaults`).
+ * «Битрикс24» under «Заказы / Настройка / Выгрузка заказов / ERP и CRM системы» (B24-1..5, B24-8,
+ * B24-18, B24-19). Labels are those of the Pixlpark screens and the seed, so the shop's admin can
+ * follow the same instructions. Stages, funnels and employees are offered as lists read from the
+ * portal (`x-options`, answered by the integration's API routes in panel.ts): a stage id is never
+ * built from a pattern. New fields come with defaults, so older saved versions keep loading.
  */
 
 export const ORDER_TYPES = ['all', 'persons', 'organizations'] as const;
 export type OrderTypes = (typeof ORDER_TYPES)[number];
+
+const SETTABLE_STATUSES = ORDER_STATUSES.filter((status) => status.settable);
+const orderStatus = z
+  .enum(SETTABLE_STATUSES.map((status) => status.code) as [OrderStatus, ...OrderStatus[]], { error: 'Выберите статус заказа из списка' })
+  .meta({ title: 'Статус заказа', 'x-labels': Object.fromEntries(SETTABLE_STATUSES.map((status) => [status.code, status.ru])) });
+const stageId = z
+  .string({ error: 'Выберите стадию сделки' })
+  .trim()
+  .min(1, 'Выберите стадию сделки')
+  .max(50)
+  .meta({ title: 'Стадия сделки', 'x-options': { route: 'stages', params: { categoryId: 'categoryId' } } });
+
+/**
+ * The general funnel's stages a new connection starts with (their ids are the same on every
+ * portal); the admin changes them once the stages are read from the portal.
+ */
+export const DEFAULT_STAGE_TO_STATUS: ReadonlyArray<{ stageId: string; status: OrderStatus; markPaid: boolean }> = [
+  { stageId: 'NEW', status: 'NotProcessed', markPaid: false },
+  { stageId: 'WON', status: 'Printed', markPaid: false },
+  { stageId: 'LOSE', status: 'Cancelled', markPaid: false },
+];
+export const DEFAULT_STATUS_TO_STAGE: ReadonlyArray<{ status: OrderStatus; stageId: string }> = [
+  { status: 'NotProcessed', stageId: 'NEW' },
+  { status: 'Printed', stageId: 'WON' },
+  { status: 'Cancelled', stageId: 'LOSE' },
+];
 
 export const bitrix24SettingsSchema = settingsObject({
   portalUrl: httpAddress(
@@ -54,16 +83,47 @@ export const bitrix24SettingsSchema = settingsObject({
       description: 'ID направления (воронки) сделок в Битрикс24; пусто или 0 — общее направление по умолчанию',
     },
     { zero: true },
-  ),
+  ).meta({ 'x-options': { route: 'categories', params: {} } }),
   responsibleId: optionalId({
     title: 'ID ответственного за сделку сотрудника:',
     description: 'Пусто — ответственным за сделки будет сотрудник, создавший вебхуки',
-  }),
+  }).meta({ 'x-options': { route: 'users', params: {} } }),
+  stageToStatus: z
+    .array(
+      z.strictObject({
+        stageId,
+        status: orderStatus,
+        markPaid: z.boolean().default(false).meta({ title: 'Перевести заказ в оплаченный' }),
+      }),
+    )
+    .max(100)
+    .default([...DEFAULT_STAGE_TO_STATUS])
+    .meta({ title: 'Стадия сделки → статус заказа', description: 'Когда менеджер переводит сделку в стадию, заказ получает статус' }),
+  statusToStage: z
+    .array(z.strictObject({ status: orderStatus, stageId }))
+    .max(100)
+    .default([...DEFAULT_STATUS_TO_STAGE])
+    .meta({ title: 'Статус заказа → стадия сделки', description: 'Когда заказ получает статус, сделка переходит в стадию' }),
+  requestsPerSecond: z
+    .number({ error: 'Введите число' })
+    .positive('Введите число больше нуля')
+    .max(1_000)
+    .default(2)
+    .meta({ title: 'Запросов в секунду:', description: 'Лимит портала: 2 на обычных тарифах, 5 на «Энтерпрайз»' }),
+  requestBurst: z
+    .number({ error: 'Введите число' })
+    .int('Введите целое число')
+    .min(1, 'Введите число больше нуля')
+    .max(10_000)
+    .default(50)
+    .meta({ title: 'Запросов подряд без паузы:', description: 'Порог портала: 50 на обычных тарифах, 250 на «Энтерпрайз»' }),
   leadsEnabled: toggle({ title: 'Передача новых клиентов в Битрикс в качестве лидов' }),
   telephonyEnabled: toggle({ title: 'Использовать телефонию Битрикс24 на странице заказа в панели управления' }),
 });
 
 export type Bitrix24Settings = z.output<typeof bitrix24SettingsSchema>;
+export type StageToStatusRow = Bitrix24Settings['stageToStatus'][number];
+export type StatusToStageRow = Bitrix24Settings['statusToStage'][number];
 
 /** The portal's own address: a pasted webhook URL or a page of the portal is cut back to it. */
 function portalAddress(url: URL): string | { error: string } {
@@ -152,6 +212,28 @@ async function checkChoices(transport: Bitrix24Transport, settings: Bitrix24Sett
     if (!user) problems.push({ path: 'responsibleId', message: `На портале нет сотрудника с ID ${settings.responsibleId}` });
     else if (user.ACTIVE === false) problems.push({ path: 'responsibleId', message: `Сотрудник с ID ${settings.responsibleId} уволен (неактивен) на портале` });
   }
+  if (problems.length === 0) problems.push(...mappingProblems(settings, await dealStages(transport, settings.categoryId, signal)));
+  return problems;
+}
+
+/** Every stage of both mappings must be a stage of the chosen funnel, and a stage maps to one status. */
+export function mappingProblems(settings: Pick<Bitrix24Settings, 'categoryId' | 'stageToStatus' | 'statusToStage'>, stages: ReadonlyArray<{ id: string; name: string }>): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const known = new Set(stages.map((stage) => stage.id));
+  const funnel = settings.categoryId ? `направлении ${settings.categoryId}` : 'общем направлении';
+  const listed = stages.map((stage) => `${stage.id} «${stage.name}»`).join(', ');
+  const seenStages = new Set<string>();
+  settings.stageToStatus.forEach((row, index) => {
+    if (!known.has(row.stageId)) problems.push({ path: `stageToStatus[${index}].stageId`, message: `В ${funnel} нет стадии ${row.stageId}; есть: ${listed}` });
+    else if (seenStages.has(row.stageId)) problems.push({ path: `stageToStatus[${index}].stageId`, message: `Стадия ${row.stageId} уже сопоставлена статусу выше` });
+    seenStages.add(row.stageId);
+  });
+  const seenStatuses = new Set<string>();
+  settings.statusToStage.forEach((row, index) => {
+    if (!known.has(row.stageId)) problems.push({ path: `statusToStage[${index}].stageId`, message: `В ${funnel} нет стадии ${row.stageId}; есть: ${listed}` });
+    if (seenStatuses.has(row.status)) problems.push({ path: `statusToStage[${index}].status`, message: 'Этот статус уже сопоставлен стадии выше' });
+    seenStatuses.add(row.status);
+  });
   return problems;
 }
 
@@ -164,7 +246,18 @@ export const bitrix24Settings = defineSettings<Bitrix24Settings>({
   secretFields: ['webhookCode', 'applicationToken'],
   // The code authenticates to that portal, and the token is that portal's: neither is reused for another.
   secretAddresses: { webhookCode: 'portalUrl', applicationToken: 'portalUrl' },
-  defaults: { orderTypes: 'all', categoryId: null, responsibleId: null, applicationToken: null, leadsEnabled: false, telephonyEnabled: false },
+  defaults: {
+    orderTypes: 'all',
+    categoryId: null,
+    responsibleId: null,
+    applicationToken: null,
+    leadsEnabled: false,
+    telephonyEnabled: false,
+    stageToStatus: [...DEFAULT_STAGE_TO_STATUS],
+    statusToStage: [...DEFAULT_STATUS_TO_STAGE],
+    requestsPerSecond: 2,
+    requestBurst: 50,
+  },
 
   async validateLive(settings, { signal }) {
     const transport = new Bitrix24Transport(settings);

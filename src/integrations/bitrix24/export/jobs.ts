@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { domainEventJobPayload } from '../../../events/domain-events.js';
+import type { DomainEventJobPayload } from '../../../events/domain-events.js';
+import { defineJob } from '../../../jobs/catalog.js';
+import type { JobDefinition } from '../../../jobs/catalog.js';
+import { isRetryable } from '../../../jobs/errors.js';
+import type { IntegrationContext } from '../../../platform/context.js';
+import type { Bitrix24Settings } from '../settings.js';
+import { ClientExporter } from './clients.js';
+import { OrderExporter } from './orders.js';
+import type { PortalConnection } from './portal.js';
+
+/** Orders per backfill job: enough to fill batches, few enough to finish well inside a job's time limit. */
+export const BACKFILL_CHUNK = 40;
+
+export const exportOrdersPayload = z.object({ orderIds: z.array(z.number().int().positive()).min(1).max(200) });
+export type ExportOrdersPayload = z.output<typeof exportOrdersPayload>;
+
+const RETRY = { maxAttempts: 12, backoff: { baseDelayMs: 2_000, maxDelayMs: 10 * 60_000 } } as const;
+
+export interface Bitrix24Jobs {
+  exportOrder: JobDefinition<DomainEventJobPayload>;
+  exportOrders: JobDefinition<ExportOrdersPayload>;
+  exportClient: JobDefinition<DomainEventJobPayload>;
+}
+
+export function bitrix24Jobs(context: IntegrationContext<Bitrix24Settings>, portal: PortalConnection): Bitrix24Jobs {
+  const orders = new OrderExporter(context, portal);
+  const clients = new ClientExporter(context, portal);
+
+  /** One order, on every change (repeated changes collapse into one waiting job). */
+  const exportOrder = defineJob({
+    name: 'bitrix24.exportOrder',
+    payload: domainEventJobPayload,
+    ...RETRY,
+    maxRunMs: 120_000,
+    async handler(event, job) {
+      const force = event.type.startsWith('sync.');
+      const run = await orders.export([event.entityId], { signal: job.signal, jobId: job.jobId, force, recovering: job.attempt > 1 });
+      const failed = run.outcomes.find((o) => o.outcome === 'error');
+      if (failed?.error) throw failed.error;
+    },
+  });
+
+  /**
+   * Many orders (the backfill): every order is tried; the job is retried only for a failure worth
+   * retrying, and a retry skips the orders already sent (their version is recorded).
+   */
+  const exportOrders = defineJob({
+    name: 'bitrix24.exportOrders',
+    payload: exportOrdersPayload,
+    ...RETRY,
+    maxRunMs: 600_000,
+    async handler({ orderIds }, job) {
+      const run = await orders.export(orderIds, { signal: job.signal, jobId: job.jobId, recovering: job.attempt > 1 });
+      const retryable = run.outcomes.find((o) => o.outcome === 'error' && isRetryable(o.error));
+      if (retryable?.error) throw retryable.error;
+    },
+  });
+
+  /** A client: a lead on registration (B24-8, with the toggle on), or a contact/company on «Отправить в Битрикс24». */
+  const exportClient = defineJob({
+    name: 'bitrix24.exportClient',
+    payload: domainEventJobPayload,
+    ...RETRY,
+    maxRunMs: 120_000,
+    async handler(event, job) {
+      const entityType = event.entityType === 'organization' ? 'organization' : 'person';
+      const started = Date.now();
+      try {
+        if (event.type === 'client.created') {
+          const leadId = await clients.sendLead(entityType, event.entityId, job.signal);
+          await context.syncLog.record({ entityType, entityId: event.entityId, operation: 'lead.add', outcome: 'ok', externalId: leadId, jobId: job.jobId, durationMs: Date.now() - started });
+          return;
+        }
+        const result = entityType === 'organization' ? await clients.exportOrganization(event.entityId, job.signal) : await clients.exportPerson(event.entityId, job.signal);
+        const operation = entityType === 'organization' ? 'company.export' : 'contact.export';
+        await context.syncLog.record({ entityType, entityId: event.entityId, operation, outcome: 'ok', externalId: result.externalId, jobId: job.jobId, durationMs: Date.now() - started });
+      } catch (error) {
+        const operation = event.type === 'client.created' ? 'lead.add' : entityType === 'organization' ? 'company.export' : 'contact.export';
+        await context.syncLog.record({ entityType, entityId: event.entityId, operation, outcome: 'error', error, jobId: job.jobId, durationMs: Date.now() - started });
+        throw error;
+      }
+    },
+  });
+
+  return { exportOrder, exportOrders, exportClient };
+}

@@ -1,0 +1,313 @@
+import type { Organization, Person } from '../../../domain/clients.js';
+import { DomainError } from '../../../domain/errors.js';
+import type { Order } from '../../../domain/orders.js';
+import type { IntegrationContext } from '../../../platform/context.js';
+import type { EntityState } from '../../../store/integration-state.js';
+import { companyFields, contactFields } from '../mapping/clients.js';
+import { DEAL_USER_FIELDS, commentMarker, dealFields, productRows, responsibleOf, timelineComment } from '../mapping/deal.js';
+import type { Bitrix24Settings } from '../settings.js';
+import type { Bitrix24Error, Bitrix24Transport } from '../transport/client.js';
+import { ref, runCommands } from './command-queue.js';
+import type { CommandOutcome, PlannedCommand } from './command-queue.js';
+import { lookUp } from './lookup.js';
+import type { PortalConnection } from './portal.js';
+
+export interface OrderExportOutcome {
+  orderId: number;
+  outcome: 'ok' | 'error' | 'skipped';
+  dealId: string | null;
+  error?: Bitrix24Error | Error;
+  reason?: string;
+}
+
+export interface ExportRun {
+  outcomes: OrderExportOutcome[];
+  /** HTTP requests made to the portal. */
+  requests: number;
+}
+
+export interface ExportOptions {
+  signal?: AbortSignal;
+  jobId?: string | null;
+  /** Send even when nothing changed since the last export («Отправить повторно»). */
+  force?: boolean;
+  /** A retry: the last attempt may have posted comments whose answer was lost. */
+  recovering?: boolean;
+}
+
+/** What the export remembers per order (integration_state). */
+interface OrderState extends EntityState {
+  /** The order's version last sent in full. */
+  version?: number;
+  /** The status last sent as a stage: the stage is set only when the status changes. */
+  status?: string;
+  /** Comments already on the deal's timeline. */
+  comments?: number[];
+}
+
+/**
+ * Orders → deals (B24-6): for a set of orders, at most one request of lookups (only for what is
+ * not linked yet) and as few batches of writes as the 50-command limit allows — contacts and
+ * companies for new clients, the deal (added or updated), its full product rows, and the
+ * comments not yet on its timeline. A single new order takes two requests; a change of a linked
+ * one, one. Links and what was sent are recorded after each batch, before the next.
+ */
+export class OrderExporter {
+  constructor(
+    private readonly context: IntegrationContext<Bitrix24Settings>,
+    private readonly portal: PortalConnection,
+  ) {}
+
+  async export(orderIds: readonly number[], options: ExportOptions = {}): Promise<ExportRun> {
+    const { context } = this;
+    const saved = await this.portal.settings();
+    const { settings } = saved;
+    const transport = this.portal.transport(saved);
+    const outcomes = new Map<number, OrderExportOutcome>();
+
+    const orders: Order[] = [];
+    for (const id of orderIds) {
+      try {
+        orders.push(await context.stores.orders.get(id));
+      } catch (error) {
+        if (error instanceof DomainError && error.code === 'not_found') outcomes.set(id, { orderId: id, outcome: 'skipped', dealId: null, reason: 'заказ удалён' });
+        else throw error;
+      }
+    }
+    const states = await context.state.getMany('order', orders.map((o) => o.id));
+    const sendable = orders.filter((order) => {
+      const reason = skipReason(order, settings);
+      if (reason) outcomes.set(order.id, { orderId: order.id, outcome: 'skipped', dealId: null, reason });
+      return !reason;
+    });
+    const linkedDeals = await this.links('order', 'deal', sendable.map((o) => o.id));
+    const todo = sendable.filter((order) => {
+      const state = (states.get(order.id) ?? {}) as OrderState;
+      if (!options.force && linkedDeals.has(order.id) && state.version === order.version) {
+        outcomes.set(order.id, { orderId: order.id, outcome: 'skipped', dealId: linkedDeals.get(order.id)!, reason: 'без изменений' });
+        return false;
+      }
+      return true;
+    });
+
+    const persons = await this.load(todo.flatMap((o) => (o.personId ? [o.personId] : [])), (id) => context.stores.persons.get(id));
+    const organizations = await this.load(todo.flatMap((o) => (o.organizationId ? [o.organizationId] : [])), (id) => context.stores.organizations.get(id));
+    const contacts = await this.links('person', 'contact', [...persons.keys()]);
+    const leads = await this.links('person', 'lead', [...persons.keys()]);
+    const companies = await this.links('organization', 'company', [...organizations.keys()]);
+
+    // 1. Ask the portal about what is not linked yet (and about our deal fields, once).
+    const needUserFields = !this.portal.userFieldsReady.has(settings.portalUrl);
+    const lookup = await lookUp(
+      context,
+      transport,
+      {
+        orderIds: todo.filter((o) => !linkedDeals.has(o.id)).map((o) => o.id),
+        persons: [...persons.values()].filter((p) => !contacts.has(p.id)),
+        organizations: [...organizations.values()].filter((o) => !companies.has(o.id)),
+        userFields: needUserFields,
+      },
+      options.signal,
+    );
+    let requests = lookup.requests;
+    for (const [id, dealId] of lookup.found.deals) linkedDeals.set(id, dealId);
+    for (const [id, contactId] of lookup.found.contacts) contacts.set(id, contactId);
+    for (const [id, companyId] of lookup.found.companies) companies.set(id, companyId);
+
+    // A deal made by an attempt whose answer was lost may already carry some comments.
+    const recovering = todo.filter((o) => o.comments.length > 0 && linkedDeals.has(o.id) && (lookup.found.deals.has(o.id) || options.recovering));
+    if (recovering.length > 0) requests += await this.recoverPostedComments(transport, recovering, linkedDeals, states, options.signal);
+
+    // 2. The writes.
+    const commands: PlannedCommand[] = [];
+    if (lookup.found.userFields) {
+      for (const field of DEAL_USER_FIELDS) {
+        if (!lookup.found.userFields.has(field.FIELD_NAME)) commands.push({ name: `uf_${field.FIELD_NAME}`, method: 'crm.deal.userfield.add', params: { fields: { ...field, EDIT_FORM_LABEL: field.LABEL, LIST_COLUMN_LABEL: field.LABEL } }, unit: 'setup' });
+      }
+    }
+    const responsibleId = responsibleOf(settings);
+    const plannedClients = new Set<string>();
+    const sentComments = new Map<number, number[]>();
+    for (const order of todo) {
+      const unit = `order:${order.id}`;
+      const organization = order.organizationId ? organizations.get(order.organizationId) : undefined;
+      const person = order.personId ? persons.get(order.personId) : undefined;
+      let companyId: unknown = null;
+      if (organization) {
+        companyId = companies.get(organization.id) ?? ref(`company_${organization.id}`);
+        if (!companies.has(organization.id) && !plannedClients.has(`company_${organization.id}`)) {
+          commands.push({ name: `company_${organization.id}`, method: 'crm.company.add', params: { fields: companyFields(organization, { responsibleId }) }, unit });
+          plannedClients.add(`company_${organization.id}`);
+        }
+      }
+      let contactId: unknown = null;
+      if (person) {
+        contactId = contacts.get(person.id) ?? ref(`contact_${person.id}`);
+        if (!contacts.has(person.id) && !plannedClients.has(`contact_${person.id}`)) {
+          commands.push({ name: `contact_${person.id}`, method: 'crm.contact.add', params: { fields: contactFields(person, { companyId: companyId as string | null, responsibleId }) }, unit });
+          plannedClients.add(`contact_${person.id}`);
+        }
+      }
+      const state = (states.get(order.id) ?? {}) as OrderState;
+      const dealId = linkedDeals.get(order.id);
+      const fields = dealFields(order, { contactId: contactId as string | null, companyId: companyId as string | null, orderUrl: this.orderUrl(order.id) }, settings, { isNew: !dealId });
+      // The stage follows the order only when its status changed: a manager's move in Bitrix24 is not undone by an unrelated edit.
+      if (dealId && state.status === order.status) delete fields.STAGE_ID;
+      const leadId = person ? leads.get(person.id) : undefined;
+      if (!dealId && leadId) fields.LEAD_ID = leadId;
+      const deal = dealId ?? ref(`deal_${order.id}`);
+      commands.push(dealId ? { name: `deal_${order.id}`, method: 'crm.deal.update', params: { id: dealId, fields }, unit } : { name: `deal_${order.id}`, method: 'crm.deal.add', params: { fields }, unit });
+      commands.push({ name: `rows_${order.id}`, method: 'crm.deal.productrows.set', params: { id: deal, rows: productRows(order) }, unit });
+      const posted = new Set(state.comments ?? []);
+      const fresh = order.comments.filter((comment) => !posted.has(comment.id));
+      sentComments.set(order.id, fresh.map((c) => c.id));
+      for (const comment of fresh) {
+        commands.push({ name: `comment_${order.id}_${comment.id}`, method: 'crm.timeline.comment.add', params: { fields: { ENTITY_ID: deal, ENTITY_TYPE: 'deal', COMMENT: timelineComment(comment) } }, unit });
+      }
+    }
+
+    const byOrder = new Map(todo.map((o) => [o.id, o]));
+    const written = await runCommands(transport, commands, {
+      signal: options.signal,
+      afterBatch: (fresh) => this.record(fresh, byOrder, linkedDeals, contacts, companies, states),
+    });
+    requests += written.requests;
+    if (lookup.found.userFields) this.portal.userFieldsReady.add(settings.portalUrl);
+
+    for (const order of todo) {
+      const failed = firstError(written.outcomes, commands, `order:${order.id}`);
+      outcomes.set(order.id, failed ? { orderId: order.id, outcome: 'error', dealId: linkedDeals.get(order.id) ?? null, error: failed } : { orderId: order.id, outcome: 'ok', dealId: linkedDeals.get(order.id) ?? null });
+    }
+    await this.log(orderIds, outcomes, commands, options.jobId ?? null);
+    return { outcomes: orderIds.map((id) => outcomes.get(id)!).filter(Boolean), requests };
+  }
+
+  /** After each batch: the new objects' links and each order's sent state, in one transaction. */
+  private async record(
+    fresh: Map<string, CommandOutcome>,
+    orders: Map<number, Order>,
+    deals: Map<number, string>,
+    contacts: Map<number, string>,
+    companies: Map<number, string>,
+    states: Map<number, EntityState>,
+  ): Promise<void> {
+    const { context } = this;
+    const now = new Date().toISOString();
+    const touched = new Set<number>();
+    await context.transaction(async (trx) => {
+      for (const [name, outcome] of fresh) {
+        const [kind, idText, commentText] = name.split('_');
+        const id = Number(idText);
+        if (outcome.error || outcome.result === undefined) continue;
+        if (kind === 'contact' || kind === 'company' || (kind === 'deal' && typeof outcome.result !== 'boolean')) {
+          const externalId = String(outcome.result);
+          const entityType = kind === 'contact' ? 'person' : kind === 'company' ? 'organization' : 'order';
+          await context.stores.links.set(trx, { entityType, entityId: id, system: context.name, kind, externalId }, now);
+          (kind === 'contact' ? contacts : kind === 'company' ? companies : deals).set(id, externalId);
+        }
+        if (kind === 'comment') {
+          const state = (states.get(id) ?? {}) as OrderState;
+          state.comments = [...(state.comments ?? []), Number(commentText)];
+          states.set(id, state);
+          touched.add(id);
+        }
+        if (kind === 'rows') {
+          const order = orders.get(id)!;
+          const state = (states.get(id) ?? {}) as OrderState;
+          state.version = order.version;
+          state.status = order.status;
+          states.set(id, state);
+          touched.add(id);
+        }
+      }
+      for (const id of touched) await context.state.set('order', id, states.get(id)!, trx);
+    });
+  }
+
+  /** Reads the timeline of deals an earlier attempt may have written to, and marks the comments found there as posted. */
+  private async recoverPostedComments(
+    transport: Bitrix24Transport,
+    orders: Order[],
+    deals: Map<number, string>,
+    states: Map<number, EntityState>,
+    signal: AbortSignal | undefined,
+  ): Promise<number> {
+    const commands: PlannedCommand[] = orders.map((order) => ({
+      name: `timeline_${order.id}`,
+      method: 'crm.timeline.comment.list',
+      params: { filter: { ENTITY_ID: deals.get(order.id), ENTITY_TYPE: 'deal' }, select: ['ID', 'COMMENT'] },
+      unit: 'lookup',
+    }));
+    const { outcomes, requests } = await runCommands(transport, commands, { signal });
+    for (const order of orders) {
+      const outcome = outcomes.get(`timeline_${order.id}`);
+      if (outcome?.error) throw outcome.error;
+      const texts = (Array.isArray(outcome?.result) ? (outcome.result as Array<{ COMMENT?: string }>) : []).map((c) => String(c.COMMENT ?? ''));
+      const state = (states.get(order.id) ?? {}) as OrderState;
+      const posted = new Set(state.comments ?? []);
+      for (const comment of order.comments) if (texts.some((text) => text.includes(commentMarker(comment)))) posted.add(comment.id);
+      state.comments = [...posted];
+      states.set(order.id, state);
+      await this.context.state.set('order', order.id, state);
+    }
+    return requests;
+  }
+
+  private async log(orderIds: readonly number[], outcomes: Map<number, OrderExportOutcome>, commands: PlannedCommand[], jobId: string | null): Promise<void> {
+    for (const id of orderIds) {
+      const outcome = outcomes.get(id);
+      if (!outcome) continue;
+      const sent = commands.filter((c) => c.unit === `order:${id}`).map((c) => c.method);
+      await this.context.syncLog.record({
+        entityType: 'order',
+        entityId: id,
+        operation: 'deal.export',
+        outcome: outcome.outcome,
+        externalId: outcome.dealId,
+        jobId,
+        request: sent.length > 0 ? { commands: sent } : { reason: outcome.reason },
+        ...(outcome.error ? { error: outcome.error } : {}),
+      });
+    }
+  }
+
+  private orderUrl(orderId: number): string | null {
+    return this.context.publicUrl ? `${this.context.publicUrl.replace(/\/+$/, '')}/orders/${orderId}` : null;
+  }
+
+  private async links(entityType: 'order' | 'person' | 'organization', kind: string, ids: number[]): Promise<Map<number, string>> {
+    const result = new Map<number, string>();
+    if (ids.length === 0) return result;
+    const all = await this.context.transaction((trx) => this.context.stores.links.forEntities(trx, entityType, [...new Set(ids)]));
+    for (const [id, systems] of all) {
+      const externalId = systems[this.context.name]?.[kind];
+      if (externalId) result.set(id, externalId);
+    }
+    return result;
+  }
+
+  private async load<T>(ids: number[], get: (id: number) => Promise<T>): Promise<Map<number, T>> {
+    const result = new Map<number, T>();
+    for (const id of new Set(ids)) result.set(id, await get(id));
+    return result;
+  }
+}
+
+/** Why an order is not sent: «Типы отправляемых заказов» (B24-2). */
+export function skipReason(order: Pick<Order, 'personId' | 'organizationId' | 'status'>, settings: Pick<Bitrix24Settings, 'orderTypes'>): string | null {
+  if (order.status === 'Deleted') return 'заказ удалён';
+  if (settings.orderTypes === 'persons' && order.organizationId !== null) return 'выгружаются только заказы частных лиц';
+  if (settings.orderTypes === 'organizations' && order.organizationId === null) return 'выгружаются только заказы организаций';
+  return null;
+}
+
+function firstError(outcomes: Map<string, CommandOutcome>, commands: PlannedCommand[], unit: string): Error | null {
+  for (const command of commands) {
+    if (command.unit !== unit) continue;
+    const error = outcomes.get(command.name)?.error;
+    if (error) return error;
+  }
+  return null;
+}
+
+export type { Person, Organization };

@@ -1,0 +1,38 @@
+import type { IntegrationContext } from '../../../platform/context.js';
+import type { SettingsVersion } from '../../../store/settings.js';
+import type { Bitrix24Settings } from '../settings.js';
+import { Bitrix24Transport } from '../transport/client.js';
+import { PortalPacing } from '../transport/pacing.js';
+
+/**
+ * The connection to the configured portal, shared by every job of this process: one pacing (the
+ * database-backed leaky bucket and the operating-time budget) per portal address, a transport
+ * rebuilt when the settings change, and what printsync has learned about the portal (whether its
+ * deal user fields exist).
+ */
+export class PortalConnection {
+  readonly #pacings = new Map<string, PortalPacing>();
+  #transport: { version: number; transport: Bitrix24Transport } | null = null;
+  /** Portal address → whether printsync's deal user fields are known to exist there. */
+  readonly userFieldsReady = new Set<string>();
+
+  constructor(private readonly context: IntegrationContext<Bitrix24Settings>) {}
+
+  async settings(): Promise<SettingsVersion<Bitrix24Settings>> {
+    return this.context.settings.require();
+  }
+
+  transport(saved: SettingsVersion<Bitrix24Settings>): Bitrix24Transport {
+    if (this.#transport?.version === saved.version) return this.#transport.transport;
+    const { settings } = saved;
+    const key = `${settings.portalUrl}|${settings.requestsPerSecond}|${settings.requestBurst}`;
+    let pacing = this.#pacings.get(key);
+    if (!pacing) {
+      pacing = new PortalPacing(this.context.rateBucket(settings.portalUrl, { perSecond: settings.requestsPerSecond, burst: settings.requestBurst }));
+      this.#pacings.set(key, pacing);
+    }
+    const transport = new Bitrix24Transport(settings, { pacing, timeoutMs: 30_000 });
+    this.#transport = { version: saved.version, transport };
+    return transport;
+  }
+}

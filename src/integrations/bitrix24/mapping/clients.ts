@@ -1,0 +1,75 @@
+import type { Organization, Person } from '../../../domain/clients.js';
+import { ORIGINATOR_ID, originId } from './origin.js';
+
+/** Bitrix24's multifield entry. Values are capped at 250 characters by the portal. */
+interface Communication {
+  VALUE: string;
+  VALUE_TYPE: string;
+}
+
+/**
+ * Phones as «Мобильный» (`MOBILE`) in E.164, the form printsync stores them in (an extension
+ * after a comma, which the portal's duplicate index ignores); e-mails as «Частный» (`HOME`).
+ * These are the types the back-sync reads again (the seed's rule).
+ */
+export function communications(person: Pick<Person, 'phones' | 'emails'>): { PHONE?: Communication[]; EMAIL?: Communication[] } {
+  const out: { PHONE?: Communication[]; EMAIL?: Communication[] } = {};
+  if (person.phones.length > 0) out.PHONE = person.phones.map((phone) => ({ VALUE: phone.extension ? `${phone.e164},${phone.extension}` : phone.e164, VALUE_TYPE: 'MOBILE' }));
+  if (person.emails.length > 0) out.EMAIL = person.emails.map((email) => ({ VALUE: email.slice(0, 250), VALUE_TYPE: 'HOME' }));
+  return out;
+}
+
+/** A person as a new contact (an employee of a company gets its `COMPANY_ID`). */
+export function contactFields(person: Person, options: { companyId?: string | null; responsibleId: number }): Record<string, unknown> {
+  return {
+    NAME: person.firstName ?? (person.lastName ? '' : person.fullName),
+    LAST_NAME: person.lastName ?? '',
+    SECOND_NAME: person.middleName ?? '',
+    ...communications(person),
+    ...(options.companyId ? { COMPANY_ID: options.companyId } : {}),
+    SOURCE_ID: 'STORE',
+    ASSIGNED_BY_ID: options.responsibleId,
+    OPENED: 'Y',
+    ORIGINATOR_ID,
+    ORIGIN_ID: originId('person', person.id),
+  };
+}
+
+/** An organization as a company: title, and the ИНН/КПП in its comments (requisites need another scope). */
+export function companyFields(organization: Organization, options: { responsibleId: number }): Record<string, unknown> {
+  const requisites = [organization.inn && `ИНН ${organization.inn}`, organization.kpp && `КПП ${organization.kpp}`].filter(Boolean).join(', ');
+  return {
+    TITLE: organization.title,
+    ...(organization.companyType ? { COMPANY_TYPE: organization.companyType } : {}),
+    ...(requisites ? { COMMENTS: requisites } : {}),
+    ASSIGNED_BY_ID: options.responsibleId,
+    OPENED: 'Y',
+    ORIGINATOR_ID,
+    ORIGIN_ID: originId('organization', organization.id),
+  };
+}
+
+/** A new registration as a lead (B24-8): a person, or an organization (its employee gets a lead of their own). */
+export function leadFields(client: { person: Person } | { organization: Organization }, options: { responsibleId: number; site: string | null }): Record<string, unknown> {
+  const common = {
+    SOURCE_ID: 'STORE',
+    ...(options.site ? { SOURCE_DESCRIPTION: options.site } : {}),
+    ASSIGNED_BY_ID: options.responsibleId,
+    OPENED: 'Y',
+    ORIGINATOR_ID,
+  };
+  if ('person' in client) {
+    const { person } = client;
+    return {
+      TITLE: `Регистрация: ${person.fullName || person.emails[0] || person.phones[0]?.e164 || `клиент ${person.id}`}`,
+      NAME: person.firstName ?? '',
+      LAST_NAME: person.lastName ?? '',
+      SECOND_NAME: person.middleName ?? '',
+      ...communications(person),
+      ...common,
+      ORIGIN_ID: originId('person', person.id),
+    };
+  }
+  const { organization } = client;
+  return { TITLE: `Регистрация организации: ${organization.title}`, COMPANY_TITLE: organization.title, ...common, ORIGIN_ID: originId('organization', organization.id) };
+}

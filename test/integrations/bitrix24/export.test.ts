@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBitrix24Emulator } from '../../../emulators/bitrix24/server.js';
+import type { Bitrix24Emulator } from '../../../emulators/bitrix24/server.js';
+import { bitrix24 } from '../../../src/integrations/bitrix24/index.js';
+import { startTestApi } from '../../support/api-server.js';
+import type { TestApi } from '../../support/api-server.js';
+import { connectBitrix24, portalCall, portalList } from '../../support/bitrix24-portal.js';
+import { expectEventually } from '../../support/eventually.js';
+
+interface Deal {
+  ID: string;
+  TITLE: string;
+  OPPORTUNITY: string;
+  CURRENCY_ID: string;
+  STAGE_ID: string;
+  CONTACT_ID: string | null;
+  COMPANY_ID: string | null;
+  SOURCE_ID: string;
+  SOURCE_DESCRIPTION: string;
+  ASSIGNED_BY_ID: string;
+  COMMENTS: string;
+  ORIGINATOR_ID: string;
+  ORIGIN_ID: string;
+  UF_CRM_PRINTSYNC_ADDRESS?: string;
+}
+
+describe('Bitrix24 export: orders become deals', () => {
+  let api: TestApi;
+  let b24: Bitrix24Emulator;
+
+  beforeAll(async () => {
+    b24 = await startBitrix24Emulator({ rate: false });
+    api = await startTestApi('sqlite', { integrations: [bitrix24], startWorker: true });
+    await connectBitrix24(api, b24, { responsibleId: 3 });
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await b24?.stop();
+  });
+
+  const createPerson = async (body: Record<string, unknown>) => (await api.request<{ id: number }>('POST', '/api/v1/persons', body)).body.id;
+  const createOrder = async (body: Record<string, unknown>) => {
+    const response = await api.request<{ id: number; number: string }>('POST', '/api/v1/orders', {
+      site: 'print.example.ru',
+      source: 'site',
+      items: [
+        { name: 'Визитки 90×50', quantity: 500, total: 249_000, parameters: { Бумага: 'Мелованная 300 г/м²' } },
+        { name: 'Листовки А5', quantity: 1000, unitPrice: 350 },
+        { name: 'Наклейки', quantity: 10, unitPrice: 0 },
+      ],
+      delivery: { method: 'Курьер', address: 'Москва, ул. Печатников, 1', recipient: 'Мария', price: 50_000 },
+      ...body,
+    });
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+    return response.body;
+  };
+  const dealOf = async (orderId: number) =>
+    expectEventually(async () => {
+      const deals = await portalList<Deal>(b24, 'crm.deal.list', { filter: { ORIGIN_ID: `order-${orderId}` }, select: ['*', 'UF_*'] });
+      expect(deals).toHaveLength(1);
+      return deals[0]!;
+    }, { timeoutMs: 15_000 });
+
+  it('a new order becomes one deal with its contact, product rows and comments, in two requests', async () => {
+    const personId = await createPerson({ lastName: 'Смирнова', firstName: 'Анна', phones: ['+7 (912) 345-67-89'], emails: ['anna@example.ru'] });
+    const order = await createOrder({ personId });
+    await api.request('POST', `/api/v1/orders/${order.id}/comments`, { author: 'Анна', text: 'Срочно, к пятнице 🙏' });
+    const deal = await dealOf(order.id);
+    expect(deal.TITLE).toBe(`Заказ №${order.number}`);
+    expect(Number(deal.OPPORTUNITY)).toBe(2490 + 3500 + 500);
+    expect(deal.CURRENCY_ID).toBe('RUB');
+    expect(deal.STAGE_ID).toBe('NEW');
+    expect(deal.SOURCE_ID).toBe('STORE');
+    expect(deal.SOURCE_DESCRIPTION).toBe('print.example.ru');
+    expect(deal.ASSIGNED_BY_ID).toBe('3');
+    expect(deal.UF_CRM_PRINTSYNC_ADDRESS).toBe('Москва, ул. Печатников, 1');
+    const contact = await portalCall<{ NAME: string; LAST_NAME: string; PHONE: Array<{ VALUE: string; VALUE_TYPE: string }>; EMAIL: Array<{ VALUE: string; VALUE_TYPE: string }> }>(
+      b24,
+      'crm.contact.get',
+      { id: deal.CONTACT_ID },
+    );
+    expect([contact.LAST_NAME, contact.NAME]).toEqual(['Смирнова', 'Анна']);
+    expect(contact.PHONE.map((p) => [p.VALUE, p.VALUE_TYPE])).toEqual([['+79123456789', 'MOBILE']]);
+    expect(contact.EMAIL.map((p) => [p.VALUE, p.VALUE_TYPE])).toEqual([['anna@example.ru', 'HOME']]);
+    const rows = await portalCall<Array<{ PRODUCT_NAME: string; PRICE: number; QUANTITY: number }>>(b24, 'crm.deal.productrows.get', { id: deal.ID });
+    expect(rows.map((r) => [r.PRODUCT_NAME, r.QUANTITY, Math.round(r.PRICE * r.QUANTITY * 100) / 100])).toEqual([
+      ['Визитки 90×50 (Бумага: Мелованная 300 г/м²)', 500, 2490],
+      ['Листовки А5', 1000, 3500],
+      ['Наклейки', 10, 0],
+      ['Доставка: Курьер', 1, 500],
+    ]);
+    await expectEventually(async () => {
+      const comments = await portalList<{ COMMENT: string }>(b24, 'crm.timeline.comment.list', { filter: { ENTITY_ID: deal.ID, ENTITY_TYPE: 'deal' } });
+      expect(comments.map((c) => c.COMMENT).join('\n')).toContain('Срочно, к пятнице 🙏');
+    });
+    const link = await api.request<{ externalIds: Record<string, Record<string, string>> }>('GET', `/api/v1/orders/${order.id}`);
+    expect(link.body.externalIds.bitrix24?.deal).toBe(deal.ID);
+  });
+});

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerBackfillCommand } from './cli/backfill.js';
 import { registerDemoCommand } from './cli/demo.js';
 import { registerEmulateCommand } from './cli/emulate.js';
 import { registerJobsCommand } from './cli/jobs.js';
@@ -19,6 +20,7 @@ registerMigrateCommand(program);
 registerTokensCommand(program);
 registerUsersCommand(program);
 registerJobsCommand(program);
+registerBackfillCommand(program);
 registerDemoCommand(program);
 registerEmulateCommand(program);
 

@@ -41,7 +41,7 @@ export function registerDemoCommand(program: Command): void {
       const summary = await seedDemo(app.services);
       const { token } = await app.services.stores.apiTokens.create('demo');
       const admin = await createAdminUser(app.services);
-      await connectBitrix24Emulator(app.services, bitrix24);
+      const deals = await connectBitrix24Emulator(app.services, bitrix24);
       process.stdout.write(
         [
           '',
@@ -57,6 +57,7 @@ export function registerDemoCommand(program: Command): void {
           `  Bitrix24 emulator (a local portal for trying the integration)`,
           `    acting as a manager  ${bitrix24.adminUrl}`,
           `    inbound webhook      ${bitrix24.webhookUrl}`,
+          `    the integration is on: ${deals} demo orders are on their way as deals (open the manager page to see them)`,
           '',
           `  Try: curl -H "Authorization: Bearer ${token}" ${app.url}/api/v1/orders?limit=5`,
           '',
@@ -73,19 +74,25 @@ export function registerDemoCommand(program: Command): void {
 }
 
 /**
- * Fills the Bitrix24 form with the bundled emulator's webhook, switched off: whoever opens
- * «Выгрузка заказов» finds it ready for «Проверить подключение», and nothing is pushed until they
- * switch it on.
+ * Connects the Bitrix24 integration to the bundled emulator, switched on, and sends the demo
+ * orders there the way a shop would after connecting a real portal (`printsync backfill`): a new
+ * user sees them arrive as deals on the emulator's manager page without any setup. Answers how
+ * many orders were queued.
  */
-async function connectBitrix24Emulator(services: AppServices, emulator: Bitrix24Emulator): Promise<void> {
+async function connectBitrix24Emulator(services: AppServices, emulator: Bitrix24Emulator): Promise<number> {
   const webhook = /\/rest\/(\d+)\/([^/]+)\/$/.exec(new URL(emulator.webhookUrl).pathname);
   if (!webhook) throw new Error(`unexpected emulator webhook URL shape (${emulator.url}/rest/…)`);
   await services.stores.settings.save('bitrix24', {
     expectedVersion: 0,
-    enabled: false,
+    enabled: true,
     settings: { portalUrl: emulator.url, userId: Number(webhook[1]), webhookCode: webhook[2], applicationToken: emulator.applicationToken },
     by: 'demo',
   });
+  const backfill = services.integrations.find('bitrix24')?.backfill;
+  if (!backfill) return 0;
+  const orders = await backfill.pending({ since: null });
+  await backfill.enqueue(orders);
+  return orders.length;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { IntegrationBackfill } from './backfill.js';
 import type { Logger } from 'pino';
 import { SYSTEM_ORIGIN } from '../domain/origin.js';
 import { domainEventJobPayload } from '../events/domain-events.js';
@@ -26,6 +27,7 @@ export interface BootedIntegration {
   readonly panel: PanelExtension;
   /** Its job names, e.g. `bitrix24.exportOrder`. */
   readonly jobNames: readonly string[];
+  readonly backfill: IntegrationBackfill | null;
 }
 
 export interface HostRegistries {
@@ -176,7 +178,7 @@ export class IntegrationHost {
     const panel = parts.panel ?? {};
     assertPanel(definition, panel);
 
-    this.#booted.push({ definition, context, routes: parts.routes ?? {}, panel, jobNames: jobs.map((job) => job.name) });
+    this.#booted.push({ definition, context, routes: parts.routes ?? {}, panel, jobNames: jobs.map((job) => job.name), backfill: parts.backfill ?? null });
   }
 
   /**

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
+import { expectEventually } from '../support/eventually.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'printsync.js');
 
@@ -121,14 +122,24 @@ describe('printsync CLI', () => {
     const webhook = (await demo.waitFor(/inbound webhook/)).trim().split(/\s+/).at(-1)!;
     const user = (await (await fetch(`${webhook}user.current.json`)).json()) as { result: { ID: string } };
     expect(user.result.ID).toMatch(/^\d+$/);
-    // The Bitrix24 form is filled with that webhook, switched off, and its connection test passes.
+    // The Bitrix24 form is filled with that webhook, switched on, and its connection test passes.
     const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const form = (await (await fetch(`${base}/api/v1/integrations/bitrix24/settings`, { headers: auth })).json()) as {
       enabled: boolean;
       settings: { portalUrl: string };
     };
-    expect(form).toMatchObject({ enabled: false, settings: { portalUrl: new URL(webhook).origin } });
+    expect(form).toMatchObject({ enabled: true, settings: { portalUrl: new URL(webhook).origin } });
     const tested = await fetch(`${base}/api/v1/integrations/bitrix24/test-connection`, { method: 'POST', headers: auth, body: '{}' });
     expect(await tested.json()).toMatchObject({ ok: true });
-  }, 60_000);
+    // …and the demo orders arrive there as deals, one each.
+    const queued = Number(/(\d+) demo orders are on their way/.exec(await demo.waitFor(/on their way/))![1]);
+    expect(queued).toBeGreaterThanOrEqual(30);
+    await expectEventually(
+      async () => {
+        const deals = (await (await fetch(`${webhook}crm.deal.list.json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ select: ['ID'] }) })).json()) as { total: number };
+        expect(deals.total).toBe(queued);
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+  }, 90_000);
 });

@@ -1,4 +1,5 @@
 import { defineIntegration } from '../../platform/integration.js';
+import { bitrix24Backfill } from './export/backfill.js';
 import { bitrix24Jobs } from './export/jobs.js';
 import { PortalConnection } from './export/portal.js';
 import { bitrix24ApiRoutes, bitrix24Panel } from './panel.js';
@@ -34,6 +35,7 @@ export const bitrix24 = defineIntegration({
       ],
       routes: { api: bitrix24ApiRoutes(context, portal, jobs.exportClient) },
       panel: bitrix24Panel,
+      backfill: bitrix24Backfill(context, jobs.exportOrders),
     };
   },
 });

@@ -95,8 +95,11 @@ export interface Pacing {
   before(methods: readonly string[], signal?: AbortSignal): Promise<void>;
   /** The portal answered; `time` of a single call tells its method's operating time. */
   answered(method: string, time: PortalTime | undefined): void;
-  /** The portal refused for its rate (`QUERY_LIMIT_EXCEEDED`) or a method's budget (`OPERATION_TIME_LIMIT`). */
-  refused(code: string, methods: readonly string[]): Promise<void>;
+  /**
+   * The portal refused for its rate (`QUERY_LIMIT_EXCEEDED`) or a method's budget
+   * (`OPERATION_TIME_LIMIT`); answers how long those methods now rest (ms), for a budget refusal.
+   */
+  refused(code: string, methods: readonly string[]): Promise<number>;
 }
 
 export interface Bitrix24TransportOptions {
@@ -208,11 +211,19 @@ export class Bitrix24Transport {
         return await this.#send(method, params, signal);
       } catch (error) {
         if (!(error instanceof Bitrix24Error)) throw error;
-        if (error.code === 'QUERY_LIMIT_EXCEEDED' || error.code === 'OPERATION_TIME_LIMIT') {
-          await pacing?.refused(error.code, methods);
-          // Refused for the rate before it ran: the same request again, after the bucket drains.
-          if (error.code === 'QUERY_LIMIT_EXCEEDED' && pacing && rateRefusals++ < rateRetries) continue;
-          throw error;
+        if (error.code === 'QUERY_LIMIT_EXCEEDED' && pacing) {
+          await pacing.refused(error.code, methods);
+          // Refused for the rate before it ran: the same request again, after a growing pause
+          // (the portal's bucket is fuller than ours knew: someone else calls it too).
+          if (rateRefusals < rateRetries) {
+            await sleep(Math.min(500 * 1.5 ** rateRefusals++, 15_000), undefined, signal ? { signal } : {});
+            continue;
+          }
+          throw new Bitrix24Error('limit', error.message, error.code, error.status, 5_000);
+        }
+        if (error.code === 'OPERATION_TIME_LIMIT' && pacing) {
+          const restMs = await pacing.refused(error.code, methods);
+          throw new Bitrix24Error('limit', `${error.message}; метод отдыхает ${Math.ceil(restMs / 1000)} с`, error.code, error.status, restMs);
         }
         if (readOnly && (error.kind === 'server' || error.kind === 'unreachable') && readFailures++ < readRetries && !signal?.aborted) {
           await sleep(readRetryDelayMs * readFailures, undefined, signal ? { signal } : {});

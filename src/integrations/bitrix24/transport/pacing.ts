@@ -68,16 +68,20 @@ export class PortalPacing implements Pacing {
     }
   }
 
-  async refused(code: string, methods: readonly string[]): Promise<void> {
+  async refused(code: string, methods: readonly string[]): Promise<number> {
     if (code === 'QUERY_LIMIT_EXCEEDED') {
       await this.bucket?.markFull();
-      return;
+      return 0;
     }
     const now = this.#now();
+    let restMs = 0;
     for (const method of methods) {
       const reset = this.#lastReset.get(method);
-      this.#blockedUntil.set(method, reset !== undefined && reset > now ? reset : now + this.#blockedMs);
+      const until = reset !== undefined && reset > now ? reset : now + this.#blockedMs;
+      this.#blockedUntil.set(method, until);
+      restMs = Math.max(restMs, until - now);
     }
+    return restMs;
   }
 
   /** Methods resting until their budget frees, and until when (ms since the epoch). */

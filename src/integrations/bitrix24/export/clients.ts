@@ -30,13 +30,15 @@ export class ClientExporter {
   async exportPerson(personId: number, signal?: AbortSignal): Promise<ClientExportResult> {
     const person = await this.context.stores.persons.get(personId);
     const organization = person.organizationId ? await this.context.stores.organizations.get(person.organizationId) : null;
-    return this.send(organization ? { organization, persons: [person], subject: 'person' } : { organization: null, persons: [person], subject: 'person' }, signal);
+    const keys = [`person:${person.id}`, ...(organization ? [`organization:${organization.id}`] : [])];
+    return this.portal.locks.run(keys, () => this.send(organization ? { organization, persons: [person], subject: 'person' } : { organization: null, persons: [person], subject: 'person' }, signal), signal);
   }
 
   async exportOrganization(organizationId: number, signal?: AbortSignal): Promise<ClientExportResult> {
     const organization = await this.context.stores.organizations.get(organizationId);
     const employees = await this.context.stores.persons.list({ organizationId, limit: 40 });
-    return this.send({ organization, persons: employees.items, subject: 'organization' }, signal);
+    const keys = [`organization:${organization.id}`, ...employees.items.map((p) => `person:${p.id}`)];
+    return this.portal.locks.run(keys, () => this.send({ organization, persons: employees.items, subject: 'organization' }, signal), signal);
   }
 
   private async send(what: { organization: Organization | null; persons: Person[]; subject: 'person' | 'organization' }, signal?: AbortSignal): Promise<ClientExportResult> {
@@ -95,7 +97,7 @@ export class ClientExporter {
 
   /**
    * A new registration as a lead (B24-8). An organization's employee gets a lead of their own,
-   * naming the company: that lead is the one later deals refer to (`LEAD_ID`).
+   * naming the company: that lead is the one later deals name (`UF_CRM_PRINTSYNC_LEAD`; `LEAD_ID` is read-only).
    */
   async sendLead(entityType: 'person' | 'organization', id: number, signal?: AbortSignal): Promise<string> {
     const { context } = this;

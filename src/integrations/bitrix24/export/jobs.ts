@@ -16,7 +16,15 @@ export const BACKFILL_CHUNK = 40;
 export const exportOrdersPayload = z.object({ orderIds: z.array(z.number().int().positive()).min(1).max(200) });
 export type ExportOrdersPayload = z.output<typeof exportOrdersPayload>;
 
-const RETRY = { maxAttempts: 12, backoff: { baseDelayMs: 2_000, maxDelayMs: 10 * 60_000 } } as const;
+/**
+ * 2 s, doubling, up to 10 minutes. `BITRIX24_RETRY_BASE_MS` (read at start-up) sets the first
+ * delay instead: the integration tests use a few milliseconds so a retried job comes back at once.
+ */
+function retryPolicy() {
+  const raw = process.env.BITRIX24_RETRY_BASE_MS;
+  const base = raw ? Number(raw) : Number.NaN;
+  return { maxAttempts: 12, backoff: { baseDelayMs: Number.isFinite(base) && base >= 0 && base <= 60_000 ? base : 2_000, maxDelayMs: 10 * 60_000 } } as const;
+}
 
 export interface Bitrix24Jobs {
   exportOrder: JobDefinition<DomainEventJobPayload>;
@@ -25,6 +33,7 @@ export interface Bitrix24Jobs {
 }
 
 export function bitrix24Jobs(context: IntegrationContext<Bitrix24Settings>, portal: PortalConnection): Bitrix24Jobs {
+  const RETRY = retryPolicy();
   const orders = new OrderExporter(context, portal);
   const clients = new ClientExporter(context, portal);
 

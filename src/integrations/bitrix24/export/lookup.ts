@@ -79,7 +79,12 @@ export async function lookUp(
   return { found, requests };
 }
 
-/** Links what was found, skipping a contact that already stands for another of our clients. */
+/**
+ * Links what was found. A contact that already stands for another of our clients (two printsync
+ * clients with one phone: a guest and a registered account of the same person) is used as it is
+ * — the portal keeps one contact per phone (B24-7) — but stays linked to the first client only;
+ * a deal or company linked elsewhere is not used at all.
+ */
 async function linkFound(context: IntegrationContext<Bitrix24Settings>, found: Found): Promise<void> {
   const { links } = context.stores;
   const now = new Date().toISOString();
@@ -88,7 +93,7 @@ async function linkFound(context: IntegrationContext<Bitrix24Settings>, found: F
       for (const [entityId, externalId] of [...map]) {
         const owner = await links.findEntity(context.name, kind, externalId, trx);
         if (owner && (owner.entityType !== entityType || owner.entityId !== entityId)) {
-          map.delete(entityId);
+          if (kind !== 'contact') map.delete(entityId);
           continue;
         }
         await links.set(trx, { entityType, entityId, system: context.name, kind, externalId }, now);

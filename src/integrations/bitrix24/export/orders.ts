@@ -59,6 +59,17 @@ export class OrderExporter {
   ) {}
 
   async export(orderIds: readonly number[], options: ExportOptions = {}): Promise<ExportRun> {
+    const keys = new Set<string>();
+    for (const id of orderIds) {
+      keys.add(`order:${id}`);
+      const order = await this.context.stores.orders.get(id).catch(() => null);
+      if (order?.personId) keys.add(`person:${order.personId}`);
+      if (order?.organizationId) keys.add(`organization:${order.organizationId}`);
+    }
+    return this.portal.locks.run([...keys], () => this.exportLocked(orderIds, options), options.signal);
+  }
+
+  private async exportLocked(orderIds: readonly number[], options: ExportOptions): Promise<ExportRun> {
     const { context } = this;
     const saved = await this.portal.settings();
     const { settings } = saved;
@@ -127,6 +138,7 @@ export class OrderExporter {
     }
     const responsibleId = responsibleOf(settings);
     const plannedClients = new Set<string>();
+    const plannedByComm = new Map<string, string>();
     const sentComments = new Map<number, number[]>();
     for (const order of todo) {
       const unit = `order:${order.id}`;
@@ -142,10 +154,14 @@ export class OrderExporter {
       }
       let contactId: unknown = null;
       if (person) {
-        contactId = contacts.get(person.id) ?? ref(`contact_${person.id}`);
-        if (!contacts.has(person.id) && !plannedClients.has(`contact_${person.id}`)) {
+        // Another new client of this run with the same phone or e-mail: the same new contact (B24-7).
+        const comms = [...person.phones.map((p) => p.e164), ...person.emails.map((e) => e.toLowerCase())];
+        const twin = comms.map((c) => plannedByComm.get(c)).find((name) => name !== undefined);
+        contactId = contacts.get(person.id) ?? ref(twin ?? `contact_${person.id}`);
+        if (!contacts.has(person.id) && !twin && !plannedClients.has(`contact_${person.id}`)) {
           commands.push({ name: `contact_${person.id}`, method: 'crm.contact.add', params: { fields: contactFields(person, { companyId: companyId as string | null, responsibleId }) }, unit });
           plannedClients.add(`contact_${person.id}`);
+          for (const comm of comms) plannedByComm.set(comm, `contact_${person.id}`);
         }
       }
       const state = (states.get(order.id) ?? {}) as OrderState;
@@ -154,7 +170,7 @@ export class OrderExporter {
       // The stage follows the order only when its status changed: a manager's move in Bitrix24 is not undone by an unrelated edit.
       if (dealId && state.status === order.status) delete fields.STAGE_ID;
       const leadId = person ? leads.get(person.id) : undefined;
-      if (!dealId && leadId) fields.LEAD_ID = leadId;
+      if (leadId) fields.UF_CRM_PRINTSYNC_LEAD = leadId;
       const deal = dealId ?? ref(`deal_${order.id}`);
       commands.push(dealId ? { name: `deal_${order.id}`, method: 'crm.deal.update', params: { id: dealId, fields }, unit } : { name: `deal_${order.id}`, method: 'crm.deal.add', params: { fields }, unit });
       commands.push({ name: `rows_${order.id}`, method: 'crm.deal.productrows.set', params: { id: deal, rows: productRows(order) }, unit });

@@ -16,6 +16,13 @@ export class PortalConnection {
   /** Portal address → whether printsync's deal user fields are known to exist there. */
   readonly userFieldsReady = new Set<string>();
 
+  /**
+   * Exports that touch the same order or client run one after the other in this process: jobs
+   * with the same key may run side by side (a change made while its order's job runs gets a job
+   * of its own), and two runs that both found no contact yet would each make one.
+   */
+  readonly locks = new KeyedLocks();
+
   constructor(private readonly context: IntegrationContext<Bitrix24Settings>) {}
 
   async settings(): Promise<SettingsVersion<Bitrix24Settings>> {
@@ -34,5 +41,25 @@ export class PortalConnection {
     const transport = new Bitrix24Transport(settings, { pacing, timeoutMs: 30_000 });
     this.#transport = { version: saved.version, transport };
     return transport;
+  }
+}
+
+/** Named locks taken all at once (so two holders never wait on each other), released together. */
+export class KeyedLocks {
+  readonly #held = new Set<string>();
+  #waiters: Array<() => void> = [];
+
+  async run<T>(keys: readonly string[], work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    while (keys.some((key) => this.#held.has(key))) {
+      signal?.throwIfAborted();
+      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    }
+    for (const key of keys) this.#held.add(key);
+    try {
+      return await work();
+    } finally {
+      for (const key of keys) this.#held.delete(key);
+      for (const wake of this.#waiters.splice(0)) wake();
+    }
   }
 }

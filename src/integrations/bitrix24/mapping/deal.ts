@@ -13,6 +13,8 @@ export const DEAL_USER_FIELDS = [
   { FIELD_NAME: 'UF_CRM_PRINTSYNC_ADDRESS', USER_TYPE_ID: 'string', LABEL: 'Адрес доставки' },
   { FIELD_NAME: 'UF_CRM_PRINTSYNC_RECIPIENT', USER_TYPE_ID: 'string', LABEL: 'Получатель заказа' },
   { FIELD_NAME: 'UF_CRM_PRINTSYNC_ORDER', USER_TYPE_ID: 'string', LABEL: 'Номер заказа printsync' },
+  // `LEAD_ID` is read-only on deals (the portal drops it silently): the client's lead is named here.
+  { FIELD_NAME: 'UF_CRM_PRINTSYNC_LEAD', USER_TYPE_ID: 'string', LABEL: 'Лид клиента (ID)' },
 ] as const;
 
 /** The deal's longest comment field text kept; the whole discussion goes to the timeline anyway. */

@@ -82,8 +82,10 @@ export class FaultInjector {
     return this.armed.map((a) => ({ ...a }));
   }
 
-  pick(method: string): FaultKind | undefined {
-    const index = this.armed.findIndex((a) => a.method === undefined || a.method === method);
+  /** `inner`: the methods a `batch` carries — a fault aimed at one of them strikes the whole batch request. */
+  pick(method: string, inner: readonly string[] = []): FaultKind | undefined {
+    const aimed = (target: string) => target === method || inner.includes(target);
+    const index = this.armed.findIndex((a) => a.method === undefined || aimed(a.method));
     if (index >= 0) {
       const armed = this.armed[index]!;
       armed.remaining -= 1;
@@ -92,7 +94,7 @@ export class FaultInjector {
     }
     const s = this.settings;
     if (s.errorRate === 0 && s.slowRate === 0 && s.dropRate === 0) return undefined;
-    if (s.methods.length > 0 && !s.methods.includes(method)) return undefined;
+    if (s.methods.length > 0 && !s.methods.some(aimed)) return undefined;
     if (s.errorRate > 0 && this.random() < s.errorRate) return 'error';
     if (s.dropRate > 0 && this.random() < s.dropRate) return 'drop';
     if (s.slowRate > 0 && this.random() < s.slowRate) return 'slow';

@@ -23,16 +23,20 @@ export interface OperatingLimitSettings {
  */
 export class RateLimiter {
   private readonly buckets = new Map<string, { level: number; atMs: number }>();
+  /** REST requests that reached the limiter (a batch is one), and those refused with QUERY_LIMIT_EXCEEDED. */
+  readonly counts = { requests: 0, refused: 0 };
 
   constructor(public settings: RateLimitSettings) {}
 
   admit(source: string, nowMs = Date.now()): void {
+    this.counts.requests += 1;
     if (!this.settings.enabled) return;
     const bucket = this.buckets.get(source) ?? { level: 0, atMs: nowMs };
     bucket.level = Math.max(0, bucket.level - ((nowMs - bucket.atMs) / 1000) * this.settings.drainPerSecond);
     bucket.atMs = nowMs;
     this.buckets.set(source, bucket);
     if (bucket.level + 1 > this.settings.burst) {
+      this.counts.refused += 1;
       throw new RestError(503, 'QUERY_LIMIT_EXCEEDED', 'Too many requests');
     }
     bucket.level += 1;
@@ -40,6 +44,8 @@ export class RateLimiter {
 
   reset(): void {
     this.buckets.clear();
+    this.counts.requests = 0;
+    this.counts.refused = 0;
   }
 }
 

@@ -144,9 +144,9 @@ export async function startBitrix24Emulator(options: Bitrix24EmulatorOptions = {
     const method = decodeURIComponent(rawMethod).replace(/\.(json|xml)$/i, '').toLowerCase();
     if (!registry.get(method)) throw errors.methodNotFound();
 
-    const fault = faults.pick(method);
-    if (fault === 'error') throw errors.internal();
     const params = mergeParams(parsePhpQuery(query), await parseBody(req.headers['content-type'], body));
+    const fault = faults.pick(method, method === 'batch' ? batchMethods(params) : []);
+    if (fault === 'error') throw errors.internal();
     const outcome = executor.run(method, params, webhook, false);
     if (fault === 'slow') {
       await delay(faults.settings.slowDelayMs);
@@ -227,4 +227,11 @@ export async function startBitrix24Emulator(options: Bitrix24EmulatorOptions = {
     },
   };
   return emulator;
+}
+
+/** The methods named in a batch's `cmd` (`crm.deal.add?fields[…]…`), lower-case. */
+function batchMethods(params: Record<string, unknown>): string[] {
+  const cmd = Object.entries(params).find(([key]) => key.toUpperCase() === 'CMD')?.[1];
+  const commands = cmd !== null && typeof cmd === 'object' ? Object.values(cmd) : [];
+  return commands.map((command) => String(command ?? '').split('?')[0]!.trim().toLowerCase());
 }

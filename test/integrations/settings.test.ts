@@ -191,7 +191,17 @@ describe('integration settings of the four systems over HTTP', () => {
     });
 
     it('saves a good webhook and the connection test names the employee', async () => {
-      const settings = { ...good, applicationToken: b24.applicationToken, orderTypes: 'persons', categoryId: 1, responsibleId: 2, leadsEnabled: true };
+      const settings = {
+        ...good,
+        applicationToken: b24.applicationToken,
+        orderTypes: 'persons',
+        categoryId: 1,
+        responsibleId: 2,
+        leadsEnabled: true,
+        // Funnel 1's own stages: the default mapping names the general funnel's.
+        stageToStatus: [{ stageId: 'C1:WON', status: 'Delivered', markPaid: true }],
+        statusToStage: [{ status: 'Printing', stageId: 'C1:UC_8KQ2ZD' }],
+      };
       const saved = await request<SettingsBody>('PUT', PATH, { version: 0, enabled: true, settings });
       expect(saved.status).toBe(200);
       expect(saved.body).toMatchObject({ enabled: true, version: 1, settings: { portalUrl: good.portalUrl, userId: 1, orderTypes: 'persons', categoryId: 1 } });

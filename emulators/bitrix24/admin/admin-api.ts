@@ -48,6 +48,7 @@ export function createAdminHandler(deps: AdminDeps): (req: IncomingMessage, res:
       eventKnobs: portal.events.knobs,
       faults: faults.settings,
       limits: { rate: rate.settings, operating: operating.settings },
+      requests: { ...rate.counts },
       crmMode: portal.crmMode,
     })],
     ['POST', /^\/reset$/, (_m, body) => {

@@ -2,7 +2,7 @@ import { Listed, type MethodRegistry } from '../context.js';
 import { semanticsOf } from '../crm-service.js';
 import { RestError } from '../errors.js';
 import { matches, parseFilter, parseOrder, sortRows, type ColumnResolver } from '../list-query.js';
-import { pick } from '../params.js';
+import { isPlainRecord, pick } from '../params.js';
 import type { Portal } from '../portal.js';
 import { DEFAULT_CATEGORY_NAME } from '../seed.js';
 import type { Row } from '../store.js';
@@ -53,6 +53,20 @@ export function registerStatusMethods(registry: MethodRegistry): void {
     const order = parseOrder(pick(params, 'order'), statusColumns);
     sortRows(rows, order.length > 0 ? order : [{ column: statusColumns('SORT')!, descending: false }], clock);
     return new Listed(rows.map(statusView), rows.length);
+  });
+
+  // A manager removes a stage or a dictionary entry; system ones only with FORCED, as on the portal.
+  registry.add('crm', 'crm.status.delete', (params, ctx) => {
+    const id = ctx.portal.crm.requireId(pick(params, 'id'));
+    const row = ctx.portal.store.get('status', id);
+    if (!row) throw new RestError(400, 'ERROR_CORE', 'Not found');
+    const forced = pick(params, 'params');
+    if (row.SYSTEM === 'Y' && !(isPlainRecord(forced) && String(forced.FORCED).toUpperCase() === 'Y')) {
+      throw new RestError(400, 'ERROR_CORE', 'Cannot delete a system status without FORCED');
+    }
+    ctx.portal.store.remove('status', id);
+    ctx.portal.store.changed();
+    return true;
   });
 
   registry.add('crm', 'crm.status.entity.items', (params, ctx) => {

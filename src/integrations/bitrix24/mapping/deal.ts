@@ -55,7 +55,6 @@ export function dealFields(order: Order, links: DealLinks, settings: Bitrix24Set
     SOURCE_ID: 'STORE',
     SOURCE_DESCRIPTION: order.site ?? 'printsync',
     BEGINDATE: order.createdAt,
-    ASSIGNED_BY_ID: responsibleOf(settings),
     COMMENTS: dealComments(order, links.orderUrl),
     UF_CRM_PRINTSYNC_DELIVERY: order.delivery?.method ?? '',
     UF_CRM_PRINTSYNC_ADDRESS: order.delivery?.address ?? '',
@@ -66,6 +65,8 @@ export function dealFields(order: Order, links: DealLinks, settings: Bitrix24Set
     // A deal's funnel is fixed at creation (crm.deal.update cannot move it).
     if (settings.categoryId) fields.CATEGORY_ID = settings.categoryId;
     fields.OPENED = 'Y';
+    // Only on creation: a manager may hand the deal to someone else in Bitrix24 (B24-4).
+    fields.ASSIGNED_BY_ID = responsibleOf(settings);
     fields.ORIGINATOR_ID = ORIGINATOR_ID;
     fields.ORIGIN_ID = originId('order', order.id);
   }

@@ -1,4 +1,9 @@
-export type FaultKind = 'error' | 'slow' | 'drop';
+/**
+ * `slow`: the method runs at once and its answer waits; `lag`: the request waits in the portal's
+ * queue `slowDelayMs` before it runs (a congested portal — what two clients read meanwhile does
+ * not yet show it; only armed, for tests of races); `drop`: runs, commits, no answer.
+ */
+export type FaultKind = 'error' | 'slow' | 'lag' | 'drop';
 
 export interface FaultSettings {
   /** Probability (0..1) of answering 500 INTERNAL_SERVER_ERROR without running the method. */

@@ -147,6 +147,7 @@ export async function startBitrix24Emulator(options: Bitrix24EmulatorOptions = {
     const params = mergeParams(parsePhpQuery(query), await parseBody(req.headers['content-type'], body));
     const fault = faults.pick(method, method === 'batch' ? batchMethods(params) : []);
     if (fault === 'error') throw errors.internal();
+    if (fault === 'lag') await delay(faults.settings.slowDelayMs);
     const outcome = executor.run(method, params, webhook, false);
     if (fault === 'slow') {
       await delay(faults.settings.slowDelayMs);

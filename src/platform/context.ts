@@ -61,6 +61,9 @@ export interface IntegrationEntityState {
   get(entityType: LinkedEntityType, entityId: number, db?: Kysely<Database>): Promise<EntityState | null>;
   getMany(entityType: LinkedEntityType, entityIds: readonly number[], db?: Kysely<Database>): Promise<Map<number, EntityState>>;
   set(entityType: LinkedEntityType, entityId: number, state: EntityState, db?: Kysely<Database>): Promise<void>;
+  /** Holds the entity for `owner` for `ms` unless another owner holds it (see IntegrationStateStore.claim). */
+  claim(entityType: LinkedEntityType, entityId: number, owner: string, ms: number): Promise<boolean>;
+  release(entityType: LinkedEntityType, entityId: number, owner: string): Promise<void>;
 }
 
 export interface EnqueueOptions {
@@ -159,6 +162,8 @@ export function createIntegrationContext<S extends SettingsShape>(
       get: (entityType, entityId, trx) => stateStore.get(name, entityType, entityId, trx),
       getMany: (entityType, entityIds, trx) => stateStore.getMany(name, entityType, entityIds, trx),
       set: (entityType, entityId, state, trx) => stateStore.set(name, entityType, entityId, state, trx),
+      claim: (entityType, entityId, owner, ms) => stateStore.claim(name, entityType, entityId, owner, Date.now() + ms),
+      release: (entityType, entityId, owner) => stateStore.release(name, entityType, entityId, owner),
     },
     rateBucket: (key, limit) => new SharedRateBucket(db, `${name}:${key}`, limit),
     transaction: (work) => transact(db, work),

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { LinkedEntityType } from './external-links.js';
+import { lockedForWrite } from '../db/dialect.js';
 import { nowIso } from './json.js';
+import { transact } from './transaction.js';
 
 export type EntityState = Record<string, unknown>;
 
@@ -40,5 +42,41 @@ export class IntegrationStateStore {
       .values({ system, entity_type: entityType, entity_id: entityId, state: text, updated_at: now })
       .onConflict((oc) => oc.columns(['system', 'entity_type', 'entity_id']).doUpdateSet({ state: text, updated_at: now }))
       .execute();
+  }
+
+  /**
+   * Takes the entity for `owner` until `until` (ms since the epoch), unless someone else holds it:
+   * two jobs about to make the same client in the other system (two orders of one new client)
+   * must not both make it. Answers whether `owner` holds it now. A holder that crashed loses it
+   * when its time runs out.
+   */
+  async claim(system: string, entityType: LinkedEntityType, entityId: number, owner: string, until: number, db: Kysely<Database> = this.db): Promise<boolean> {
+    return transact(db, async (trx) => {
+      const now = Date.now();
+      await trx
+        .insertInto('integration_state')
+        .values({ system, entity_type: entityType, entity_id: entityId, state: '{}', updated_at: nowIso() })
+        .onConflict((oc) => oc.columns(['system', 'entity_type', 'entity_id']).doNothing())
+        .execute();
+      const row = await lockedForWrite(
+        trx,
+        trx.selectFrom('integration_state').select('state').where('system', '=', system).where('entity_type', '=', entityType).where('entity_id', '=', entityId),
+      ).executeTakeFirstOrThrow();
+      const state = JSON.parse(row.state) as EntityState & { claim?: { owner: string; until: number } };
+      if (state.claim && state.claim.owner !== owner && state.claim.until > now) return false;
+      state.claim = { owner, until };
+      await this.set(system, entityType, entityId, state, trx);
+      return true;
+    });
+  }
+
+  /** Gives the entity back (only if `owner` still holds it). */
+  async release(system: string, entityType: LinkedEntityType, entityId: number, owner: string, db: Kysely<Database> = this.db): Promise<void> {
+    await transact(db, async (trx) => {
+      const state = (await this.get(system, entityType, entityId, trx)) as (EntityState & { claim?: { owner: string } }) | null;
+      if (state?.claim?.owner !== owner) return;
+      delete state.claim;
+      await this.set(system, entityType, entityId, state, trx);
+    });
   }
 }

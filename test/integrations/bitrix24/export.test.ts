@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBitrix24Emulator } from '../../../emulators/bitrix24/server.js';
 import type { Bitrix24Emulator } from '../../../emulators/bitrix24/server.js';
+import { OrderExporter } from '../../../src/integrations/bitrix24/export/orders.js';
+import { PortalConnection } from '../../../src/integrations/bitrix24/export/portal.js';
 import { bitrix24 } from '../../../src/integrations/bitrix24/index.js';
+import type { Bitrix24Settings } from '../../../src/integrations/bitrix24/settings.js';
+import type { Bitrix24Error } from '../../../src/integrations/bitrix24/transport/client.js';
+import type { IntegrationContext } from '../../../src/platform/context.js';
 import { startTestApi } from '../../support/api-server.js';
 import type { TestApi } from '../../support/api-server.js';
 import { connectBitrix24, portalCall, portalList } from '../../support/bitrix24-portal.js';
@@ -96,5 +101,37 @@ describe('Bitrix24 export: orders become deals', () => {
     });
     const link = await api.request<{ externalIds: Record<string, Record<string, string>> }>('GET', `/api/v1/orders/${order.id}`);
     expect(link.body.externalIds.bitrix24?.deal).toBe(deal.ID);
+  });
+
+  it('two exports running at once for orders of one new client make one contact: the second waits for the first', async () => {
+    const personId = await createPerson({ lastName: 'Параллельный', firstName: 'Пётр', phones: ['+7 915 000-11-22'] });
+    const first = await createOrder({ personId });
+    const second = await createOrder({ personId });
+    await Promise.all([dealOf(first.id), dealOf(second.id)]);
+    // Start again from nothing on the portal's side, and run two exports side by side — as two
+    // workers would — against a congested portal, where each request waits before it runs: both
+    // lookups run before either contact exists.
+    await portalCall(b24, 'crm.contact.delete', { id: (await dealOf(first.id)).CONTACT_ID });
+    for (const order of [first, second]) await portalCall(b24, 'crm.deal.delete', { id: (await dealOf(order.id)).ID });
+    const context = api.services.integrations.find('bitrix24')!.context as IntegrationContext<Bitrix24Settings>;
+    await context.transaction(async (trx) => {
+      for (const [entityType, id] of [['order', first.id], ['order', second.id], ['person', personId]] as const) {
+        await context.stores.links.set(trx, { entityType, entityId: id, system: 'bitrix24', kind: entityType === 'order' ? 'deal' : 'contact', externalId: null }, new Date().toISOString());
+      }
+    });
+    b24.faults.update({ slowDelayMs: 300 });
+    b24.faults.arm('lag', { method: 'batch', count: 20 });
+    const exporter = () => new OrderExporter(context, new PortalConnection(context));
+    const runs = await Promise.all([exporter().export([first.id], { force: true, jobId: 'a' }), exporter().export([second.id], { force: true, jobId: 'b' })]);
+    b24.faults.clear();
+    // One of them found the client busy and is to be retried; run it again as the job would.
+    const waiting = runs.flatMap((run) => run.outcomes).filter((o) => o.outcome === 'error');
+    expect(waiting.map((o) => (o.error as Bitrix24Error).code)).toEqual(['BUSY']);
+    expect((waiting[0]!.error as Bitrix24Error).retryable).toBe(true);
+    await exporter().export([waiting[0]!.orderId], { force: true, jobId: 'c' });
+    const contacts = await portalList<{ ID: string }>(b24, 'crm.contact.list', { filter: { ORIGIN_ID: `person-${personId}` }, select: ['ID'] });
+    expect(contacts).toHaveLength(1);
+    expect((await dealOf(first.id)).CONTACT_ID).toBe(contacts[0]!.ID);
+    expect((await dealOf(second.id)).CONTACT_ID).toBe(contacts[0]!.ID);
   });
 });

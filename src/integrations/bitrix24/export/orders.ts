@@ -6,7 +6,9 @@ import type { EntityState } from '../../../store/integration-state.js';
 import { companyFields, contactFields } from '../mapping/clients.js';
 import { DEAL_USER_FIELDS, commentMarker, dealFields, productRows, responsibleOf, timelineComment } from '../mapping/deal.js';
 import type { Bitrix24Settings } from '../settings.js';
-import type { Bitrix24Error, Bitrix24Transport } from '../transport/client.js';
+import { randomUUID } from 'node:crypto';
+import { Bitrix24Error } from '../transport/client.js';
+import type { Bitrix24Transport } from '../transport/client.js';
 import { ref, runCommands } from './command-queue.js';
 import type { CommandOutcome, PlannedCommand } from './command-queue.js';
 import { lookUp } from './lookup.js';
@@ -33,6 +35,14 @@ export interface ExportOptions {
   force?: boolean;
   /** A retry: the last attempt may have posted comments whose answer was lost. */
   recovering?: boolean;
+}
+
+/** How long a run holds the orders and new clients it is sending; a crashed run's hold lapses then. */
+const HOLD_MS = 120_000;
+
+interface HeldEntity {
+  type: 'order' | 'person' | 'organization';
+  id: number;
 }
 
 /** What the export remembers per order (integration_state). */
@@ -66,7 +76,22 @@ export class OrderExporter {
       if (order?.personId) keys.add(`person:${order.personId}`);
       if (order?.organizationId) keys.add(`organization:${order.organizationId}`);
     }
-    return this.portal.locks.run([...keys], () => this.exportLocked(orderIds, options), options.signal);
+    return this.portal.locks.run(
+      [...keys],
+      async () => {
+        try {
+          return await this.exportLocked(orderIds, options);
+        } catch (error) {
+          // The whole attempt failed (the portal unreachable, a dropped answer, a limit, refused
+          // credentials): it goes to the sync log like any other, and the job retries or parks.
+          for (const orderId of orderIds) {
+            await this.context.syncLog.record({ entityType: 'order', entityId: orderId, operation: 'deal.export', outcome: 'error', jobId: options.jobId ?? null, error });
+          }
+          throw error;
+        }
+      },
+      options.signal,
+    );
   }
 
   private async exportLocked(orderIds: readonly number[], options: ExportOptions): Promise<ExportRun> {
@@ -129,7 +154,79 @@ export class OrderExporter {
     const recovering = todo.filter((o) => o.comments.length > 0 && linkedDeals.has(o.id) && (lookup.found.deals.has(o.id) || options.recovering));
     if (recovering.length > 0) requests += await this.recoverPostedComments(transport, recovering, linkedDeals, states, options.signal);
 
-    // 2. The writes.
+    // 2. Hold what this run is about to make, so a parallel job (another order of the same new
+    // client, a later change of the same order) waits instead of making it a second time.
+    const owner = options.jobId ?? `run-${randomUUID()}`;
+    const held = await this.hold(owner, todo, linkedDeals, persons, contacts, organizations, companies);
+    const deferred = new Set<number>();
+    for (const order of todo) {
+      const busy = held.busy.find((entity) => (entity.type === 'order' && entity.id === order.id) || (entity.type === 'person' && entity.id === order.personId) || (entity.type === 'organization' && entity.id === order.organizationId));
+      if (!busy) continue;
+      deferred.add(order.id);
+      outcomes.set(order.id, { orderId: order.id, outcome: 'error', dealId: null, error: new Bitrix24Error('limit', `${busy.type === 'order' ? 'этот заказ' : 'клиент заказа'} сейчас отправляется другим заданием; повторим через 3 с`, 'BUSY', null, 3_000) });
+    }
+    try {
+      return await this.write(todo.filter((o) => !deferred.has(o.id)), { orderIds, options, settings, transport, outcomes, states, linkedDeals, persons, organizations, contacts, companies, leads, lookup, requests });
+    } finally {
+      for (const entity of held.mine) await context.state.release(entity.type, entity.id, owner);
+    }
+  }
+
+  /**
+   * Claims the orders and the new clients of this run (see `IntegrationStateStore.claim`). After a
+   * claim the link is read again: the job that held it may have just made the object.
+   */
+  private async hold(
+    owner: string,
+    orders: Order[],
+    deals: Map<number, string>,
+    persons: Map<number, Person>,
+    contacts: Map<number, string>,
+    organizations: Map<number, Organization>,
+    companies: Map<number, string>,
+  ): Promise<{ mine: HeldEntity[]; busy: HeldEntity[] }> {
+    const wanted: HeldEntity[] = [
+      ...orders.map((o) => ({ type: 'order' as const, id: o.id })),
+      ...[...persons.keys()].filter((id) => !contacts.has(id)).map((id) => ({ type: 'person' as const, id })),
+      ...[...organizations.keys()].filter((id) => !companies.has(id)).map((id) => ({ type: 'organization' as const, id })),
+    ];
+    const mine: HeldEntity[] = [];
+    const busy: HeldEntity[] = [];
+    for (const entity of wanted) {
+      if (await this.context.state.claim(entity.type, entity.id, owner, HOLD_MS)) mine.push(entity);
+      else busy.push(entity);
+    }
+    const relinked = async (type: HeldEntity['type'], kind: string, map: Map<number, string>) => {
+      const ids = mine.filter((e) => e.type === type).map((e) => e.id);
+      for (const [id, externalId] of await this.links(type, kind, ids)) map.set(id, externalId);
+    };
+    await relinked('order', 'deal', deals);
+    await relinked('person', 'contact', contacts);
+    await relinked('organization', 'company', companies);
+    return { mine, busy };
+  }
+
+  private async write(
+    todo: Order[],
+    run: {
+      orderIds: readonly number[];
+      options: ExportOptions;
+      settings: Bitrix24Settings;
+      transport: Bitrix24Transport;
+      outcomes: Map<number, OrderExportOutcome>;
+      states: Map<number, EntityState>;
+      linkedDeals: Map<number, string>;
+      persons: Map<number, Person>;
+      organizations: Map<number, Organization>;
+      contacts: Map<number, string>;
+      companies: Map<number, string>;
+      leads: Map<number, string>;
+      lookup: Awaited<ReturnType<typeof lookUp>>;
+      requests: number;
+    },
+  ): Promise<ExportRun> {
+    const { orderIds, options, settings, transport, outcomes, states, linkedDeals, persons, organizations, contacts, companies, leads, lookup } = run;
+    let { requests } = run;
     const commands: PlannedCommand[] = [];
     if (lookup.found.userFields) {
       for (const field of DEAL_USER_FIELDS) {

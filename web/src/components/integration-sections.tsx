@@ -19,6 +19,10 @@ export interface SectionEntity {
 
 const PATHS: Record<CardEntityType, string> = { order: 'orders', person: 'persons', organization: 'organizations' };
 
+/** How long, and how often, a card asks for the outcome of work a button queued. */
+const WATCH_MS = 30_000;
+const WATCH_INTERVAL_MS = 1_000;
+
 /**
  * «Внешние системы» on the card of an order, a person or an organization: one block per
  * integration that describes a section for this kind of record (and is on, or configured, or
@@ -61,6 +65,30 @@ export function IntegrationSections<T extends SectionEntity>({
     onChanged();
   };
 
+  // A button or «Отправить повторно» queued work for a system: the card follows it until the
+  // system's next attempt is logged, then shows its outcome and the ids it brought (no reload needed).
+  const [watching, setWatching] = useState<{ system: string; since: number | null } | null>(null);
+  const latestOnChanged = useRef(onChanged);
+  latestOnChanged.current = onChanged;
+  const watch = (system: string) => setWatching({ system, since: sync.data?.find((s) => s.system === system)?.lastEntryId ?? null });
+  const { reload: reloadSync } = sync;
+  useEffect(() => {
+    if (!watching) return;
+    const started = Date.now();
+    const timer = setInterval(() => {
+      if (Date.now() - started > WATCH_MS) setWatching(null);
+      else void reloadSync();
+    }, WATCH_INTERVAL_MS);
+    return () => clearInterval(timer);
+  }, [watching, reloadSync]);
+  useEffect(() => {
+    if (!watching || !sync.data) return;
+    const state = sync.data.find((s) => s.system === watching.system);
+    if (!state || state.lastEntryId === watching.since) return;
+    setWatching(null);
+    latestOnChanged.current();
+  }, [sync.data, watching]);
+
   return (
     <Card title={t('ext.title')} className="ext-card">
       {view.loading && !view.data ? (
@@ -84,8 +112,12 @@ export function IntegrationSections<T extends SectionEntity>({
                 path={path}
                 editable={Boolean(editable)}
                 onSaved={onSaved}
-                onResent={() => void sync.reload()}
+                onResent={() => {
+                  void sync.reload();
+                  watch(section.system);
+                }}
                 onChanged={refresh}
+                onQueued={() => watch(section.system)}
               />
             ))
           )}
@@ -107,6 +139,7 @@ function SystemSection<T extends SectionEntity>({
   onSaved,
   onResent,
   onChanged,
+  onQueued,
 }: {
   section: EntitySection;
   entity: T;
@@ -115,6 +148,8 @@ function SystemSection<T extends SectionEntity>({
   onSaved: ((updated: T) => void) | undefined;
   onResent(): void;
   onChanged(): void;
+  /** A button ran: its work may be queued, the card follows the system's next attempt. */
+  onQueued(): void;
 }) {
   const { t, locale } = useI18n();
   const { system, sync } = section;
@@ -193,6 +228,7 @@ function SystemSection<T extends SectionEntity>({
                 setError(null);
                 setNotice(message);
                 onChanged();
+                onQueued();
               }}
               onFailed={(message) => {
                 setNotice(null);

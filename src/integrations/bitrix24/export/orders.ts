@@ -236,6 +236,9 @@ export class OrderExporter {
     const responsibleId = responsibleOf(settings);
     const plannedClients = new Set<string>();
     const plannedByComm = new Map<string, string>();
+    /** Order → the stage its deal is sent to; an order whose deal did not get there is in `stageMisses`. */
+    const wantedStages = new Map<number, string>();
+    const stageMisses = new Map<number, Bitrix24Error>();
     const sentComments = new Map<number, number[]>();
     for (const order of todo) {
       const unit = `order:${order.id}`;
@@ -270,6 +273,12 @@ export class OrderExporter {
       if (leadId) fields.UF_CRM_PRINTSYNC_LEAD = leadId;
       const deal = dealId ?? ref(`deal_${order.id}`);
       commands.push(dealId ? { name: `deal_${order.id}`, method: 'crm.deal.update', params: { id: dealId, fields }, unit } : { name: `deal_${order.id}`, method: 'crm.deal.add', params: { fields }, unit });
+      // The portal ignores a stage it does not know (removed since the mapping was saved) and
+      // keeps the deal where it was: read the stage back in the same batch to tell.
+      if (typeof fields.STAGE_ID === 'string') {
+        wantedStages.set(order.id, fields.STAGE_ID);
+        commands.push({ name: `stage_${order.id}`, method: 'crm.deal.list', params: { filter: { ID: deal }, select: ['ID', 'STAGE_ID'] }, unit });
+      }
       commands.push({ name: `rows_${order.id}`, method: 'crm.deal.productrows.set', params: { id: deal, rows: productRows(order) }, unit });
       const posted = new Set(state.comments ?? []);
       const fresh = order.comments.filter((comment) => !posted.has(comment.id));
@@ -282,13 +291,22 @@ export class OrderExporter {
     const byOrder = new Map(todo.map((o) => [o.id, o]));
     const written = await runCommands(transport, commands, {
       signal: options.signal,
-      afterBatch: (fresh) => this.record(fresh, byOrder, linkedDeals, contacts, companies, states),
+      afterBatch: (fresh) => {
+        for (const [name, outcome] of fresh) {
+          if (!name.startsWith('stage_') || outcome.error) continue;
+          const orderId = Number(name.split('_')[1]);
+          const row = Array.isArray(outcome.result) ? (outcome.result[0] as { STAGE_ID?: string } | undefined) : undefined;
+          const wanted = wantedStages.get(orderId)!;
+          if (row && row.STAGE_ID !== wanted) stageMisses.set(orderId, stageMissing(wanted, row.STAGE_ID, settings.categoryId));
+        }
+        return this.record(fresh, byOrder, linkedDeals, contacts, companies, states, stageMisses);
+      },
     });
     requests += written.requests;
     if (lookup.found.userFields) this.portal.userFieldsReady.add(settings.portalUrl);
 
     for (const order of todo) {
-      const failed = firstError(written.outcomes, commands, `order:${order.id}`);
+      const failed = firstError(written.outcomes, commands, `order:${order.id}`) ?? stageMisses.get(order.id) ?? null;
       outcomes.set(order.id, failed ? { orderId: order.id, outcome: 'error', dealId: linkedDeals.get(order.id) ?? null, error: failed } : { orderId: order.id, outcome: 'ok', dealId: linkedDeals.get(order.id) ?? null });
     }
     await this.log(orderIds, outcomes, commands, options.jobId ?? null);
@@ -303,6 +321,7 @@ export class OrderExporter {
     contacts: Map<number, string>,
     companies: Map<number, string>,
     states: Map<number, EntityState>,
+    stageMisses: Map<number, Bitrix24Error>,
   ): Promise<void> {
     const { context } = this;
     const now = new Date().toISOString();
@@ -328,7 +347,8 @@ export class OrderExporter {
           const order = orders.get(id)!;
           const state = (states.get(id) ?? {}) as OrderState;
           state.version = order.version;
-          state.status = order.status;
+          // A stage that did not take is sent again with the next export.
+          if (!stageMisses.has(id)) state.status = order.status;
           states.set(id, state);
           touched.add(id);
         }
@@ -412,6 +432,17 @@ export function skipReason(order: Pick<Order, 'personId' | 'organizationId' | 's
   if (settings.orderTypes === 'persons' && order.organizationId !== null) return 'выгружаются только заказы частных лиц';
   if (settings.orderTypes === 'organizations' && order.organizationId === null) return 'выгружаются только заказы организаций';
   return null;
+}
+
+/** The mapped stage is not on the portal: the deal stayed where it was. */
+function stageMissing(wanted: string, actual: string | undefined, categoryId: number | null): Bitrix24Error {
+  const funnel = categoryId ? `направлении ${categoryId}` : 'общем направлении';
+  return new Bitrix24Error(
+    'call',
+    `стадии ${wanted} нет в ${funnel} сделок на портале (её удалили?): сделка осталась в стадии ${actual ?? '—'}. ` +
+      'Выберите существующую стадию в «Статус заказа → стадия сделки» настроек Битрикс24 и отправьте заказ повторно',
+    'STAGE_NOT_FOUND',
+  );
 }
 
 function firstError(outcomes: Map<string, CommandOutcome>, commands: PlannedCommand[], unit: string): Error | null {

@@ -155,17 +155,26 @@ export async function admin<T = unknown>(b24: Bitrix24Emulator, method: string, 
  * Counts the REST requests the portal receives (each one takes a slot of its rate limit, which
  * is where the emulator sees every request arrive).
  */
-export function countRequests(b24: Bitrix24Emulator): { readonly count: number; stop(): void } {
+export function countRequests(b24: Bitrix24Emulator): { readonly count: number; readonly refused: number; stop(): void } {
   const limiter = b24.limits.rate;
   const original = limiter.admit.bind(limiter);
   let count = 0;
+  let refused = 0;
   limiter.admit = (source: string, nowMs?: number) => {
     count += 1;
-    original(source, nowMs);
+    try {
+      original(source, nowMs);
+    } catch (error) {
+      refused += 1;
+      throw error;
+    }
   };
   return {
     get count() {
       return count;
+    },
+    get refused() {
+      return refused;
     },
     stop() {
       limiter.admit = original;

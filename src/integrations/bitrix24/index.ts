@@ -24,8 +24,14 @@ export const bitrix24 = defineIntegration({
         { job: jobs.exportOrder, events: ['order.created', 'order.updated', 'order.status_changed', 'order.commented', 'order.rendered'] },
         {
           job: jobs.exportClient,
-          events: ['client.created'],
-          wants: async (_event, db) => (await context.settings.get(db))?.settings.leadsEnabled === true,
+          events: ['client.created', 'client.updated'],
+          // A registration becomes a lead only with «Передача новых клиентов… лидов» on; a change
+          // matters only to a client Bitrix24 already has.
+          wants: async (event, db) => {
+            if (event.type === 'client.created') return (await context.settings.get(db))?.settings.leadsEnabled === true;
+            const kind = event.entityType === 'organization' ? 'company' : 'contact';
+            return (await context.stores.links.externalIdOf({ entityType: event.entityType, entityId: event.entityId, system: context.name, kind }, db)) !== null;
+          },
         },
       ],
       resend: [

@@ -1,6 +1,7 @@
 import type { Organization, Person } from '../../../domain/clients.js';
 import type { IntegrationContext } from '../../../platform/context.js';
-import { companyFields, contactFields, leadFields } from '../mapping/clients.js';
+import { communicationChanges, companyFields, contactFields, leadFields } from '../mapping/clients.js';
+import type { StoredCommunication } from '../mapping/clients.js';
 import { responsibleOf } from '../mapping/deal.js';
 import { ORIGINATOR_ID, originId } from '../mapping/origin.js';
 import type { Bitrix24Settings } from '../settings.js';
@@ -93,6 +94,32 @@ export class ClientExporter {
     if (failed) throw failed;
     const externalId = what.subject === 'organization' ? companyId : (contacts.get(what.persons[0]!.id) ?? null);
     return { externalId, requests: lookups + requests };
+  }
+
+  /**
+   * A linked client changed in printsync: the contact gets its name, and its «Мобильный» phones
+   * and «Частный» e-mails are made to match (others a manager added stay); a company its title.
+   * Answers null when the client has no contact or company in Bitrix24 yet (nothing to update).
+   */
+  async update(entityType: 'person' | 'organization', id: number, signal?: AbortSignal): Promise<string | null> {
+    const { context } = this;
+    const kind = entityType === 'person' ? 'contact' : 'company';
+    const externalId = await context.stores.links.externalIdOf({ entityType, entityId: id, system: context.name, kind });
+    if (!externalId) return null;
+    const transport = this.portal.transport(await this.portal.settings());
+    return this.portal.locks.run([`${entityType}:${id}`], async () => {
+      if (entityType === 'organization') {
+        const organization = await context.stores.organizations.get(id);
+        const { TITLE, COMMENTS, COMPANY_TYPE } = companyFields(organization, { responsibleId: 0 });
+        await transport.call('crm.company.update', { id: externalId, fields: { TITLE, ...(COMMENTS ? { COMMENTS } : {}), ...(COMPANY_TYPE ? { COMPANY_TYPE } : {}) } }, { signal });
+        return externalId;
+      }
+      const person = await context.stores.persons.get(id);
+      const stored = (await transport.call<{ PHONE?: StoredCommunication[]; EMAIL?: StoredCommunication[] }>('crm.contact.get', { id: externalId }, { signal })).result;
+      const { NAME, LAST_NAME, SECOND_NAME } = contactFields(person, { responsibleId: 0 });
+      await transport.call('crm.contact.update', { id: externalId, fields: { NAME, LAST_NAME, SECOND_NAME, ...communicationChanges(person, stored) } }, { signal });
+      return externalId;
+    }, signal);
   }
 
   /**

@@ -67,7 +67,10 @@ export function bitrix24Jobs(context: IntegrationContext<Bitrix24Settings>, port
     },
   });
 
-  /** A client: a lead on registration (B24-8, with the toggle on), or a contact/company on «Отправить в Битрикс24». */
+  /**
+   * A client: a lead on registration (B24-8, with the toggle on), its contact or company updated
+   * when it changes, or made on «Отправить в Битрикс24» (B24-9).
+   */
   const exportClient = defineJob({
     name: 'bitrix24.exportClient',
     payload: domainEventJobPayload,
@@ -82,9 +85,12 @@ export function bitrix24Jobs(context: IntegrationContext<Bitrix24Settings>, port
           await context.syncLog.record({ entityType, entityId: event.entityId, operation: 'lead.add', outcome: 'ok', externalId: leadId, jobId: job.jobId, durationMs: Date.now() - started });
           return;
         }
-        const result = entityType === 'organization' ? await clients.exportOrganization(event.entityId, job.signal) : await clients.exportPerson(event.entityId, job.signal);
         const operation = entityType === 'organization' ? 'company.export' : 'contact.export';
-        await context.syncLog.record({ entityType, entityId: event.entityId, operation, outcome: 'ok', externalId: result.externalId, jobId: job.jobId, durationMs: Date.now() - started });
+        // A change of a linked client updates its contact or company; «Отправить…» makes it first when there is none.
+        const updated = await clients.update(entityType, event.entityId, job.signal);
+        if (updated === null && event.type === 'client.updated') return;
+        const externalId = updated ?? (entityType === 'organization' ? await clients.exportOrganization(event.entityId, job.signal) : await clients.exportPerson(event.entityId, job.signal)).externalId;
+        await context.syncLog.record({ entityType, entityId: event.entityId, operation, outcome: 'ok', externalId, jobId: job.jobId, durationMs: Date.now() - started });
       } catch (error) {
         const operation = event.type === 'client.created' ? 'lead.add' : entityType === 'organization' ? 'company.export' : 'contact.export';
         await context.syncLog.record({ entityType, entityId: event.entityId, operation, outcome: 'error', error, jobId: job.jobId, durationMs: Date.now() - started });

@@ -73,3 +73,39 @@ export function leadFields(client: { person: Person } | { organization: Organiza
   const { organization } = client;
   return { TITLE: `Регистрация организации: ${organization.title}`, COMPANY_TITLE: organization.title, ...common, ORIGIN_ID: originId('organization', organization.id) };
 }
+
+/** A multifield entry as the portal returns it. */
+export interface StoredCommunication {
+  ID: string | number;
+  VALUE: string;
+  VALUE_TYPE: string;
+}
+
+/**
+ * The changes that make a contact's phones and e-mails match the person's, touching only the
+ * types printsync writes («Мобильный» phones, «Частный» e-mails): a work phone a manager added in
+ * Bitrix24 stays. Sending an entry without `ID` appends; `{ID, DELETE: 'Y'}` removes one.
+ */
+export function communicationChanges(
+  person: Pick<Person, 'phones' | 'emails'>,
+  stored: { PHONE?: StoredCommunication[]; EMAIL?: StoredCommunication[] },
+): { PHONE?: Array<Record<string, unknown>>; EMAIL?: Array<Record<string, unknown>> } {
+  const wanted = communications(person);
+  const out: { PHONE?: Array<Record<string, unknown>>; EMAIL?: Array<Record<string, unknown>> } = {};
+  const plan = (kind: 'PHONE' | 'EMAIL', ours: string, same: (value: string) => string) => {
+    const current = stored[kind] ?? [];
+    const want = wanted[kind] ?? [];
+    const changes: Array<Record<string, unknown>> = [];
+    for (const entry of current) {
+      if (entry.VALUE_TYPE === ours && !want.some((w) => same(w.VALUE) === same(entry.VALUE))) changes.push({ ID: entry.ID, DELETE: 'Y' });
+    }
+    for (const entry of want) {
+      if (!current.some((c) => same(c.VALUE) === same(entry.VALUE))) changes.push({ ...entry });
+    }
+    if (changes.length > 0) out[kind] = changes;
+  };
+  // Compared digit by digit: the portal may show a number formatted.
+  plan('PHONE', 'MOBILE', (value) => value.replace(/[^\d,]/g, ''));
+  plan('EMAIL', 'HOME', (value) => value.trim().toLowerCase());
+  return out;
+}

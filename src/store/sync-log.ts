@@ -199,7 +199,9 @@ function errorText(error: unknown, secrets: ReadonlyArray<string | null | undefi
   if (error === undefined || error === null || error === '') return null;
   let text: string;
   if (typeof error === 'string') text = error;
-  else if (error instanceof Error) text = error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
+  // An integration's error (it has a `failure` kind) is already worded for people; a programming
+  // error keeps its class name, which is what a developer needs.
+  else if (error instanceof Error) text = error.name && error.name !== 'Error' && !('failure' in error) ? `${error.name}: ${error.message}` : error.message;
   else text = JSON.stringify(redact(error, { secrets }));
   const redacted = redact(text, { secrets }) as string;
   return redacted.length > MAX_ERROR_CHARS ? `${redacted.slice(0, MAX_ERROR_CHARS)}…` : redacted;

@@ -92,7 +92,8 @@ describe('Bitrix24 export of awkward data', () => {
     }, { timeoutMs: 15_000, intervalMs: 100 });
     // The portal refuses an unknown currency («Invalid value for the "Currency" field»).
     expect(entry.outcome).toBe('error');
-    expect(entry.error).toMatch(/crm\.deal\.add.*Currency/i);
+    // Worded for staff first, then the portal's own words.
+    expect(entry.error).toMatch(/^Битрикс24 отказал: crm\.deal\.add.*Currency/i);
     expect(await h.dealsOf(bad.id)).toEqual([]);
     // Not retried for ever: the job is dead with that reason, for an admin to see.
     await expectEventually(async () => {

@@ -6,6 +6,7 @@ import type { JobDefinition } from '../../../jobs/catalog.js';
 import { isRetryable } from '../../../jobs/errors.js';
 import type { IntegrationContext } from '../../../platform/context.js';
 import type { Bitrix24Settings } from '../settings.js';
+import { forStaff } from '../transport/client.js';
 import { ClientExporter } from './clients.js';
 import { OrderExporter } from './orders.js';
 import type { PortalConnection } from './portal.js';
@@ -93,7 +94,7 @@ export function bitrix24Jobs(context: IntegrationContext<Bitrix24Settings>, port
         await context.syncLog.record({ entityType, entityId: event.entityId, operation, outcome: 'ok', externalId, jobId: job.jobId, durationMs: Date.now() - started });
       } catch (error) {
         const operation = event.type === 'client.created' ? 'lead.add' : entityType === 'organization' ? 'company.export' : 'contact.export';
-        await context.syncLog.record({ entityType, entityId: event.entityId, operation, outcome: 'error', error, jobId: job.jobId, durationMs: Date.now() - started });
+        await context.syncLog.record({ entityType, entityId: event.entityId, operation, outcome: 'error', error: forStaff(error), jobId: job.jobId, durationMs: Date.now() - started });
         throw error;
       }
     },

@@ -7,7 +7,7 @@ import { companyFields, contactFields } from '../mapping/clients.js';
 import { DEAL_USER_FIELDS, commentMarker, dealFields, productRows, responsibleOf, timelineComment } from '../mapping/deal.js';
 import type { Bitrix24Settings } from '../settings.js';
 import { randomUUID } from 'node:crypto';
-import { Bitrix24Error } from '../transport/client.js';
+import { Bitrix24Error, forStaff } from '../transport/client.js';
 import type { Bitrix24Transport } from '../transport/client.js';
 import { ref, runCommands } from './command-queue.js';
 import type { CommandOutcome, PlannedCommand } from './command-queue.js';
@@ -85,7 +85,7 @@ export class OrderExporter {
           // The whole attempt failed (the portal unreachable, a dropped answer, a limit, refused
           // credentials): it goes to the sync log like any other, and the job retries or parks.
           for (const orderId of orderIds) {
-            await this.context.syncLog.record({ entityType: 'order', entityId: orderId, operation: 'deal.export', outcome: 'error', jobId: options.jobId ?? null, error });
+            await this.context.syncLog.record({ entityType: 'order', entityId: orderId, operation: 'deal.export', outcome: 'error', jobId: options.jobId ?? null, error: forStaff(error) });
           }
           throw error;
         }
@@ -399,7 +399,7 @@ export class OrderExporter {
         externalId: outcome.dealId,
         jobId,
         request: sent.length > 0 ? { commands: sent } : { reason: outcome.reason },
-        ...(outcome.error ? { error: outcome.error } : {}),
+        ...(outcome.error ? { error: forStaff(outcome.error) } : {}),
       });
     }
   }

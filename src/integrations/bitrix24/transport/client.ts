@@ -75,6 +75,28 @@ export class Bitrix24Error extends IntegrationError {
   }
 }
 
+const STAFF_LEAD_IN: Record<Bitrix24FailureKind, string> = {
+  auth: 'Битрикс24 не принял вебхук (код или сотрудник не подходят, сотрудник уволен)',
+  scope: 'У вебхука не хватает прав',
+  unreachable: '',
+  'not-bitrix': '',
+  refused: 'Портал отказывает в REST API',
+  limit: 'Лимит Битрикс24, повторим позже',
+  server: 'Битрикс24 не смог выполнить запрос (ошибка на стороне портала), повторим позже',
+  call: 'Битрикс24 отказал',
+};
+
+/**
+ * What the sync log and the order card say about a failure: a sentence for staff in Russian,
+ * then the portal's own words (method, code, description) for whoever looks deeper. Other errors
+ * pass unchanged.
+ */
+export function forStaff(error: unknown): unknown {
+  if (!(error instanceof Bitrix24Error)) return error;
+  const lead = STAFF_LEAD_IN[error.kind];
+  return lead ? `${lead}: ${error.message}` : error.message;
+}
+
 /** The success envelope; `total`/`next` only on list methods. */
 export interface Bitrix24Answer<T> {
   result: T;

@@ -89,6 +89,29 @@ describe('Bitrix24 export with bad settings', () => {
     expect(await h.contactsWith({ ORIGIN_ID: `person-${personId}` })).toHaveLength(1);
   }, 40_000);
 
+  it('a webhook that lost its CRM right parks the integration with a message saying so; with the right back, the order arrives', async () => {
+    const personId = await h.person({ firstName: 'Права', phones: ['+7 925 000-00-05'] });
+    // In Bitrix24 the admin unticks CRM in the webhook's «Настройка прав».
+    const { userId, webhookCode } = webhookFields(h.b24.webhookUrl);
+    const webhook = h.b24.state.findWebhook(String(userId), webhookCode)!;
+    const scopes = webhook.scopes;
+    webhook.scopes = scopes.filter((scope) => scope !== 'crm');
+    const order = await h.order({ personId });
+    const alert = await expectEventually(async () => {
+      const found = await alertOf();
+      expect(found).not.toBeNull();
+      return found!;
+    }, { timeoutMs: 15_000, intervalMs: 100 });
+    expect(alert.kind).toBe('permission');
+    expect(alert.message).toMatch(/insufficient_scope/);
+    expect(await linkedDeal(order.id)).toBeUndefined();
+    // The right is back; saving the settings resumes the integration.
+    webhook.scopes = scopes;
+    await h.connect();
+    await h.dealOf(order.id, 20_000);
+    expect(await alertOf()).toBeNull();
+  }, 40_000);
+
   it('a stage removed in the portal: a clear error naming it, the other orders unaffected', async () => {
     const personId = await h.person({ firstName: 'Стадия', phones: ['+7 925 000-00-02'] });
     const statusToStage = [

@@ -16,13 +16,16 @@ export function registerBackfillCommand(program: Command): void {
     .option('--no-worker', 'only queue the jobs; `printsync worker` processes send them')
     .action(async (name: string, options: { db?: string; since?: string; worker: boolean }) => {
       const since = options.since ? parseSince(options.since) : null;
-      const app = await startApp(configFrom(options), { http: false, worker: options.worker });
+      const config = configFrom(options);
+      // The worker starts once the jobs are queued: started before, it would first sleep a poll interval.
+      const app = await startApp(config, { http: false, worker: false });
       let stopped = false;
       void untilStopSignal().then(() => {
         stopped = true;
       });
       try {
-        const code = await backfill(app.services, name, { since, watch: () => !stopped, out: process.stderr });
+        const queued = options.worker ? () => app.services.startWorker({ concurrency: config.workerConcurrency }) : undefined;
+        const code = await backfill(app.services, name, { since, watch: () => !stopped, out: process.stderr, queued });
         process.exitCode = code;
       } finally {
         await app.stop();
@@ -46,7 +49,11 @@ interface Output {
  * otherwise. Ends when every queued job has finished (sent, or failed for good — the sync log
  * says why); answers the exit code: 0 when everything was sent.
  */
-export async function backfill(services: AppServices, name: string, options: { since: Date | null; watch: () => boolean; out: Output; pollMs?: number }): Promise<number> {
+export async function backfill(
+  services: AppServices,
+  name: string,
+  options: { since: Date | null; watch: () => boolean; out: Output; pollMs?: number; queued?: () => Promise<void> },
+): Promise<number> {
   const integration = services.integrations.find(name);
   const withBackfill = services.integrations.integrations.filter((i) => i.backfill).map((i) => i.definition.name);
   if (!integration?.backfill) throw new Error(`"${name}" has no backfill; integrations that have one: ${withBackfill.join(', ') || 'none'}`);
@@ -59,6 +66,7 @@ export async function backfill(services: AppServices, name: string, options: { s
     return 0;
   }
   const jobs = await plan.enqueue(ids);
+  await options.queued?.();
   out.write(`${name}: ${ids.length} ${plan.entityType}s to send in ${jobs.length} jobs\n`);
   const db = services.database.db;
   let shownTenth = -1;

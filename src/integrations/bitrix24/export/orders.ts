@@ -37,8 +37,8 @@ export interface ExportOptions {
   recovering?: boolean;
 }
 
-/** How long a run holds the orders and new clients it is sending; a crashed run's hold lapses then. */
-const HOLD_MS = 120_000;
+/** How long a run holds the orders and new clients it is sending, renewed while it runs; a crashed run's hold lapses then. */
+const HOLD_MS = 30_000;
 
 interface HeldEntity {
   type: 'order' | 'person' | 'organization';
@@ -165,9 +165,14 @@ export class OrderExporter {
       deferred.add(order.id);
       outcomes.set(order.id, { orderId: order.id, outcome: 'error', dealId: null, error: new Bitrix24Error('limit', `${busy.type === 'order' ? 'этот заказ' : 'клиент заказа'} сейчас отправляется другим заданием; повторим через 3 с`, 'BUSY', null, 3_000) });
     }
+    // Renewed while the run lasts (its writes may wait long for the rate limit); a crashed run's hold lapses within HOLD_MS.
+    const renewal = setInterval(() => {
+      for (const entity of held.mine) void context.state.claim(entity.type, entity.id, owner, HOLD_MS).catch(() => undefined);
+    }, HOLD_MS / 3);
     try {
       return await this.write(todo.filter((o) => !deferred.has(o.id)), { orderIds, options, settings, transport, outcomes, states, linkedDeals, persons, organizations, contacts, companies, leads, lookup, requests });
     } finally {
+      clearInterval(renewal);
       for (const entity of held.mine) await context.state.release(entity.type, entity.id, owner);
     }
   }
@@ -273,12 +278,7 @@ export class OrderExporter {
       if (leadId) fields.UF_CRM_PRINTSYNC_LEAD = leadId;
       const deal = dealId ?? ref(`deal_${order.id}`);
       commands.push(dealId ? { name: `deal_${order.id}`, method: 'crm.deal.update', params: { id: dealId, fields }, unit } : { name: `deal_${order.id}`, method: 'crm.deal.add', params: { fields }, unit });
-      // The portal ignores a stage it does not know (removed since the mapping was saved) and
-      // keeps the deal where it was: read the stage back in the same batch to tell.
-      if (typeof fields.STAGE_ID === 'string') {
-        wantedStages.set(order.id, fields.STAGE_ID);
-        commands.push({ name: `stage_${order.id}`, method: 'crm.deal.list', params: { filter: { ID: deal }, select: ['ID', 'STAGE_ID'] }, unit });
-      }
+      if (typeof fields.STAGE_ID === 'string') wantedStages.set(order.id, fields.STAGE_ID);
       commands.push({ name: `rows_${order.id}`, method: 'crm.deal.productrows.set', params: { id: deal, rows: productRows(order) }, unit });
       const posted = new Set(state.comments ?? []);
       const fresh = order.comments.filter((comment) => !posted.has(comment.id));
@@ -288,16 +288,18 @@ export class OrderExporter {
       }
     }
 
+    // The portal ignores a stage it does not know (removed since the mapping was saved) and keeps
+    // the deal where it was. One command at the head of the first batch lists the funnel's stages,
+    // so a deal sent to a stage that is not there is told, at no extra request.
+    if (wantedStages.size > 0) commands.unshift({ name: 'stages', method: 'crm.dealcategory.stage.list', params: { id: settings.categoryId ?? 0 }, unit: 'setup' });
     const byOrder = new Map(todo.map((o) => [o.id, o]));
     const written = await runCommands(transport, commands, {
       signal: options.signal,
       afterBatch: (fresh) => {
-        for (const [name, outcome] of fresh) {
-          if (!name.startsWith('stage_') || outcome.error) continue;
-          const orderId = Number(name.split('_')[1]);
-          const row = Array.isArray(outcome.result) ? (outcome.result[0] as { STAGE_ID?: string } | undefined) : undefined;
-          const wanted = wantedStages.get(orderId)!;
-          if (row && row.STAGE_ID !== wanted) stageMisses.set(orderId, stageMissing(wanted, row.STAGE_ID, settings.categoryId));
+        const stages = fresh.get('stages');
+        if (stages && !stages.error && Array.isArray(stages.result)) {
+          const known = new Set((stages.result as Array<{ STATUS_ID: string }>).map((stage) => String(stage.STATUS_ID)));
+          for (const [orderId, wanted] of wantedStages) if (!known.has(wanted)) stageMisses.set(orderId, stageMissing(wanted, settings.categoryId));
         }
         return this.record(fresh, byOrder, linkedDeals, contacts, companies, states, stageMisses);
       },
@@ -435,11 +437,11 @@ export function skipReason(order: Pick<Order, 'personId' | 'organizationId' | 's
 }
 
 /** The mapped stage is not on the portal: the deal stayed where it was. */
-function stageMissing(wanted: string, actual: string | undefined, categoryId: number | null): Bitrix24Error {
+function stageMissing(wanted: string, categoryId: number | null): Bitrix24Error {
   const funnel = categoryId ? `направлении ${categoryId}` : 'общем направлении';
   return new Bitrix24Error(
     'call',
-    `стадии ${wanted} нет в ${funnel} сделок на портале (её удалили?): сделка осталась в стадии ${actual ?? '—'}. ` +
+    `стадии ${wanted} нет в ${funnel} сделок на портале (её удалили?): сделка осталась в прежней стадии. ` +
       'Выберите существующую стадию в «Статус заказа → стадия сделки» настроек Битрикс24 и отправьте заказ повторно',
     'STAGE_NOT_FOUND',
   );

@@ -119,8 +119,10 @@ export function commentMarker(comment: Pick<OrderComment, 'id'>): string {
   return `[printsync #${comment.id}]`;
 }
 
+const COMMENT_TIME = new Intl.DateTimeFormat('ru-RU', { timeZone: 'Europe/Moscow', dateStyle: 'short', timeStyle: 'short' });
+
 export function timelineComment(comment: OrderComment): string {
-  const when = new Date(comment.createdAt).toLocaleString('ru-RU', { timeZone: 'Europe/Moscow', dateStyle: 'short', timeStyle: 'short' });
+  const when = COMMENT_TIME.format(new Date(comment.createdAt));
   return `${comment.author}, ${when}:\n${comment.text}\n${commentMarker(comment)}`;
 }
 

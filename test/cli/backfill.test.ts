@@ -116,7 +116,7 @@ describe('printsync backfill bitrix24', () => {
     expect(again.output).toContain('bitrix24: nothing to send — every order is already there');
   });
 
-  it('a backfill killed (SIGKILL) while the portal commits a batch completes when run again, with no duplicates', { timeout: 300_000 }, async () => {
+  it('a backfill killed (SIGKILL) while the portal commits a batch completes when run again, with no duplicates', { timeout: 120_000 }, async () => {
     // Every batch answers late: the portal has committed it, printsync has not yet heard.
     const b24 = await emulator({ rate: false, faults: { slowRate: 1, slowDelayMs: 1_500, methods: ['batch'] } });
     const db = await database('sqlite');

@@ -24,7 +24,12 @@ export type ExportOrdersPayload = z.output<typeof exportOrdersPayload>;
 function retryPolicy() {
   const raw = process.env.BITRIX24_RETRY_BASE_MS;
   const base = raw ? Number(raw) : Number.NaN;
-  return { maxAttempts: 12, backoff: { baseDelayMs: Number.isFinite(base) && base >= 0 && base <= 60_000 ? base : 2_000, maxDelayMs: 10 * 60_000 } } as const;
+  return {
+    maxAttempts: 12,
+    backoff: { baseDelayMs: Number.isFinite(base) && base >= 0 && base <= 60_000 ? base : 2_000, maxDelayMs: 10 * 60_000 },
+    // Renewed every few seconds while a run lasts; a worker killed mid-run gives its job back within 15 s.
+    leaseMs: 15_000,
+  } as const;
 }
 
 export interface Bitrix24Jobs {

@@ -136,7 +136,7 @@ describe('admin panel', () => {
     await page.getByRole('link', { name: 'Иванова Анна' }).first().click();
     // The Битрикс24 section of the card, drawn from what the integration describes.
     const section = page.getByTestId('sync-bitrix24');
-    await section.getByText('Битрикс24').waitFor();
+    await section.getByText('Битрикс24', { exact: true }).waitFor();
     expect(await section.getByLabel('Bitrix Contact ID:').getAttribute('data-testid')).toBe('external-id-bitrix24-contact');
     await page.getByTestId('external-id-bitrix24-contact').fill('417');
     await page.getByTestId('save-external-ids-bitrix24').click();

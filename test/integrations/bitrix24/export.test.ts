@@ -134,4 +134,30 @@ describe('Bitrix24 export: orders become deals', () => {
     expect((await dealOf(first.id)).CONTACT_ID).toBe(contacts[0]!.ID);
     expect((await dealOf(second.id)).CONTACT_ID).toBe(contacts[0]!.ID);
   });
+
+  it('many orders in one run: the one client a manager already has in the portal is found among the new ones', async () => {
+    const known = await portalCall<number>(b24, 'crm.contact.add', { fields: { NAME: 'Известный', PHONE: [{ VALUE: '8 (920) 777-66-55', VALUE_TYPE: 'WORK' }] } });
+    const persons = [];
+    for (let i = 0; i < 12; i++) persons.push(await createPerson({ lastName: `Пакетный ${i}`, phones: [i === 7 ? '+7 920 777-66-55' : `+7 921 000-00-${String(10 + i)}`], emails: [`batch${i}@example.ru`] }));
+    // Made while nothing is sent (as before a backfill): the orders' own jobs are dropped.
+    const context = api.services.integrations.find('bitrix24')!.context as IntegrationContext<Bitrix24Settings>;
+    await api.services.stopWorker();
+    const orders = [];
+    for (const personId of persons) orders.push(await createOrder({ personId }));
+    try {
+      const run = await new OrderExporter(context, new PortalConnection(context)).export(orders.map((o) => o.id));
+      expect(run.outcomes.map((o) => o.outcome)).toEqual(orders.map(() => 'ok'));
+      // One lookup (12 phones and 12 e-mails in two commands), one more for whose the match is, then the writes.
+      expect(run.requests).toBeLessThanOrEqual(4);
+    } finally {
+      await api.services.startWorker({ pollIntervalMs: 50 });
+    }
+    const deals = await Promise.all(orders.map((o) => dealOf(o.id)));
+    expect(deals[7]!.CONTACT_ID).toBe(String(known));
+    expect(new Set(deals.map((d) => d.CONTACT_ID)).size).toBe(12);
+    for (const [i, personId] of persons.entries()) {
+      const made = await portalList<{ ID: string }>(b24, 'crm.contact.list', { filter: { ORIGIN_ID: `person-${personId}` }, select: ['ID'] });
+      expect(made).toHaveLength(i === 7 ? 0 : 1);
+    }
+  });
 });

@@ -11,8 +11,8 @@ import { ClientExporter } from './clients.js';
 import { OrderExporter } from './orders.js';
 import type { PortalConnection } from './portal.js';
 
-/** Orders per backfill job: enough to fill batches, few enough to finish well inside a job's time limit. */
-export const BACKFILL_CHUNK = 40;
+/** Orders per backfill job: one lookup batch and five full write batches for new orders with a few comments, well inside a job's time limit. */
+export const BACKFILL_CHUNK = 48;
 
 export const exportOrdersPayload = z.object({ orderIds: z.array(z.number().int().positive()).min(1).max(200) });
 export type ExportOrdersPayload = z.output<typeof exportOrdersPayload>;

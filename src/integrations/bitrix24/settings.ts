@@ -192,6 +192,14 @@ function missingCrm(identity: PortalIdentity): FieldProblem | null {
   };
 }
 
+/** The export sends everything through `batch`: the webhook must be allowed to call it. */
+async function batchRefused(transport: Bitrix24Transport, signal: AbortSignal): Promise<FieldProblem | null> {
+  const answer = await transport.batch([{ name: 'crm', method: 'crm.category.list', params: { entityTypeId: 2 } }], { signal });
+  const refused = answer.errors.get('crm');
+  if (!refused && answer.results.has('crm')) return null;
+  return { path: 'webhookCode', message: `Вебхук не может выполнять пакетные запросы (batch)${refused ? `: ${refused.message}` : ''}; printsync отправляет заказы пакетами` };
+}
+
 /** On save: does the chosen funnel exist, is the responsible an active employee. */
 async function checkChoices(transport: Bitrix24Transport, settings: Bitrix24Settings, identity: PortalIdentity, signal: AbortSignal): Promise<FieldProblem[]> {
   const problems: FieldProblem[] = [];
@@ -270,6 +278,8 @@ export const bitrix24Settings = defineSettings<Bitrix24Settings>({
     const noCrm = missingCrm(identity);
     if (noCrm) return [noCrm];
     try {
+      const noBatch = await batchRefused(transport, signal);
+      if (noBatch) return [noBatch];
       return await checkChoices(transport, settings, identity, signal);
     } catch (error) {
       return [problemOf(error, settings)];

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerBackfillCommand } from './cli/backfill.js';
 import { registerDemoCommand } from './cli/demo.js';
+import { registerReconcileCommand } from './cli/reconcile.js';
 import { registerEmulateCommand } from './cli/emulate.js';
 import { registerJobsCommand } from './cli/jobs.js';
 import { registerMigrateCommand } from './cli/migrate.js';
@@ -21,6 +22,7 @@ registerTokensCommand(program);
 registerUsersCommand(program);
 registerJobsCommand(program);
 registerBackfillCommand(program);
+registerReconcileCommand(program);
 registerDemoCommand(program);
 registerEmulateCommand(program);
 

@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import type { AppServices } from '../app.js';
 import { untilStopSignal } from './lifecycle.js';
+import { parseDateOption, watchJobs } from './job-watch.js';
 import { configFrom, withDatabaseOption } from './options.js';
 import { startApp } from './run-app.js';
 
@@ -15,7 +15,7 @@ export function registerBackfillCommand(program: Command): void {
     .option('--since <date>', 'only those created on or after this date (YYYY-MM-DD or ISO 8601)')
     .option('--no-worker', 'only queue the jobs; `printsync worker` processes send them')
     .action(async (name: string, options: { db?: string; since?: string; worker: boolean }) => {
-      const since = options.since ? parseSince(options.since) : null;
+      const since = options.since ? parseDateOption('--since', options.since) : null;
       const config = configFrom(options);
       // The worker starts once the jobs are queued: started before, it would first sleep a poll interval.
       const app = await startApp(config, { http: false, worker: false });
@@ -31,12 +31,6 @@ export function registerBackfillCommand(program: Command): void {
         await app.stop();
       }
     });
-}
-
-function parseSince(text: string): Date {
-  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
-  if (Number.isNaN(date.getTime())) throw new Error(`--since: "${text}" is not a date; use YYYY-MM-DD`);
-  return date;
 }
 
 interface Output {
@@ -68,22 +62,20 @@ export async function backfill(
   const jobs = await plan.enqueue(ids);
   await options.queued?.();
   out.write(`${name}: ${ids.length} ${plan.entityType}s to send in ${jobs.length} jobs\n`);
-  const db = services.database.db;
   let shownTenth = -1;
   let sent = 0;
-  for (;;) {
-    sent = await plan.sent(ids);
-    const waiting = [];
-    for (const job of jobs) if (await services.queue.hasUnfinished(db, job.jobName, job.key)) waiting.push(job);
-    if (out.isTTY) out.write(`\r${bar(sent, ids.length)}`);
-    else if (Math.floor((sent / ids.length) * 10) > shownTenth) {
-      shownTenth = Math.floor((sent / ids.length) * 10);
-      out.write(`${bar(sent, ids.length)}\n`);
-    }
-    if (waiting.length === 0 || !options.watch()) break;
-    jobs.splice(0, jobs.length, ...waiting);
-    await sleep(options.pollMs ?? 500);
-  }
+  await watchJobs(services, jobs, options.watch, {
+    ...(options.pollMs !== undefined && { pollMs: options.pollMs }),
+    onTick: async () => {
+      sent = await plan.sent(ids);
+      if (out.isTTY) out.write(`\r${bar(sent, ids.length)}`);
+      else if (Math.floor((sent / ids.length) * 10) > shownTenth) {
+        shownTenth = Math.floor((sent / ids.length) * 10);
+        out.write(`${bar(sent, ids.length)}\n`);
+      }
+    },
+  });
+  sent = await plan.sent(ids);
   if (out.isTTY) out.write('\n');
   if (!options.watch()) {
     out.write(`${name}: stopped; ${sent} of ${ids.length} sent, the rest stays queued — run the command again or start \`printsync worker\`\n`);

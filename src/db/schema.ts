@@ -215,6 +215,7 @@ export interface Database {
   integration_alerts: IntegrationAlertsTable;
   rate_buckets: RateBucketsTable;
   integration_state: IntegrationStateTable;
+  inbound_events: InboundEventsTable;
 }
 
 export type PersonRow = Selectable<PersonsTable>;
@@ -325,4 +326,22 @@ export interface IntegrationStateTable {
   entity_id: number;
   state: JsonText;
   updated_at: Timestamp;
+}
+
+/** An event another system sent (src/store/inbound-events.ts). */
+export interface InboundEventsTable {
+  id: Id;
+  system: string;
+  /** The sender's identity of the event (Bitrix24: event, id and `ts`): a second delivery is dropped. */
+  dedupe_key: string;
+  /** e.g. `ONCRMDEALUPDATE`. */
+  event: string;
+  /** `deal`, `contact`, `company`, `lead`, `product`. */
+  entity_kind: string;
+  external_id: string;
+  received_at: Timestamp;
+  /** `pending`, then `applied` | `echo` | `stale` | `ignored` | `failed`. */
+  state: string;
+  settled_at: Timestamp | null;
+  note: string | null;
 }

@@ -16,3 +16,11 @@ export interface IntegrationBackfill {
   /** How many of these ids are in the other system now. */
   sent(ids: readonly number[]): Promise<number>;
 }
+
+/**
+ * `printsync reconcile <integration> [--since DATE]`, and the integration's own schedule: reads
+ * what changed in the other system and queues the work to agree with it.
+ */
+export interface IntegrationReconcile {
+  run(options: { since: Date | null; signal?: AbortSignal }): Promise<{ checked: number; queued: Array<{ jobName: string; key: string }> }>;
+}

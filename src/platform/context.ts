@@ -14,6 +14,8 @@ import type { PersonStore } from '../store/persons.js';
 import type { ProductStore } from '../store/products.js';
 import type { SettingsStore, SettingsVersion } from '../store/settings.js';
 import type { SyncAttempt, SyncLogEntry, SyncLogStore } from '../store/sync-log.js';
+import { InboundEventStore } from '../store/inbound-events.js';
+import type { InboundCounts, InboundEvent, InboundOutcome, LastInbound } from '../store/inbound-events.js';
 import { IntegrationStateStore } from '../store/integration-state.js';
 import type { EntityState } from '../store/integration-state.js';
 import type { LinkedEntityType } from '../store/external-links.js';
@@ -66,6 +68,16 @@ export interface IntegrationEntityState {
   release(entityType: LinkedEntityType, entityId: number, owner: string): Promise<void>;
 }
 
+/** The integration's inbox of events its system sends (see store/inbound-events.ts); `system` is filled in. */
+export interface IntegrationInbox {
+  /** Stores the event; false for a second delivery of one already stored. Pass a transaction's `db` to enqueue its work with it. */
+  accept(event: Omit<InboundEvent, 'system'>, db?: Kysely<Database>): Promise<boolean>;
+  /** Settles the entity's pending events with what came of them. */
+  settle(entityKind: string, externalId: string, outcome: InboundOutcome, note?: string | null): Promise<number>;
+  counts(): Promise<InboundCounts>;
+  last(entityKind: string, externalId: string): Promise<LastInbound | null>;
+}
+
 export interface EnqueueOptions {
   /** Collapse key: while a job with this key waits, another adds nothing. */
   key?: string;
@@ -93,6 +105,7 @@ export interface IntegrationContext<S extends SettingsShape = SettingsShape> {
   readonly settings: IntegrationSettings<S>;
   readonly syncLog: IntegrationSyncLog;
   readonly state: IntegrationEntityState;
+  readonly inbox: IntegrationInbox;
   /**
    * The leaky bucket of a remote system's request limit (`key`: e.g. the portal's address),
    * shared by every process of this installation through the database.
@@ -129,6 +142,7 @@ export function createIntegrationContext<S extends SettingsShape>(
   const { db, stores } = deps;
   const definition = integration.settings;
   const stateStore = new IntegrationStateStore(db);
+  const inbox = new InboundEventStore(db);
 
   const settings: IntegrationSettings<S> = {
     get: async (trx = db) => (definition ? stores.settings.get(definition, trx) : null),
@@ -164,6 +178,12 @@ export function createIntegrationContext<S extends SettingsShape>(
       set: (entityType, entityId, state, trx) => stateStore.set(name, entityType, entityId, state, trx),
       claim: (entityType, entityId, owner, ms) => stateStore.claim(name, entityType, entityId, owner, Date.now() + ms),
       release: (entityType, entityId, owner) => stateStore.release(name, entityType, entityId, owner),
+    },
+    inbox: {
+      accept: (event, trx) => inbox.accept({ ...event, system: name }, trx),
+      settle: (entityKind, externalId, outcome, note) => inbox.settle(name, entityKind, externalId, outcome, note ?? null),
+      counts: () => inbox.counts(name),
+      last: (entityKind, externalId) => inbox.last(name, entityKind, externalId),
     },
     rateBucket: (key, limit) => new SharedRateBucket(db, `${name}:${key}`, limit),
     transaction: (work) => transact(db, work),

@@ -1,4 +1,4 @@
-import type { IntegrationBackfill } from './backfill.js';
+import type { IntegrationBackfill, IntegrationReconcile } from './backfill.js';
 import type { Logger } from 'pino';
 import { SYSTEM_ORIGIN } from '../domain/origin.js';
 import { domainEventJobPayload } from '../events/domain-events.js';
@@ -28,6 +28,7 @@ export interface BootedIntegration {
   /** Its job names, e.g. `bitrix24.exportOrder`. */
   readonly jobNames: readonly string[];
   readonly backfill: IntegrationBackfill | null;
+  readonly reconcile: IntegrationReconcile | null;
 }
 
 export interface HostRegistries {
@@ -178,7 +179,7 @@ export class IntegrationHost {
     const panel = parts.panel ?? {};
     assertPanel(definition, panel);
 
-    this.#booted.push({ definition, context, routes: parts.routes ?? {}, panel, jobNames: jobs.map((job) => job.name), backfill: parts.backfill ?? null });
+    this.#booted.push({ definition, context, routes: parts.routes ?? {}, panel, jobNames: jobs.map((job) => job.name), backfill: parts.backfill ?? null, reconcile: parts.reconcile ?? null });
   }
 
   /**

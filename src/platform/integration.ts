@@ -6,7 +6,7 @@ import type { ScheduledJobPayload } from '../jobs/scheduler.js';
 import type { Origin } from '../domain/origin.js';
 import { assertIntegrationName, settingsDefinition } from '../settings/definition.js';
 import type { SettingsDefinition, SettingsForm, SettingsShape } from '../settings/definition.js';
-import type { IntegrationBackfill } from './backfill.js';
+import type { IntegrationBackfill, IntegrationReconcile } from './backfill.js';
 import type { IntegrationContext } from './context.js';
 import type { PanelExtension } from './panel.js';
 import type { IntegrationRoutes } from './routes.js';
@@ -76,6 +76,8 @@ export interface IntegrationParts<S extends SettingsShape = SettingsShape> {
   panel?: PanelExtension;
   /** `printsync backfill <name>`: sends what existed before the integration was switched on. */
   backfill?: IntegrationBackfill;
+  /** `printsync reconcile <name>`: agrees with what changed in the other system (its schedule usually runs it too). */
+  reconcile?: IntegrationReconcile;
   /** Releases what `setup` opened (agents, timers); called once when the app closes. */
   close?(): Promise<void>;
 }

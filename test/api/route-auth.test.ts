@@ -30,7 +30,7 @@ const EXPECTED_PUBLIC = [
  * tokens, each authenticated by its integration's own scheme. The build's integrations have none
  * yet; the example integration of the tests (test/support/example-integration/) has one.
  */
-const EXPECTED_INBOUND = ['POST /api/example/events (example, shared-token)'];
+const EXPECTED_INBOUND = ['POST /api/example/events (example, shared-token)', 'POST /api/bitrix/events (bitrix24, shared-token)'];
 
 /**
  * Routes a manager may not call: integration settings, replaying dead jobs, catalog edits. Marking

@@ -7,6 +7,7 @@ import * as integrationPlatform from './005-integration-platform.js';
 import * as loginReservations from './006-login-reservations.js';
 import * as leanerIndexes from './007-leaner-indexes.js';
 import * as integrationState from './008-integration-state.js';
+import * as inboundEvents from './009-inbound-events.js';
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so that the set
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '006-login-reservations': loginReservations,
   '007-leaner-indexes': leanerIndexes,
   '008-integration-state': integrationState,
+  '009-inbound-events': inboundEvents,
 };

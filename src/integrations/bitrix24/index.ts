@@ -1,15 +1,18 @@
 import { defineIntegration } from '../../platform/integration.js';
 import { bitrix24Backfill } from './export/backfill.js';
+import { applyJob } from './inbound/apply.js';
+import { eventRoutes } from './inbound/events.js';
+import { reconcileJob, reconciler } from './inbound/reconcile.js';
 import { bitrix24Jobs } from './export/jobs.js';
 import { PortalConnection } from './export/portal.js';
 import { bitrix24ApiRoutes, bitrix24Panel } from './panel.js';
 import { bitrix24Settings } from './settings.js';
 
 /**
- * Bitrix24 (B24-1..B24-19). Today: the settings form with its live checks and the status mapping,
- * and the export — orders become deals, clients contacts and companies, registrations leads —
- * batched and paced to the portal's limits. The events endpoint, reconciliation and telephony
- * (issue 8) plug their jobs, routes and schedules in here; see README.md.
+ * Bitrix24 (B24-1..B24-19): the settings form with its live checks and the status mapping; the
+ * export — orders become deals, clients contacts and companies, registrations leads — batched and
+ * paced to the portal's limits; and the way back — the events endpoint, each record read fresh and
+ * applied, and the reconciliation on a schedule. See README.md.
  */
 export const bitrix24 = defineIntegration({
   name: 'bitrix24',
@@ -18,8 +21,11 @@ export const bitrix24 = defineIntegration({
   setup(context) {
     const portal = new PortalConnection(context);
     const jobs = bitrix24Jobs(context, portal);
+    const apply = applyJob(context, portal);
+    const reconcile = reconciler(context, portal, apply);
+    const reconcileOnSchedule = reconcileJob(reconcile, context);
     return {
-      jobs: [jobs.exportOrder, jobs.exportOrders, jobs.exportClient],
+      jobs: [jobs.exportOrder, jobs.exportOrders, jobs.exportClient, apply, reconcileOnSchedule],
       subscriptions: [
         { job: jobs.exportOrder, events: ['order.created', 'order.updated', 'order.status_changed', 'order.commented', 'order.rendered'] },
         {
@@ -39,9 +45,11 @@ export const bitrix24 = defineIntegration({
         { entityType: 'person', job: jobs.exportClient },
         { entityType: 'organization', job: jobs.exportClient },
       ],
-      routes: { api: bitrix24ApiRoutes(context, portal, jobs.exportClient) },
+      routes: { api: bitrix24ApiRoutes(context, portal, jobs.exportClient), inbound: [eventRoutes(context, apply)] },
+      schedules: [{ job: reconcileOnSchedule, every: (settings) => (settings ? settings.reconcileMinutes * 60_000 : null) }],
       panel: bitrix24Panel,
       backfill: bitrix24Backfill(context, jobs.exportOrders),
+      reconcile,
     };
   },
 });

@@ -104,6 +104,23 @@ export const bitrix24SettingsSchema = settingsObject({
     .max(100)
     .default([...DEFAULT_STATUS_TO_STAGE])
     .meta({ title: 'Статус заказа → стадия сделки', description: 'Когда заказ получает статус, сделка переходит в стадию' }),
+  companyTypes: z
+    .array(
+      z.strictObject({
+        bitrixType: z.string({ error: 'Выберите тип компании' }).trim().min(1).max(50).meta({ title: 'Тип компании в Битрикс24', 'x-options': { route: 'company-types', params: {} } }),
+        companyType: z.string({ error: 'Введите тип организации' }).trim().min(1).max(64).meta({ title: 'Тип организации в printsync' }),
+      }),
+    )
+    .max(50)
+    .default([])
+    .meta({ title: 'Типы компаний', description: 'Когда менеджер меняет тип компании в Битрикс24, организация получает этот тип' }),
+  reconcileMinutes: z
+    .number({ error: 'Введите число' })
+    .int('Введите целое число')
+    .min(1, 'Не чаще раза в минуту')
+    .max(24 * 60)
+    .default(10)
+    .meta({ title: 'Сверка с порталом, раз в минут:', description: 'Битрикс24 не повторяет потерянные события: сверка находит изменения, о которых портал не сообщил' }),
   requestsPerSecond: z
     .number({ error: 'Введите число' })
     .positive('Введите число больше нуля')
@@ -265,6 +282,8 @@ export const bitrix24Settings = defineSettings<Bitrix24Settings>({
     statusToStage: [...DEFAULT_STATUS_TO_STAGE],
     requestsPerSecond: 2,
     requestBurst: 50,
+    companyTypes: [],
+    reconcileMinutes: 10,
   },
 
   async validateLive(settings, { signal }) {

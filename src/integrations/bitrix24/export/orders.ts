@@ -53,6 +53,8 @@ interface OrderState extends EntityState {
   status?: string;
   /** Comments already on the deal's timeline. */
   comments?: number[];
+  /** The stage both sides last agreed on (see inbound/deals.ts `OrderSyncState`). */
+  sentStage?: string;
 }
 
 /**
@@ -301,7 +303,7 @@ export class OrderExporter {
           const known = new Set((stages.result as Array<{ STATUS_ID: string }>).map((stage) => String(stage.STATUS_ID)));
           for (const [orderId, wanted] of wantedStages) if (!known.has(wanted)) stageMisses.set(orderId, stageMissing(wanted, settings.categoryId));
         }
-        return this.record(fresh, byOrder, linkedDeals, contacts, companies, states, stageMisses);
+        return this.record(fresh, byOrder, linkedDeals, contacts, companies, states, stageMisses, wantedStages);
       },
     });
     requests += written.requests;
@@ -324,6 +326,7 @@ export class OrderExporter {
     companies: Map<number, string>,
     states: Map<number, EntityState>,
     stageMisses: Map<number, Bitrix24Error>,
+    sentStages: Map<number, string>,
   ): Promise<void> {
     const { context } = this;
     const now = new Date().toISOString();
@@ -350,7 +353,12 @@ export class OrderExporter {
           const state = (states.get(id) ?? {}) as OrderState;
           state.version = order.version;
           // A stage that did not take is sent again with the next export.
-          if (!stageMisses.has(id)) state.status = order.status;
+          if (!stageMisses.has(id)) {
+            state.status = order.status;
+            // The stage both sides now agree on: its event coming back is an echo (inbound/deals.ts).
+            const stage = sentStages.get(id);
+            if (stage) state.sentStage = stage;
+          }
           states.set(id, state);
           touched.add(id);
         }

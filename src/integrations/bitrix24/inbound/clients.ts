@@ -1,0 +1,93 @@
+import type { Person } from '../../../domain/clients.js';
+import { emailInputSchema, phoneInputSchema } from '../../../domain/clients.js';
+import type { IntegrationContext } from '../../../platform/context.js';
+import type { Bitrix24Settings } from '../settings.js';
+import type { Bitrix24Transport } from '../transport/client.js';
+import type { Applied } from './apply.js';
+import { fetchRecord } from './fetch.js';
+
+interface Multifield {
+  VALUE: string;
+  VALUE_TYPE: string;
+}
+
+interface PortalContact {
+  NAME?: string | null;
+  LAST_NAME?: string | null;
+  SECOND_NAME?: string | null;
+  PHONE?: Multifield[];
+  EMAIL?: Multifield[];
+}
+
+interface PortalCompany {
+  TITLE: string;
+  COMPANY_TYPE?: string | null;
+}
+
+const blankToNull = (value: string | null | undefined) => (value && value.trim() ? value.trim() : null);
+
+/** Unlinks our entity from a record deleted in Bitrix24; the entity itself stays. */
+async function unlink(context: IntegrationContext<Bitrix24Settings>, entity: { entityType: 'person' | 'organization' | 'order' | 'product' | 'category'; entityId: number }, kind: string): Promise<void> {
+  await context.transaction((trx) => context.stores.links.set(trx, { ...entity, system: context.name, kind, externalId: null }, new Date().toISOString()));
+}
+
+/**
+ * A contact changed in Bitrix24 (B24-12): the client takes its name, its phones of type
+ * «Мобильный» and its e-mails of type «Частный» — the types printsync writes; others (a work
+ * phone) are the manager's own and ignored, as the seed says. A contact that already says what the
+ * client says (printsync's own write coming back) changes nothing.
+ */
+export async function applyContact(context: IntegrationContext<Bitrix24Settings>, transport: Bitrix24Transport, contactId: string, signal?: AbortSignal): Promise<Applied> {
+  const linked = await context.stores.links.findEntity(context.name, 'contact', contactId);
+  const contact = await fetchRecord<PortalContact>(transport, 'crm.contact.get', contactId, signal);
+  if (!linked || linked.entityType !== 'person') return { outcome: 'ignored', note: 'контакт не связан с клиентом printsync' };
+  if (!contact) {
+    await unlink(context, linked, 'contact');
+    return { outcome: 'applied', note: 'контакт удалён в Битрикс24: связь снята, клиент остался', entity: linked };
+  }
+  const person = await context.stores.persons.get(linked.entityId);
+  const phones = (contact.PHONE ?? []).filter((p) => p.VALUE_TYPE === 'MOBILE').flatMap((p) => {
+    const parsed = phoneInputSchema.safeParse(p.VALUE);
+    return parsed.success ? [parsed.data] : [];
+  });
+  const emails = (contact.EMAIL ?? []).filter((e) => e.VALUE_TYPE === 'HOME').flatMap((e) => {
+    const parsed = emailInputSchema.safeParse(e.VALUE);
+    return parsed.success ? [parsed.data] : [];
+  });
+  const wanted = { lastName: blankToNull(contact.LAST_NAME), firstName: blankToNull(contact.NAME), middleName: blankToNull(contact.SECOND_NAME), phones, emails };
+  if (samePerson(person, wanted)) return { outcome: 'echo', note: 'контакт совпадает с клиентом', entity: linked };
+  await context.stores.persons.update(person.id, wanted);
+  return { outcome: 'applied', note: 'имя, мобильные телефоны и частные e-mail из контакта', entity: linked };
+}
+
+function samePerson(person: Person, wanted: { lastName: string | null; firstName: string | null; middleName: string | null; phones: Person['phones']; emails: string[] }): boolean {
+  const phones = (list: Person['phones']) => list.map((p) => `${p.e164},${p.extension ?? ''}`).sort().join(' ');
+  return (
+    person.lastName === wanted.lastName &&
+    person.firstName === wanted.firstName &&
+    person.middleName === wanted.middleName &&
+    phones(person.phones) === phones(wanted.phones) &&
+    [...person.emails].sort().join(' ') === [...wanted.emails].sort().join(' ')
+  );
+}
+
+/** A company changed in Bitrix24 (B24-13): the organization takes its title and its type (through the mapping in settings). */
+export async function applyCompany(context: IntegrationContext<Bitrix24Settings>, transport: Bitrix24Transport, companyId: string, signal?: AbortSignal): Promise<Applied> {
+  const linked = await context.stores.links.findEntity(context.name, 'company', companyId);
+  const company = await fetchRecord<PortalCompany>(transport, 'crm.company.get', companyId, signal);
+  if (!linked || linked.entityType !== 'organization') return { outcome: 'ignored', note: 'компания не связана с организацией printsync' };
+  if (!company) {
+    await unlink(context, linked, 'company');
+    return { outcome: 'applied', note: 'компания удалена в Битрикс24: связь снята, организация осталась', entity: linked };
+  }
+  const organization = await context.stores.organizations.get(linked.entityId);
+  const { settings } = await context.settings.require();
+  const mapped = settings.companyTypes.find((row) => row.bitrixType === company.COMPANY_TYPE)?.companyType;
+  const title = company.TITLE.trim() || organization.title;
+  const companyType = mapped ?? organization.companyType;
+  if (title === organization.title && companyType === organization.companyType) return { outcome: 'echo', note: 'компания совпадает с организацией', entity: linked };
+  await context.stores.organizations.update(organization.id, { title, companyType });
+  return { outcome: 'applied', note: `название${mapped ? ' и тип' : ''} из компании`, entity: linked };
+}
+
+export { unlink };

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import type { JobDefinition } from '../../../jobs/catalog.js';
+import { phpForm } from '../../../platform/body-parsers.js';
+import type { IntegrationContext } from '../../../platform/context.js';
+import { sharedToken } from '../../../platform/inbound-auth.js';
+import type { InboundRoutes } from '../../../platform/routes.js';
+import type { Bitrix24Settings } from '../settings.js';
+import type { ApplyPayload, InboundKind } from './apply.js';
+
+/** The path the admin pastes into the portal's outgoing webhook («URL обработчика»). */
+export const EVENTS_PATH = '/api/bitrix/events';
+
+/** Bitrix24 event codes printsync follows, by the kind of record they are about. */
+const KIND_BY_PREFIX: ReadonlyArray<[string, InboundKind]> = [
+  ['ONCRMDEAL', 'deal'],
+  ['ONCRMCONTACT', 'contact'],
+  ['ONCRMCOMPANY', 'company'],
+  ['ONCRMLEAD', 'lead'],
+  ['ONCRMPRODUCT', 'product'],
+];
+
+export function kindOfEvent(event: string): InboundKind | null {
+  const upper = event.toUpperCase();
+  // ONCRMDEALMOVETOCATEGORY is a deal event too; ONCRMDEALUSERFIELD… and the like are not about one record.
+  if (upper.includes('USERFIELD')) return null;
+  return KIND_BY_PREFIX.find(([prefix]) => upper.startsWith(prefix))?.[1] ?? null;
+}
+
+/** As the portal posts it (`application/x-www-form-urlencoded`, PHP bracket keys), parsed by `phpForm`. */
+const eventBody = z.object({
+  event: z.string().trim().min(1).max(100),
+  data: z.object({ FIELDS: z.object({ ID: z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(/^\d+$/, 'ID must be a number')) }) }),
+  ts: z.union([z.string(), z.number()]).transform(String).optional(),
+  auth: z.object({ application_token: z.string().min(1) }).passthrough(),
+});
+
+/**
+ * `POST /api/bitrix/events` (B24-10): the token checked in constant time (403, nothing stored),
+ * the event stored in the inbox with its work queued in the same transaction, and the answer
+ * given at once. The work reads the record fresh, so events may come twice, late, in any order.
+ */
+export function eventRoutes(context: IntegrationContext<Bitrix24Settings>, apply: JobDefinition<ApplyPayload>): InboundRoutes {
+  return {
+    prefix: EVENTS_PATH,
+    auth: sharedToken({
+      read: (request) => (request.body as { auth?: { application_token?: unknown } } | undefined)?.auth?.application_token,
+      expected: async () => (await context.settings.get())?.settings.applicationToken ?? null,
+    }),
+    bodies: [phpForm()],
+    register(router) {
+      router.post('', { schema: { summary: 'An outgoing-webhook event of the Bitrix24 portal (B24-10)', body: eventBody } }, async (request) => {
+        const { event, data, ts } = request.body;
+        const kind = kindOfEvent(event);
+        if (!kind) return { accepted: false, reason: `printsync does not follow ${event}` };
+        const externalId = data.FIELDS.ID;
+        const stored = await context.transaction(async (trx) => {
+          const fresh = await context.inbox.accept({ dedupeKey: `${event.toUpperCase()}:${externalId}:${ts ?? ''}`, event: event.toUpperCase(), entityKind: kind, externalId }, trx);
+          if (fresh) await context.enqueue(apply, { kind, externalId }, { key: `${kind}:${externalId}`, db: trx });
+          return fresh;
+        });
+        return { accepted: true, duplicate: !stored };
+      });
+    },
+  };
+}

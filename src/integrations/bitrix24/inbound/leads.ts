@@ -1,0 +1,75 @@
+import type { IntegrationContext } from '../../../platform/context.js';
+import type { Bitrix24Settings } from '../settings.js';
+import type { Bitrix24Transport } from '../transport/client.js';
+import type { Applied } from './apply.js';
+import { unlink } from './clients.js';
+import { fetchRecord } from './fetch.js';
+
+interface PortalLead {
+  STATUS_ID: string;
+}
+
+/**
+ * A lead changed in Bitrix24 (B24-14). When a manager converts it («Качественный лид») and makes a
+ * deal, contact and company from it, printsync links them to the client the lead came from — and
+ * the deal to that client's newest order that has none yet. A deleted lead unlinks.
+ */
+export async function applyLead(context: IntegrationContext<Bitrix24Settings>, transport: Bitrix24Transport, leadId: string, signal?: AbortSignal): Promise<Applied> {
+  const linked = await context.stores.links.findEntity(context.name, 'lead', leadId);
+  if (!linked || (linked.entityType !== 'person' && linked.entityType !== 'organization')) return { outcome: 'ignored', note: 'лид не связан с клиентом printsync' };
+  const lead = await fetchRecord<PortalLead>(transport, 'crm.lead.get', leadId, signal);
+  if (!lead) {
+    await unlink(context, linked, 'lead');
+    return { outcome: 'applied', note: 'лид удалён в Битрикс24: связь снята', entity: linked };
+  }
+  if (lead.STATUS_ID !== 'CONVERTED') return { outcome: 'ignored', note: `лид в статусе ${lead.STATUS_ID}`, entity: linked };
+
+  const made = await transport.batch(
+    (['deal', 'contact', 'company'] as const).map((kind) => ({ name: kind, method: `crm.${kind}.list`, params: { filter: { LEAD_ID: leadId }, select: ['ID'], order: { ID: 'ASC' } } })),
+    { signal },
+  );
+  const first = (kind: string) => {
+    const rows = made.results.get(kind);
+    return Array.isArray(rows) && rows[0] ? String((rows[0] as { ID: string }).ID) : null;
+  };
+  const links = context.stores.links;
+  const linkedNow: string[] = [];
+  const now = new Date().toISOString();
+  await context.transaction(async (trx) => {
+    const link = async (entityType: 'person' | 'organization' | 'order', entityId: number, kind: string, externalId: string | null) => {
+      if (!externalId) return;
+      if (await links.externalIdOf({ entityType, entityId, system: context.name, kind }, trx)) return;
+      if (await links.findEntity(context.name, kind, externalId, trx)) return;
+      await links.set(trx, { entityType, entityId, system: context.name, kind, externalId }, now);
+      linkedNow.push(`${kind} ${externalId}`);
+    };
+    if (linked.entityType === 'person') {
+      await link('person', linked.entityId, 'contact', first('contact'));
+      const person = await context.stores.persons.get(linked.entityId);
+      if (person.organizationId) await link('organization', person.organizationId, 'company', first('company'));
+    } else {
+      await link('organization', linked.entityId, 'company', first('company'));
+    }
+    const dealId = first('deal');
+    if (dealId) {
+      const filter = linked.entityType === 'person' ? { personId: linked.entityId } : { organizationId: linked.entityId };
+      const orders = await context.stores.orders.list({ ...filter, limit: 20 });
+      for (const order of orders.items) {
+        if (order.externalIds[context.name]?.deal) continue;
+        await link('order', order.id, 'deal', dealId);
+        break;
+      }
+    }
+  });
+  return linkedNow.length > 0 ? { outcome: 'applied', note: `лид сконвертирован: связаны ${linkedNow.join(', ')}`, entity: linked } : { outcome: 'ignored', note: 'лид сконвертирован, нового для связи нет', entity: linked };
+}
+
+/** A catalog product deleted in Bitrix24 (B24-15): the product's mapping is removed. */
+export async function applyProduct(context: IntegrationContext<Bitrix24Settings>, transport: Bitrix24Transport, productId: string, signal?: AbortSignal): Promise<Applied> {
+  const linked = await context.stores.links.findEntity(context.name, 'product', productId);
+  if (!linked) return { outcome: 'ignored', note: 'товар не связан с каталогом printsync' };
+  const product = await fetchRecord<unknown>(transport, 'crm.product.get', productId, signal);
+  if (product) return { outcome: 'ignored', note: 'изменения товара не переносятся', entity: linked };
+  await unlink(context, linked, 'product');
+  return { outcome: 'applied', note: 'товар удалён в Битрикс24: привязка каталога снята', entity: linked };
+}

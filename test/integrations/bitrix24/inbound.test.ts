@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Harness } from './harness.js';
+import { expectEventually, startHarness } from './harness.js';
+
+interface OrderBody {
+  status: string;
+  payment: { status: string };
+  externalIds: Record<string, Record<string, string>>;
+}
+
+/** B24-10/11/16: the portal's events come back to printsync; a manager's move changes the order, printsync's own writes do not. */
+describe('Bitrix24 back-sync: events', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    h.b24.events.addHandler(`${h.api.baseUrl}/api/bitrix/events`);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const order = async (id: number) => (await h.api.request<OrderBody>('GET', `/api/v1/orders/${id}`)).body;
+  const counts = async () => h.api.services.integrations.find('bitrix24')!.context.inbox.counts();
+
+  it('a deal moved to WON by a manager makes the order «Выполнен»; printsync’s own writes come back as echoes and change nothing', async () => {
+    const personId = await h.person({ lastName: 'Обратная', firstName: 'Синхронизация', phones: ['+7 927 000-00-01'] });
+    const created = await h.order({ personId });
+    const deal = await h.dealOf(created.id);
+    // The deal printsync made fired events; they were read and dropped as printsync's own.
+    await expectEventually(async () => expect((await counts()).pending).toBe(0));
+    const before = await order(created.id);
+    expect(before.status).toBe('NotProcessed');
+    const afterExport = await counts();
+    expect(afterExport.applied).toBe(0);
+
+    h.b24.manager.moveDealStage(Number(deal.ID), 'WON');
+    await expectEventually(async () => expect((await order(created.id)).status).toBe('Printed'), { timeoutMs: 10_000, intervalMs: 50 });
+    const history = (await h.api.request<{ statusHistory: Array<{ to: string; changedBy: string | null }> }>('GET', `/api/v1/orders/${created.id}`)).body.statusHistory;
+    expect(history.at(-1)).toMatchObject({ to: 'Printed', changedBy: 'Битрикс24' });
+    // Not exported back: the deal stays where the manager put it, and no new export was logged.
+    const exports = (await h.syncLog('order', created.id)).filter((e) => e.operation === 'deal.export');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await h.syncLog('order', created.id)).filter((e) => e.operation === 'deal.export')).toHaveLength(exports.length);
+    expect((await h.dealOf(created.id)).STAGE_ID).toBe('WON');
+    expect((await counts()).applied).toBe(1);
+  });
+
+  it('a forged token is refused with 403 and nothing is stored', async () => {
+    const before = await counts();
+    const response = await fetch(`${h.api.baseUrl}/api/bitrix/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'event=ONCRMDEALUPDATE&data%5BFIELDS%5D%5BID%5D=1&ts=1&auth%5Bapplication_token%5D=forged',
+    });
+    expect(response.status).toBe(403);
+    expect((await counts()).received).toBe(before.received);
+  });
+});

@@ -6,6 +6,7 @@ import type { AppServices } from '../app.js';
 import { parseDatabaseUrl } from '../db/connection.js';
 import { allowHost } from '../platform/outbound-policy.js';
 import { seedDemo } from '../demo/seed.js';
+import { EVENTS_PATH } from '../integrations/bitrix24/inbound/events.js';
 import { createAdminUser } from './users.js';
 import { configFrom, withServerOptions } from './options.js';
 import { runUntilStopped, startApp } from './run-app.js';
@@ -32,6 +33,9 @@ export function registerDemoCommand(program: Command): void {
       await bitrix24.stop();
       throw error;
     });
+    // The way back: what a manager changes on the emulator's page (a deal moved, a contact
+    // edited) comes to printsync as the portal's outgoing webhook would send it.
+    bitrix24.events.addHandler(`${app.url}${EVENTS_PATH}`);
     const stopAll = async () => {
       await bitrix24.stop();
       await app.stop();
@@ -57,6 +61,7 @@ export function registerDemoCommand(program: Command): void {
           `  Bitrix24 emulator (a local portal for trying the integration)`,
           `    acting as a manager  ${bitrix24.adminUrl}`,
           `    inbound webhook      ${bitrix24.webhookUrl}`,
+          `    outgoing events to   ${app.url}${EVENTS_PATH}`,
           `    the integration is on: ${deals} demo orders are on their way as deals (open the manager page to see them)`,
           '',
           `  Try: curl -H "Authorization: Bearer ${token}" ${app.url}/api/v1/orders?limit=5`,

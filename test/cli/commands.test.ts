@@ -141,5 +141,32 @@ describe('printsync CLI', () => {
       },
       { timeoutMs: 30_000, intervalMs: 500 },
     );
+    // The way back: a manager moves a demo deal on the emulator's page, and the order follows.
+    const adminUrl = (await demo.waitFor(/acting as a manager/)).trim().split(/\s+/).at(-1)!;
+    const linked = async () =>
+      ((await (await fetch(`${base}/api/v1/orders?limit=200`, { headers: auth })).json()) as { items: Array<{ id: number; status: string; externalIds: Record<string, Record<string, string>> }> }).items.filter(
+        (o) => o.externalIds.bitrix24?.deal,
+      );
+    let order: { id: number; status: string; externalIds: Record<string, Record<string, string>> } | undefined;
+    await expectEventually(
+      async () => {
+        order = (await linked()).find((o) => o.status !== 'Cancelled');
+        expect(order).toBeDefined();
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+    const moved = await fetch(`${adminUrl}api/deals/${order!.externalIds.bitrix24!.deal}/stage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ stageId: 'LOSE' }),
+    });
+    expect(moved.status).toBe(200);
+    await expectEventually(
+      async () => {
+        const now = (await (await fetch(`${base}/api/v1/orders/${order!.id}`, { headers: auth })).json()) as { status: string };
+        expect(now.status).toBe('Cancelled');
+      },
+      { timeoutMs: 15_000, intervalMs: 250 },
+    );
   }, 90_000);
 });

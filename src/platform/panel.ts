@@ -24,6 +24,27 @@ export interface CardSection {
   externalIds?: readonly ExternalIdField[];
   /** Buttons; each calls one of the integration's API routes. */
   actions?: readonly CardAction[];
+  /** Facts the card reads from the integration when it opens (e.g. the last change that came from the other system). */
+  details?: readonly CardDetails[];
+}
+
+/**
+ * A block of facts on a card: the panel GETs `route` (relative to `/api/v1/integrations/<name>/`,
+ * `{id}` our entity's id), which answers `CardDetailsAnswer`, and draws its rows.
+ */
+export interface CardDetails {
+  /** Unique within the integration, e.g. `lastChange`. */
+  id: string;
+  /** «Последнее изменение из Битрикс24». */
+  title: LocalizedText;
+  route: string;
+}
+
+/** What a card details route answers: labelled rows (`at` is a time the panel formats), or a word when there are none. */
+export interface CardDetailsAnswer {
+  rows: Array<{ label: string; value: string; at?: string | null }>;
+  /** Shown when there are no rows, e.g. «Изменений из Битрикс24 ещё не было». */
+  empty?: string;
 }
 
 export interface ExternalIdField {
@@ -53,6 +74,8 @@ export interface CardAction {
   confirm?: LocalizedText;
   /** Shown only while the entity has no link of this kind (e.g. «Отправить в Битрикс24» for clients without a Bitrix ID). */
   whenUnlinked?: string;
+  /** Shown only while this saved (non-secret) setting is true, e.g. a toggle «Использовать телефонию…». */
+  whenSetting?: string;
 }
 
 export interface SettingsSection {
@@ -63,6 +86,20 @@ export interface SettingsSection {
   description?: LocalizedText;
   /** Top-level settings fields drawn in this section instead of the main form. */
   fields: readonly string[];
+  /**
+   * Addresses of printsync the admin pastes into the other system (e.g. where it sends its
+   * events), each shown with a copy button.
+   */
+  copyFields?: readonly CopyField[];
+}
+
+export interface CopyField {
+  id: string;
+  /** «URL обработчика». */
+  label: LocalizedText;
+  /** A path of printsync's server, e.g. `/api/inbound/events`: shown after PUBLIC_URL, or after the panel's own origin when that is unset. */
+  path: string;
+  description?: LocalizedText;
 }
 
 /** What a live-options route answers: the choices of a settings field, read from the other system. */

@@ -1,5 +1,5 @@
 import { api, ApiError } from './api';
-import type { CardEntityType, ExternalIds, LocalizedText, PanelAction, PanelExternalIdField, PanelIntegration, SystemSyncState } from './types';
+import type { CardEntityType, ExternalIds, LocalizedText, PanelAction, PanelCardDetails, PanelExternalIdField, PanelIntegration, SystemSyncState } from './types';
 
 /**
  * What the integrations add to the panel's shared pages, as the server describes it
@@ -51,6 +51,8 @@ export interface EntitySection {
   /** The fields the integration declares, then any other kind the entity has an id of (labelled by its kind). */
   fields: PanelExternalIdField[];
   actions: PanelAction[];
+  /** Facts read from the integration when the card opens (e.g. the last change it received). */
+  details: PanelCardDetails[];
   sync: SystemSyncState | null;
 }
 
@@ -77,14 +79,14 @@ export function entitySections(
     const fields = [...declared, ...undeclared(integration.name, declared)];
     if (!cards.length && !state && !fields.length) continue;
     if (!isShown(integration, externalIds)) continue;
-    sections.push({ system: integration.name, title: integration.title, enabled: integration.enabled, fields, actions: cards.flatMap((card) => card.actions), sync: state });
+    sections.push({ system: integration.name, title: integration.title, enabled: integration.enabled, fields, actions: cards.flatMap((card) => card.actions), details: cards.flatMap((card) => card.details ?? []), sync: state });
   }
 
   // Systems this build does not run, but the entity still has ids of, or was sent to.
   const leftovers = new Set([...Object.keys(externalIds).filter((s) => hasIds(externalIds[s])), ...(sync ?? []).filter((s) => s.state !== 'never').map((s) => s.system)]);
   for (const system of leftovers) {
     if (seen.has(system)) continue;
-    sections.push({ system, title: null, enabled: false, fields: undeclared(system, []), actions: [], sync: stateOf(system) });
+    sections.push({ system, title: null, enabled: false, fields: undeclared(system, []), actions: [], details: [], sync: stateOf(system) });
   }
   return sections;
 }
@@ -110,6 +112,16 @@ export function listColumns(view: IntegrationsView | undefined, entityType: Card
 /** «Contact ID:» → «Contact ID» for a column heading. */
 export function headingOf(label: string): string {
   return label.replace(/\s*:\s*$/, '');
+}
+
+/** A card details route with the entity's id: the path under /api/v1 to GET. */
+export function detailsPath(system: string, route: string, entityId: number): string {
+  return `/integrations/${encodeURIComponent(system)}/${route.split('{id}').join(String(entityId))}`;
+}
+
+/** The address to paste into the other system: PUBLIC_URL's when the server has one, else this panel's own origin. */
+export function copyUrlOf(field: { url: string | null; path: string }, origin: string): string {
+  return field.url ?? `${origin.replace(/\/+$/, '')}${field.path}`;
 }
 
 /** The link to the object in the other system, or null. */

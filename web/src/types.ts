@@ -50,6 +50,38 @@ export interface PanelCard {
   entityType: CardEntityType;
   externalIds: PanelExternalIdField[];
   actions: PanelAction[];
+  /** Blocks of facts read from the integration when the card opens (older servers send none). */
+  details?: PanelCardDetails[];
+}
+
+export interface PanelCardDetails {
+  id: string;
+  title: LocalizedText;
+  /** Relative to /api/v1/integrations/<name>/; `{id}` is our entity's id. Called with GET. */
+  route: string;
+}
+
+/** What a card details route answers. */
+export interface CardDetailsAnswer {
+  rows: Array<{ label: string; value: string; at?: string | null }>;
+  empty?: string;
+}
+
+/** An address of printsync to paste into the other system. */
+export interface PanelCopyField {
+  id: string;
+  label: LocalizedText;
+  description: LocalizedText | null;
+  path: string;
+  /** PUBLIC_URL + path; null when unset: the panel's own origin is used. */
+  url: string | null;
+}
+
+/** Events another system sent, by outcome (the sync health page). */
+export interface InboundCounts {
+  name: string;
+  title: LocalizedText;
+  counts: { received: number; pending: number; applied: number; echo: number; stale: number; ignored: number; failed: number };
 }
 
 export interface PanelSettingsSection {
@@ -58,6 +90,7 @@ export interface PanelSettingsSection {
   description: LocalizedText | null;
   /** Top-level settings fields drawn in this section instead of the main form. */
   fields: string[];
+  copyFields?: PanelCopyField[];
 }
 
 export interface PanelIntegration {

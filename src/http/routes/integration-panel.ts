@@ -42,9 +42,28 @@ const panelResponse = z.object({
               whenUnlinked: z.string().nullable(),
             }),
           ),
+          details: z.array(z.object({ id: z.string(), title: text, route: z.string().describe('path under /api/v1/integrations/{name}/ to GET; `{id}` is the entity id') })),
         }),
       ),
-      settingsSections: z.array(z.object({ id: z.string(), title: text, description: text.nullable(), fields: z.array(z.string()) })),
+      settingsSections: z.array(
+        z.object({
+          id: z.string(),
+          title: text,
+          description: text.nullable(),
+          fields: z.array(z.string()),
+          copyFields: z.array(
+            z.object({
+              id: z.string(),
+              label: text,
+              description: text.nullable(),
+              path: z.string(),
+              url: z.string().nullable().describe('PUBLIC_URL followed by the path; null when PUBLIC_URL is unset (the panel then uses its own origin)'),
+            }),
+          )
+            .optional()
+            .describe('addresses of printsync to paste into the other system, each with a copy button; absent when there are none'),
+        }),
+      ),
     }),
   ),
 });
@@ -78,8 +97,39 @@ export const integrationPanelRoutes: FastifyPluginAsyncZod<{ services: AppServic
           enabled: definition.settings ? (saved?.enabled ?? false) : true,
           configured: definition.settings ? saved !== null : true,
           alert: alertView(parked.get(definition.name) ?? null),
-          ...describePanel(panel, visible),
+          ...describePanel(panel, visible, services.config.publicUrl ?? null),
         });
+      }
+      return { items };
+    },
+  );
+
+  server.get(
+    '/integrations/inbound',
+    {
+      schema: {
+        tags,
+        summary: 'Events other systems sent to printsync, per integration that receives them, by outcome',
+        description: 'For the sync health page: received, still pending, applied, dropped as printsync\'s own change (echo), older than what was applied (stale), not printsync\'s business (ignored), failed.',
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                name: z.string(),
+                title: text,
+                counts: z.object({ received: z.number(), pending: z.number(), applied: z.number(), echo: z.number(), stale: z.number(), ignored: z.number(), failed: z.number() }),
+              }),
+            ),
+          }),
+          ...standardErrors,
+        },
+      },
+    },
+    async () => {
+      const items = [];
+      for (const { definition, context, routes } of services.integrations.integrations) {
+        if (!routes.inbound?.length) continue;
+        items.push({ name: definition.name, title: { ...definition.title }, counts: await context.inbox.counts() });
       }
       return { items };
     },
@@ -104,7 +154,7 @@ export const integrationPanelRoutes: FastifyPluginAsyncZod<{ services: AppServic
   );
 };
 
-function describePanel(panel: PanelExtension, settings: SettingsShape) {
+function describePanel(panel: PanelExtension, settings: SettingsShape, publicUrl: string | null) {
   return {
     cards: (panel.cards ?? []).map((card) => ({
       entityType: card.entityType,
@@ -115,19 +165,29 @@ function describePanel(panel: PanelExtension, settings: SettingsShape) {
         column: field.column ?? false,
         link: resolveLink(field, settings),
       })),
-      actions: (card.actions ?? []).map((action) => ({
+      actions: (card.actions ?? []).filter((action) => !action.whenSetting || settings[action.whenSetting] === true).map((action) => ({
         id: action.id,
         label: { ...action.label },
         route: action.route,
         confirm: action.confirm ? { ...action.confirm } : null,
         whenUnlinked: action.whenUnlinked ?? null,
       })),
+      details: (card.details ?? []).map((details) => ({ id: details.id, title: { ...details.title }, route: details.route })),
     })),
     settingsSections: (panel.settingsSections ?? []).map((section) => ({
       id: section.id,
       title: { ...section.title },
       description: section.description ? { ...section.description } : null,
       fields: [...section.fields],
+      ...(section.copyFields?.length && {
+        copyFields: section.copyFields.map((field) => ({
+          id: field.id,
+          label: { ...field.label },
+          description: field.description ? { ...field.description } : null,
+          path: field.path,
+          url: publicUrl ? `${publicUrl.replace(/\/+$/, '')}${field.path}` : null,
+        })),
+      }),
     })),
   };
 }

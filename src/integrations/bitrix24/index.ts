@@ -5,7 +5,7 @@ import { eventRoutes } from './inbound/events.js';
 import { reconcileJob, reconciler } from './inbound/reconcile.js';
 import { bitrix24Jobs } from './export/jobs.js';
 import { PortalConnection } from './export/portal.js';
-import { bitrix24ApiRoutes, bitrix24Panel } from './panel.js';
+import { bitrix24ApiRoutes, bitrix24Panel } from './panel/index.js';
 import { bitrix24Settings } from './settings.js';
 
 /**

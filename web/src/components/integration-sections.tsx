@@ -3,10 +3,10 @@ import type { ReactNode } from 'react';
 import { api, ApiError } from '../api';
 import { formatDateTime } from '../format';
 import { useI18n } from '../i18n';
-import { actionPath, entitySections, linkOf, loadIntegrationsView } from '../integrations';
+import { actionPath, detailsPath, entitySections, linkOf, loadIntegrationsView } from '../integrations';
 import type { EntitySection } from '../integrations';
 import { localizeMessage } from '../server-messages';
-import type { CardEntityType, ExternalIds, PanelAction, PanelExternalIdField, SystemSyncState } from '../types';
+import type { CardDetailsAnswer, CardEntityType, ExternalIds, PanelAction, PanelCardDetails, PanelExternalIdField, SystemSyncState } from '../types';
 import { externalId, externalIdsPatch } from './external-ids';
 import { ActionForm, Badge, Button, Card, describeError, Dl, ErrorBanner, Loading, Notice, useLoad } from './ui';
 
@@ -200,6 +200,9 @@ function SystemSection<T extends SectionEntity>({
           sync?.lastError ? [t('ext.error'), <span className="text-danger">{sync.lastError}</span>] : null,
         ]}
       />
+      {section.details.map((details) => (
+        <DetailsBlock key={details.id} system={system} details={details} entityId={entity.id} version={entity.version} />
+      ))}
       {editing.length > 0 && onSaved && (
         <ExternalIdsEditor
           system={system}
@@ -252,6 +255,32 @@ function SystemSection<T extends SectionEntity>({
         <div className="alert alert-error" role="alert" data-testid={`ext-error-${system}`}>
           {error}
         </div>
+      )}
+    </div>
+  );
+}
+
+/**
+ * Facts the integration gives about the record (e.g. the last change the other system sent): read
+ * when the card opens and again whenever the record changes.
+ */
+function DetailsBlock({ system, details, entityId, version }: { system: string; details: PanelCardDetails; entityId: number; version: number }) {
+  const { locale } = useI18n();
+  const answer = useLoad(() => api<CardDetailsAnswer>('GET', detailsPath(system, details.route, entityId)), [system, details.route, entityId, version]);
+  const testId = `details-${system}-${details.id}`;
+  return (
+    <div className="ext-details" data-testid={testId}>
+      <div className="muted small ext-details-title">{details.title[locale]}</div>
+      {answer.loading && !answer.data ? (
+        <Loading />
+      ) : answer.error ? (
+        <ErrorBanner error={answer.error} inline onRetry={() => void answer.reload()} />
+      ) : answer.data && answer.data.rows.length > 0 ? (
+        <Dl rows={answer.data.rows.map((row): [string, ReactNode] => [row.label, <span data-testid={`${testId}-row`}>{row.at ? formatDateTime(row.at, locale) : row.value}</span>])} />
+      ) : (
+        <p className="muted small" data-testid={`${testId}-empty`}>
+          {answer.data?.empty ?? '—'}
+        </p>
       )}
     </div>
   );

@@ -5,6 +5,7 @@ import type { Locale, Translate } from '../i18n';
 import { localizeMessage } from '../server-messages';
 import type { PanelSettingsSection } from '../types';
 import { describeError } from './ui';
+import { CopyField } from './copy-field';
 
 /**
  * A settings form drawn from the integration's JSON Schema (what `z.toJSONSchema` produces on the
@@ -129,11 +130,15 @@ export function SchemaForm(props: Props) {
         .map(render)}
       {sections.map((section) => {
         const fields = section.fields.filter((name) => properties[name]);
-        if (!fields.length) return null;
+        const copyFields = section.copyFields ?? [];
+        if (!fields.length && !copyFields.length) return null;
         return (
           <section key={section.id} className="settings-section" data-testid={`settings-section-${props.idPrefix}-${section.id}`}>
             <h3 className="settings-section-title">{section.title[locale]}</h3>
             {section.description && <p className="settings-section-description">{section.description[locale]}</p>}
+            {copyFields.map((field) => (
+              <CopyField key={field.id} field={field} idPrefix={props.idPrefix} />
+            ))}
             {fields.map(render)}
           </section>
         );

@@ -5,13 +5,24 @@ import type { HourBucket } from '../components/throughput-chart';
 import { Badge, Button, Card, Empty, ErrorBanner, Loading, Notice, PageHeader, describeError, useLoad } from '../components/ui';
 import { formatDateTime } from '../format';
 import { useI18n } from '../i18n';
-import type { IntegrationSummary, Job, JobStats } from '../types';
+import type { InboundCounts, IntegrationSummary, Job, JobStats } from '../types';
 import { loadIntegrationTitles, systemTitle } from '../data';
 import { parkedReason } from '../integrations';
 import { Link } from '../router';
 import { useIsAdmin } from '../session';
 
 const HOURS = 72;
+
+/** The columns of «Изменения из внешних систем»: what became of the events each system sent. */
+const INBOUND_COLUMNS = [
+  ['received', 'health.inReceived'],
+  ['pending', 'health.inPending'],
+  ['applied', 'health.inApplied'],
+  ['echo', 'health.inEcho'],
+  ['stale', 'health.inStale'],
+  ['ignored', 'health.inIgnored'],
+  ['failed', 'health.inFailed'],
+] as const satisfies ReadonlyArray<readonly [keyof InboundCounts['counts'], string]>;
 
 /** Job names are `<system>.<action>`: the health page groups by system. */
 function systemOf(jobName: string): string {
@@ -29,11 +40,20 @@ export function HealthPage() {
   // Parked integrations: their system refused their credentials; their jobs wait for a fix.
   const integrations = useLoad(() => api<{ items: IntegrationSummary[] }>('GET', '/integrations').then((body) => body.items), []);
   const parked = (integrations.data ?? []).filter((i) => i.alert);
+  // Events other systems sent (an older server without the route: no card).
+  const inbound = useLoad(
+    () =>
+      api<{ items: InboundCounts[] }>('GET', '/integrations/inbound').then(
+        (body) => body.items,
+        () => [],
+      ),
+    [],
+  );
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const refresh = async () => {
-    await Promise.all([stats.reload(), throughput.reload(), dead.reload(), integrations.reload()]);
+    await Promise.all([stats.reload(), throughput.reload(), dead.reload(), integrations.reload(), inbound.reload()]);
   };
 
   const bySystem = new Map<string, JobStats>();
@@ -115,6 +135,37 @@ export function HealthPage() {
         )}
       </div>
 
+      {(inbound.data ?? []).length > 0 && (
+        <Card title={t('health.inboundTitle')}>
+          <p className="muted small">{t('health.inboundHint')}</p>
+          <div className="table-card">
+            <table className="table" data-testid="health-inbound">
+              <thead>
+                <tr>
+                  <th>{t('health.system')}</th>
+                  {INBOUND_COLUMNS.map(([, label]) => (
+                    <th key={label} className="num">
+                      {t(label)}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {inbound.data!.map((row) => (
+                  <tr key={row.name} data-testid={`health-inbound-${row.name}`}>
+                    <td>{row.title[locale]}</td>
+                    {INBOUND_COLUMNS.map(([key]) => (
+                      <td key={key} className="num" data-testid={`health-inbound-${row.name}-${key}`}>
+                        {row.counts[key]}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </Card>
+      )}
       <Card title={t('health.chart', { days: HOURS / 24 })}>
         {throughput.loading && !throughput.data ? (
           <Loading />

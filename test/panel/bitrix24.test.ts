@@ -280,4 +280,77 @@ describe('admin panel: Битрикс24', () => {
     expect(await link.getAttribute('href')).toBe(`${b24.url}/crm/deal/details/${await dealOf(orderId)}/`);
     await screenshot(page, 'b24-08-order-resent');
   });
+  /** Issue 12: the way back as the panel shows it — the events address, the last change on the cards, the counts, the call button. */
+  it('shows «URL обработчика» with a copy button in the settings', async () => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: api.baseUrl });
+    await page.goto(`${api.baseUrl}/settings/export`);
+    const section = page.getByTestId('settings-bitrix24').getByTestId('settings-section-bitrix24-events');
+    await section.getByRole('heading', { name: 'Изменения из Битрикс24 (исходящий вебхук)' }).waitFor();
+    const field = section.getByTestId('bitrix24-copy-eventsUrl');
+    // No PUBLIC_URL in the test server: the panel's own address.
+    expect(await field.inputValue()).toBe(`${api.baseUrl}/api/bitrix/events`);
+    expect(await section.getByLabel('URL обработчика').inputValue()).toBe(`${api.baseUrl}/api/bitrix/events`);
+    await section.getByTestId('bitrix24-copy-eventsUrl-button').click();
+    await section.getByTestId('bitrix24-copy-eventsUrl-copied').waitFor();
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(`${api.baseUrl}/api/bitrix/events`);
+    await screenshot(page, 'b24-09-events-url');
+  });
+
+  it("shows on the order and client cards the last change that came from Bitrix24, and the health page counts the events", async () => {
+    b24.events.addHandler(`${api.baseUrl}/api/bitrix/events`);
+    const orderId = await order('PS-5004');
+    await expect.poll(() => dealOf(orderId), { timeout: 20_000 }).toMatch(/^\d+$/);
+    const dealId = await dealOf(orderId);
+    await page.goto(`${api.baseUrl}/orders/${orderId}`);
+    const details = page.getByTestId('sync-bitrix24').getByTestId('details-bitrix24-lastChange');
+    await details.getByText('Последнее изменение из Битрикс24').waitFor();
+    // A manager loses the deal in Bitrix24: the order is cancelled, and its card says what came.
+    b24.manager.moveDealStage(Number(dealId), 'LOSE');
+    await expect
+      .poll(async () => (await api.request<{ status: string }>('GET', `/api/v1/orders/${orderId}`)).body.status, { timeout: 20_000 })
+      .toBe('Cancelled');
+    await page.reload();
+    const row = (label: string) => details.locator('dt', { hasText: label }).locator('xpath=following-sibling::dd[1]');
+    await expect.poll(() => row('Итог').textContent(), { timeout: 10_000 }).toBe('применено');
+    expect(await row('Что').textContent()).toContain('стадия LOSE');
+    expect(await row('Событие').textContent()).toBe(`Сделка изменен(а) (ONCRMDEALUPDATE), ID ${dealId}`);
+    expect(await row('Когда').textContent()).toMatch(/\d{2}:\d{2}/);
+    await screenshot(page, 'b24-10-order-last-change');
+
+    // A client Bitrix24 sent nothing about yet says so.
+    const person = await api.request<{ id: number }>('POST', '/api/v1/persons', { lastName: 'Тихонов', firstName: 'Лев', phones: ['+7 903 222-33-44'] });
+    await page.goto(`${api.baseUrl}/clients/persons/${person.body.id}`);
+    await page.getByTestId('details-bitrix24-lastChange-empty').getByText('Изменений из Битрикс24 ещё не приходило').waitFor();
+
+    await page.goto(`${api.baseUrl}/sync`);
+    const counts = page.getByTestId('health-inbound-bitrix24');
+    await counts.waitFor();
+    const count = async (key: string) => Number(await page.getByTestId(`health-inbound-bitrix24-${key}`).textContent());
+    expect(await count('applied')).toBeGreaterThanOrEqual(1);
+    expect(await count('received')).toBeGreaterThanOrEqual(await count('applied'));
+    await page.getByTestId('health-inbound').getByText('Своё изменение (эхо)').waitFor();
+    await screenshot(page, 'b24-11-health-inbound');
+  });
+
+  it('«Позвонить клиенту через Битрикс24» on the order card with telephony on: the callback starts; a client without a phone is told why', async () => {
+    await page.goto(`${api.baseUrl}/orders/${await order('PS-5005')}`);
+    await page.getByTestId('sync-bitrix24').waitFor();
+    // Telephony off (the default): no button.
+    expect(await page.getByTestId('action-bitrix24-call').count()).toBe(0);
+    await connectBitrix24(api, b24, { telephonyEnabled: true });
+    const before = b24.state.store.all('callback').length;
+    await page.reload();
+    const section = page.getByTestId('sync-bitrix24');
+    await section.getByTestId('action-bitrix24-call').click();
+    await expect.poll(() => section.getByTestId('ext-notice-bitrix24').textContent()).toMatch(/^Битрикс24 звонит: сначала вам на линии «Офис \(\+7 495 123-45-67\)», затем клиенту Морозов Павел \(\+7903111/);
+    expect(b24.state.store.all('callback')).toHaveLength(before + 1);
+    await screenshot(page, 'b24-12-order-call');
+
+    const silent = await api.request<{ id: number }>('POST', '/api/v1/persons', { lastName: 'Молчанов', firstName: 'Семён', emails: ['semen@example.ru'] });
+    const created = await api.request<{ id: number }>('POST', '/api/v1/orders', { number: 'PS-5006', personId: silent.body.id, items: [{ name: 'Визитки 90x50', quantity: 200, unitPrice: 740 }] });
+    await page.goto(`${api.baseUrl}/orders/${created.body.id}`);
+    await page.getByTestId('action-bitrix24-call').click();
+    await expect.poll(() => page.getByTestId('ext-error-bitrix24').textContent()).toContain('Позвонить нельзя: у клиента Молчанов Семён нет телефона');
+    expect(b24.state.store.all('callback')).toHaveLength(before + 1);
+  });
 });

@@ -66,6 +66,10 @@ describe('Bitrix24 settings: the stage ↔ status mapping', () => {
     expect(users.body.items.map((i) => i.label)).toContain('Иван Петров (ID 1)');
     // The inactive employee is not offered as responsible.
     expect(users.body.items.map((i) => i.value)).not.toContain(4);
+    // The company types for the company-type mapping.
+    const types = await api.request<Options>('GET', '/api/v1/integrations/bitrix24/company-types');
+    expect(types.status).toBe(200);
+    expect(types.body.items.map((i) => i.value)).toEqual(expect.arrayContaining(['CUSTOMER', 'PARTNER']));
   });
 
   it('refuses a stage the chosen funnel does not have, naming the row and listing the funnel’s stages', async () => {

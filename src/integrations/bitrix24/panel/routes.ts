@@ -8,7 +8,7 @@ import type { PortalConnection } from '../export/portal.js';
 import type { Bitrix24Settings } from '../settings.js';
 import { lastChange } from './last-change.js';
 import { startCallback } from './telephony.js';
-import { dealCategories, dealStages, portalUsers } from '../transport/portal-lists.js';
+import { companyTypes, dealCategories, dealStages, portalUsers } from '../transport/portal-lists.js';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 
@@ -36,6 +36,7 @@ export function bitrix24ApiRoutes(
         items: [{ value: 0, label: 'Общее направление (0)' }, ...(await dealCategories(await transport())).filter((c) => c.value !== 0)],
       }));
       router.get('/users', { schema: { summary: 'Active employees of the portal' } }, async (): Promise<LiveOptions> => ({ items: await portalUsers(await transport()) }));
+      router.get('/company-types', { schema: { summary: 'Company types of the portal (the company-type mapping)' } }, async (): Promise<LiveOptions> => ({ items: await companyTypes(await transport()) }));
       for (const entityType of ['person', 'organization'] as const) {
         router.post(
           `/${entityType === 'person' ? 'persons' : 'organizations'}/:id/send`,

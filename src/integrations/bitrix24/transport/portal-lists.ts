@@ -50,3 +50,9 @@ export async function portalUsers(transport: Bitrix24Transport, signal?: AbortSi
   }
   return users;
 }
+
+/** The portal's company types («Тип компании»: CUSTOMER, PARTNER, …), for the company-type mapping. */
+export async function companyTypes(transport: Bitrix24Transport, signal?: AbortSignal): Promise<PortalOption[]> {
+  const answer = await transport.call<Array<{ STATUS_ID: string; NAME: string }>>('crm.status.list', { filter: { ENTITY_ID: 'COMPANY_TYPE' }, order: { SORT: 'ASC' } }, { signal });
+  return (Array.isArray(answer.result) ? answer.result : []).map((row) => ({ value: String(row.STATUS_ID), label: `${row.NAME} (${row.STATUS_ID})` }));
+}

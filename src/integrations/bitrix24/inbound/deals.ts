@@ -1,3 +1,4 @@
+import { orderStatusLabel } from '../../../domain/order-status.js';
 import type { IntegrationContext } from '../../../platform/context.js';
 import type { Bitrix24Settings } from '../settings.js';
 import type { Bitrix24Transport } from '../transport/client.js';
@@ -54,7 +55,7 @@ export async function applyDeal(context: IntegrationContext<Bitrix24Settings>, t
   const changes: string[] = [];
   if (order.status !== row.status) {
     await context.stores.orders.changeStatus(orderId, { status: row.status, changedBy: 'Битрикс24' });
-    changes.push(`статус → ${row.status}`);
+    changes.push(`статус «${orderStatusLabel(row.status)}»`);
   }
   if (row.markPaid && order.payment.status !== 'paid') {
     const current = await context.stores.orders.get(orderId);
@@ -63,6 +64,6 @@ export async function applyDeal(context: IntegrationContext<Bitrix24Settings>, t
   }
   // Both sides now agree on this stage and status: the export must not send the old stage again.
   await context.state.set('order', orderId, { ...state, status: row.status, sentStage: deal.STAGE_ID, ...(modified !== null && { appliedModify: modified }) });
-  if (changes.length === 0) return { outcome: 'echo', note: `заказ уже в статусе ${row.status}`, entity: linked };
+  if (changes.length === 0) return { outcome: 'echo', note: `заказ уже в статусе «${orderStatusLabel(row.status)}»`, entity: linked };
   return { outcome: 'applied', note: `стадия ${deal.STAGE_ID}: ${changes.join(', ')}`, entity: linked };
 }

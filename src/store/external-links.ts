@@ -98,6 +98,12 @@ export class ExternalLinkStore {
     }
   }
 
+  /** Every external id of one kind linked to something of ours (a full reconciliation looks for the deleted ones). */
+  async externalIdsOfKind(system: string, kind: string, db: Kysely<Database> = this.db): Promise<string[]> {
+    const rows = await db.selectFrom('external_links').select('external_id').where('system', '=', system).where('kind', '=', kind).where('external_id', 'is not', null).execute();
+    return rows.map((row) => String(row.external_id));
+  }
+
   /** Which of our entities an external id belongs to (inbound events, reconciliation). */
   async findEntity(
     system: string,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DomainError } from '../../../domain/errors.js';
 import type { JobDefinition } from '../../../jobs/catalog.js';
 import { phpForm } from '../../../platform/body-parsers.js';
 import type { IntegrationContext } from '../../../platform/context.js';
@@ -49,13 +50,21 @@ export function eventRoutes(context: IntegrationContext<Bitrix24Settings>, apply
     bodies: [phpForm()],
     register(router) {
       router.post('', { schema: { summary: 'An outgoing-webhook event of the Bitrix24 portal (B24-10)', body: eventBody } }, async (request) => {
+        // The portal posts a form (§5.2); a JSON body is someone else's, however well it is shaped.
+        if (!/^application\/x-www-form-urlencoded\b/i.test(String(request.headers['content-type'] ?? ''))) {
+          throw new DomainError('validation_failed', 'Bitrix24 sends its events as application/x-www-form-urlencoded', [{ path: 'body', message: 'expected a form (application/x-www-form-urlencoded), as the portal posts it' }]);
+        }
         const { event, data, ts } = request.body;
         const kind = kindOfEvent(event);
         if (!kind) return { accepted: false, reason: `printsync does not follow ${event}` };
         const externalId = data.FIELDS.ID;
         const stored = await context.transaction(async (trx) => {
           const fresh = await context.inbox.accept({ dedupeKey: `${event.toUpperCase()}:${externalId}:${ts ?? ''}`, event: event.toUpperCase(), entityKind: kind, externalId }, trx);
-          if (fresh) await context.enqueue(apply, { kind, externalId }, { key: `${kind}:${externalId}`, db: trx });
+          // The record is read again even for a «duplicate»: `ts` has whole seconds and the body
+          // carries nothing else, so a second change within the same second looks exactly like a
+          // resent event — skipping it would lose that change. The collapse key keeps a real
+          // duplicate to one read while the first one waits.
+          await context.enqueue(apply, { kind, externalId }, { key: `${kind}:${externalId}`, db: trx });
           return fresh;
         });
         return { accepted: true, duplicate: !stored };

@@ -35,30 +35,30 @@ export async function applyLead(context: IntegrationContext<Bitrix24Settings>, t
   const links = context.stores.links;
   const linkedNow: string[] = [];
   const now = new Date().toISOString();
+  // Read before the transaction: on SQLite a read outside the transaction's connection while it
+  // is open waits for it forever.
+  const organizationId = linked.entityType === 'person' ? (await context.stores.persons.get(linked.entityId)).organizationId : null;
+  const dealId = first('deal');
+  const candidates = dealId
+    ? (await context.stores.orders.list({ ...(linked.entityType === 'person' ? { personId: linked.entityId } : { organizationId: linked.entityId }), limit: 20 })).items.filter((order) => !order.externalIds[context.name]?.deal)
+    : [];
   await context.transaction(async (trx) => {
-    const link = async (entityType: 'person' | 'organization' | 'order', entityId: number, kind: string, externalId: string | null) => {
-      if (!externalId) return;
-      if (await links.externalIdOf({ entityType, entityId, system: context.name, kind }, trx)) return;
-      if (await links.findEntity(context.name, kind, externalId, trx)) return;
+    const link = async (entityType: 'person' | 'organization' | 'order', entityId: number, kind: string, externalId: string | null): Promise<boolean> => {
+      if (!externalId) return false;
+      if (await links.externalIdOf({ entityType, entityId, system: context.name, kind }, trx)) return false;
+      if (await links.findEntity(context.name, kind, externalId, trx)) return false;
       await links.set(trx, { entityType, entityId, system: context.name, kind, externalId }, now);
       linkedNow.push(`${kind} ${externalId}`);
+      return true;
     };
     if (linked.entityType === 'person') {
       await link('person', linked.entityId, 'contact', first('contact'));
-      const person = await context.stores.persons.get(linked.entityId);
-      if (person.organizationId) await link('organization', person.organizationId, 'company', first('company'));
+      if (organizationId) await link('organization', organizationId, 'company', first('company'));
     } else {
       await link('organization', linked.entityId, 'company', first('company'));
     }
-    const dealId = first('deal');
-    if (dealId) {
-      const filter = linked.entityType === 'person' ? { personId: linked.entityId } : { organizationId: linked.entityId };
-      const orders = await context.stores.orders.list({ ...filter, limit: 20 });
-      for (const order of orders.items) {
-        if (order.externalIds[context.name]?.deal) continue;
-        await link('order', order.id, 'deal', dealId);
-        break;
-      }
+    for (const order of candidates) {
+      if (await link('order', order.id, 'deal', dealId)) break;
     }
   });
   return linkedNow.length > 0 ? { outcome: 'applied', note: `лид сконвертирован: связаны ${linkedNow.join(', ')}`, entity: linked } : { outcome: 'ignored', note: 'лид сконвертирован, нового для связи нет', entity: linked };

@@ -10,7 +10,7 @@ import type { ApplyPayload, InboundKind } from './apply.js';
 
 /** Looked back beyond the last interval: a change saved as the previous poll ran is not missed. */
 const OVERLAP_MS = 2 * 60_000;
-const RECONCILED: readonly InboundKind[] = ['deal', 'contact', 'company'];
+const RECONCILED: readonly InboundKind[] = ['deal', 'contact', 'company', 'lead'];
 
 /**
  * Bitrix24 never resends an event it failed to deliver (B24-17): every few minutes the deals,
@@ -24,7 +24,13 @@ export function reconciler(context: IntegrationContext<Bitrix24Settings>, portal
       const transport = portal.transport(await portal.settings());
       const queued: Array<{ jobName: string; key: string }> = [];
       let checked = 0;
+      const enqueue = async (kind: InboundKind, externalId: string) => {
+        const key = `${kind}:${externalId}`;
+        await context.enqueue(apply, { kind, externalId }, { key });
+        queued.push({ jobName: apply.name, key });
+      };
       for (const kind of RECONCILED) {
+        const seen = new Set<string>();
         let lastId = 0;
         for (;;) {
           const filter: Record<string, unknown> = { '>ID': lastId };
@@ -34,13 +40,19 @@ export function reconciler(context: IntegrationContext<Bitrix24Settings>, portal
           for (const row of rows) {
             checked += 1;
             const externalId = String(row.ID);
+            seen.add(externalId);
             if (!(await context.stores.links.findEntity(context.name, kind, externalId))) continue;
-            const key = `${kind}:${externalId}`;
-            await context.enqueue(apply, { kind, externalId }, { key });
-            queued.push({ jobName: apply.name, key });
+            await enqueue(kind, externalId);
           }
           if (rows.length < 50) break;
           lastId = Number(rows.at(-1)!.ID);
+        }
+        // A record deleted while its delete event was lost is in no list: a full run reads every
+        // linked one the portal no longer lists, and the apply unlinks it.
+        if (!since) {
+          for (const externalId of await context.stores.links.externalIdsOfKind(context.name, kind)) {
+            if (!seen.has(externalId)) await enqueue(kind, externalId);
+          }
         }
       }
       await context.syncLog.record({ entityType: 'integration', entityId: 0, operation: 'reconcile', outcome: 'ok', response: { since: since?.toISOString() ?? null, checked, queued: queued.length } });

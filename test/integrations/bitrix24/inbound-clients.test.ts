@@ -142,6 +142,23 @@ describe('Bitrix24 back-sync: contacts, companies, leads', () => {
     }
   });
 
+  it('a lead deleted by a manager unlinks the client; the client stays', async () => {
+    await h.connect({ leadsEnabled: true });
+    try {
+      const personId = await h.person({ lastName: 'Удалённая', firstName: 'Лида', phones: ['+7 927 300-00-09'] });
+      const leadId = await expectEventually(async () => {
+        const id = (await person(personId)).externalIds.bitrix24?.lead;
+        expect(id).toBeTruthy();
+        return id!;
+      });
+      h.b24.manager.delete('lead', Number(leadId));
+      await eventually(async () => expect((await person(personId)).externalIds.bitrix24?.lead).toBeUndefined());
+      expect((await person(personId)).lastName).toBe('Удалённая');
+    } finally {
+      await h.connect({ leadsEnabled: false });
+    }
+  });
+
   it('an organization’s lead converted: the new company is linked to the organization', async () => {
     await h.connect({ leadsEnabled: true, orderTypes: 'persons' });
     try {

@@ -72,8 +72,10 @@ export interface IntegrationEntityState {
 export interface IntegrationInbox {
   /** Stores the event; false for a second delivery of one already stored. Pass a transaction's `db` to enqueue its work with it. */
   accept(event: Omit<InboundEvent, 'system'>, db?: Kysely<Database>): Promise<boolean>;
-  /** Settles the entity's pending events with what came of them. */
-  settle(entityKind: string, externalId: string, outcome: InboundOutcome, note?: string | null): Promise<number>;
+  /** Settles the entity's pending events with what came of them (only those up to `upToId`, from `lastId`, when given). */
+  settle(entityKind: string, externalId: string, outcome: InboundOutcome, note?: string | null, upToId?: number): Promise<number>;
+  /** The newest event stored about the entity so far (0: none). */
+  lastId(entityKind: string, externalId: string): Promise<number>;
   counts(): Promise<InboundCounts>;
   last(entityKind: string, externalId: string): Promise<LastInbound | null>;
 }
@@ -181,7 +183,8 @@ export function createIntegrationContext<S extends SettingsShape>(
     },
     inbox: {
       accept: (event, trx) => inbox.accept({ ...event, system: name }, trx),
-      settle: (entityKind, externalId, outcome, note) => inbox.settle(name, entityKind, externalId, outcome, note ?? null),
+      settle: (entityKind, externalId, outcome, note, upToId) => inbox.settle(name, entityKind, externalId, outcome, note ?? null, undefined, upToId),
+      lastId: (entityKind, externalId) => inbox.lastId(name, entityKind, externalId),
       counts: () => inbox.counts(name),
       last: (entityKind, externalId) => inbox.last(name, entityKind, externalId),
     },

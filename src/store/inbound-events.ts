@@ -64,17 +64,34 @@ export class InboundEventStore {
     }
   }
 
-  /** Settles every pending event of the entity (those received up to now) with one outcome. */
-  async settle(system: string, entityKind: string, externalId: string, outcome: InboundOutcome, note: string | null = null, db: Kysely<Database> = this.db): Promise<number> {
-    const result = await db
+  /**
+   * Settles every pending event of the entity with one outcome — only those up to `upToId` (see
+   * `lastId`) when given: an event that came while the record was being read may be about a later
+   * change, and the work it queued settles it.
+   */
+  async settle(system: string, entityKind: string, externalId: string, outcome: InboundOutcome, note: string | null = null, db: Kysely<Database> = this.db, upToId?: number): Promise<number> {
+    let query = db
       .updateTable('inbound_events')
       .set({ state: outcome, settled_at: nowIso(), note: note ? note.slice(0, 500) : null })
       .where('system', '=', system)
       .where('entity_kind', '=', entityKind)
       .where('external_id', '=', externalId)
-      .where('state', '=', 'pending')
-      .executeTakeFirst();
+      .where('state', '=', 'pending');
+    if (upToId !== undefined) query = query.where('id', '<=', upToId);
+    const result = await query.executeTakeFirst();
     return Number(result.numUpdatedRows);
+  }
+
+  /** The newest event stored about the entity so far (0: none): the bound of what a read that starts now answers. */
+  async lastId(system: string, entityKind: string, externalId: string, db: Kysely<Database> = this.db): Promise<number> {
+    const row = await db
+      .selectFrom('inbound_events')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .where('system', '=', system)
+      .where('entity_kind', '=', entityKind)
+      .where('external_id', '=', externalId)
+      .executeTakeFirst();
+    return Number(row?.id ?? 0);
   }
 
   async counts(system: string, db: Kysely<Database> = this.db): Promise<InboundCounts> {

@@ -129,6 +129,24 @@ describe('Bitrix24 back-sync: echo and stale', () => {
     expect(history.map((s) => s.to)).toEqual(['NotProcessed', 'Cancelled']);
   });
 
+  it('an event that comes while the deal is being read is answered by a read of its own (the card shows the last change)', async () => {
+    const personId = await h.person({ lastName: 'Медленная', firstName: 'Чтения', phones: ['+7 927 400-00-04'] });
+    const created = await h.order({ personId });
+    const dealId = Number((await h.dealOf(created.id)).ID);
+    await quiet(h);
+    // The portal reads the deal at once but answers 2 s late; the manager moves it again meanwhile.
+    h.b24.faults.arm('slow', { method: 'crm.deal.get' });
+    h.b24.manager.moveDealStage(dealId, 'WON');
+    // (A second apart: the portal's events carry whole seconds and nothing else to tell two changes apart.)
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    h.b24.manager.moveDealStage(dealId, 'LOSE');
+    await expectEventually(async () => expect((await order(h, created.id)).status).toBe('Cancelled'), { timeoutMs: 10_000, intervalMs: 50 });
+    await quiet(h);
+    const last = await integration(h).context.inbox.last('deal', String(dealId));
+    expect(last).toMatchObject({ state: 'applied' });
+    expect(last!.note).toMatch(/LOSE/);
+  });
+
   it('a state older than the one applied is never applied (the portal answering with an old read)', async () => {
     const personId = await h.person({ lastName: 'Отстающая', firstName: 'Реплика', phones: ['+7 927 400-00-03'] });
     const created = await h.order({ personId });

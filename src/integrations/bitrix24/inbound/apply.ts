@@ -44,13 +44,23 @@ export function applyJob(context: IntegrationContext<Bitrix24Settings>, portal: 
       const transport = portal.transport(await portal.settings());
       const key = `${kind}:${externalId}`;
       let applied: Applied;
+      // What this run reads answers the events received before it starts reading; one that comes
+      // meanwhile may be about a later change: it stays pending for the run it queued.
+      let upToId: number | undefined;
       try {
-        applied = await portal.locks.run([`inbound:${key}`], () => APPLIERS[kind](context, transport, externalId, job.signal), job.signal);
+        applied = await portal.locks.run(
+          [`inbound:${key}`],
+          async () => {
+            upToId = await context.inbox.lastId(kind, externalId);
+            return APPLIERS[kind](context, transport, externalId, job.signal);
+          },
+          job.signal,
+        );
       } catch (error) {
-        if (job.attempt >= job.maxAttempts) await context.inbox.settle(kind, externalId, 'failed', String(forStaff(error)));
+        if (job.attempt >= job.maxAttempts) await context.inbox.settle(kind, externalId, 'failed', String(forStaff(error)), upToId);
         throw error;
       }
-      await context.inbox.settle(kind, externalId, applied.outcome, applied.note);
+      await context.inbox.settle(kind, externalId, applied.outcome, applied.note, upToId);
       if (applied.entity && applied.outcome === 'applied') {
         await context.syncLog.record({ entityType: applied.entity.entityType, entityId: applied.entity.entityId, operation: `${kind}.apply`, outcome: 'ok', externalId, jobId: job.jobId, response: { note: applied.note } });
       }

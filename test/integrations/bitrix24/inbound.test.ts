@@ -56,4 +56,17 @@ describe('Bitrix24 back-sync: events', () => {
     expect(response.status).toBe(403);
     expect((await counts()).received).toBe(before.received);
   });
+
+  it('a new outgoing-webhook token saved in the settings is accepted at once', async () => {
+    const post = (token: string) =>
+      fetch(`${h.api.baseUrl}/api/bitrix/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `event=ONCRMDEALUPDATE&data%5BFIELDS%5D%5BID%5D=999999&ts=${Date.now()}&auth%5Bapplication_token%5D=${encodeURIComponent(token)}`,
+      });
+    expect((await post(h.b24.applicationToken)).status).toBe(200);
+    const renewed = 'renewedToken1234567890';
+    await h.connect({ applicationToken: renewed });
+    expect((await post(renewed)).status).toBe(200);
+  });
 });

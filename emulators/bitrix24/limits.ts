@@ -23,8 +23,11 @@ export interface OperatingLimitSettings {
  */
 export class RateLimiter {
   private readonly buckets = new Map<string, { level: number; atMs: number }>();
-  /** REST requests that reached the limiter (a batch is one), and those refused with QUERY_LIMIT_EXCEEDED. */
-  readonly counts = { requests: 0, refused: 0 };
+  /**
+   * REST requests that reached the limiter (a batch is one), those refused with
+   * QUERY_LIMIT_EXCEEDED, and the admitted ones by their top-level method (`batch`, `crm.deal.list`…).
+   */
+  readonly counts = { requests: 0, refused: 0, byMethod: {} as Record<string, number> };
 
   constructor(public settings: RateLimitSettings) {}
 
@@ -46,6 +49,12 @@ export class RateLimiter {
     this.buckets.clear();
     this.counts.requests = 0;
     this.counts.refused = 0;
+    this.counts.byMethod = {};
+  }
+
+  /** Counts an admitted request under its method, once the method is known. */
+  noteMethod(method: string): void {
+    this.counts.byMethod[method] = (this.counts.byMethod[method] ?? 0) + 1;
   }
 }
 

@@ -143,6 +143,7 @@ export async function startBitrix24Emulator(options: Bitrix24EmulatorOptions = {
     }
     const method = decodeURIComponent(rawMethod).replace(/\.(json|xml)$/i, '').toLowerCase();
     if (!registry.get(method)) throw errors.methodNotFound();
+    rate.noteMethod(method);
 
     const params = mergeParams(parsePhpQuery(query), await parseBody(req.headers['content-type'], body));
     const fault = faults.pick(method, method === 'batch' ? batchMethods(params) : []);

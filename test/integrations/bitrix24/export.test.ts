@@ -11,23 +11,7 @@ import { startTestApi } from '../../support/api-server.js';
 import type { TestApi } from '../../support/api-server.js';
 import { connectBitrix24, portalCall, portalList } from '../../support/bitrix24-portal.js';
 import { expectEventually } from '../../support/eventually.js';
-
-interface Deal {
-  ID: string;
-  TITLE: string;
-  OPPORTUNITY: string;
-  CURRENCY_ID: string;
-  STAGE_ID: string;
-  CONTACT_ID: string | null;
-  COMPANY_ID: string | null;
-  SOURCE_ID: string;
-  SOURCE_DESCRIPTION: string;
-  ASSIGNED_BY_ID: string;
-  COMMENTS: string;
-  ORIGINATOR_ID: string;
-  ORIGIN_ID: string;
-  UF_CRM_PRINTSYNC_ADDRESS?: string;
-}
+import type { Deal } from './harness.js';
 
 describe('Bitrix24 export: orders become deals', () => {
   let api: TestApi;

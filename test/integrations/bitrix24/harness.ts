@@ -26,7 +26,11 @@ export interface Deal {
   COMPANY_ID: string | null;
   ASSIGNED_BY_ID: string;
   COMMENTS: string;
+  SOURCE_ID: string;
+  SOURCE_DESCRIPTION: string;
+  ORIGINATOR_ID: string;
   ORIGIN_ID: string;
+  UF_CRM_PRINTSYNC_ADDRESS?: string;
 }
 
 export interface Multifield {

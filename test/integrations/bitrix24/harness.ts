@@ -86,7 +86,8 @@ export const items = [
   { name: 'Листовки А5', quantity: 1000, unitPrice: 350 },
 ];
 
-export async function startHarness(options: { emulator?: Bitrix24EmulatorOptions; settings?: Record<string, unknown>; connect?: boolean } = {}): Promise<Harness> {
+/** `events`: the portal's outgoing webhook posts to printsync's `/api/bitrix/events` (the back-sync tests). */
+export async function startHarness(options: { emulator?: Bitrix24EmulatorOptions; settings?: Record<string, unknown>; connect?: boolean; events?: boolean } = {}): Promise<Harness> {
   const b24 = await startBitrix24Emulator({ rate: false, ...options.emulator });
   const api = await startTestApi('sqlite', { integrations: [bitrix24], startWorker: true });
   const harness: Harness = {
@@ -140,6 +141,7 @@ export async function startHarness(options: { emulator?: Bitrix24EmulatorOptions
     },
   };
   if (options.connect !== false) await harness.connect();
+  if (options.events) b24.events.addHandler(`${api.baseUrl}/api/bitrix/events`);
   return harness;
 }
 

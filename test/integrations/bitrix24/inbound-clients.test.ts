@@ -30,8 +30,7 @@ describe('Bitrix24 back-sync: contacts, companies, leads', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness({ settings: { companyTypes: [{ bitrixType: 'PARTNER', companyType: 'Партнёр' }, { bitrixType: 'CUSTOMER', companyType: 'Клиент' }] } });
-    h.b24.events.addHandler(`${h.api.baseUrl}/api/bitrix/events`);
+    h = await startHarness({ settings: { companyTypes: [{ bitrixType: 'PARTNER', companyType: 'Партнёр' }, { bitrixType: 'CUSTOMER', companyType: 'Клиент' }] }, events: true });
   });
   afterAll(async () => {
     await h?.close();

@@ -16,8 +16,7 @@ interface OrderBody {
  * «Печать» — and nothing of it is exported back.
  */
 async function setup(settings: Record<string, unknown> = {}): Promise<Harness> {
-  const h = await startHarness({ settings });
-  h.b24.events.addHandler(`${h.api.baseUrl}/api/bitrix/events`);
+  const h = await startHarness({ settings, events: true });
   return h;
 }
 

@@ -77,8 +77,7 @@ describe('Bitrix24 back-sync: echo and stale', () => {
   let h: Harness;
   beforeAll(async () => {
     // Each event is one read of the record: at the default 2 requests a second, 100 orders' echoes take minutes.
-    h = await startHarness({ settings: { ...MAPPING, requestsPerSecond: 100, requestBurst: 250 } });
-    h.b24.events.addHandler(`${h.api.baseUrl}${EVENTS}`);
+    h = await startHarness({ settings: { ...MAPPING, requestsPerSecond: 100, requestBurst: 250 }, events: true });
   });
   afterAll(async () => {
     await h?.close();
@@ -202,8 +201,7 @@ function readOnceFromReplica(b24: Bitrix24Emulator, dealId: number, old: Row): (
 describe('Bitrix24 back-sync: lost, repeated, late and reordered events, then reconciliation', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ settings: { ...MAPPING, requestsPerSecond: 100, requestBurst: 250 } });
-    h.b24.events.addHandler(`${h.api.baseUrl}${EVENTS}`);
+    h = await startHarness({ settings: { ...MAPPING, requestsPerSecond: 100, requestBurst: 250 }, events: true });
   });
   afterAll(async () => {
     await h?.close();

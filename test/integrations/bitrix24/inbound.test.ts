@@ -13,8 +13,7 @@ describe('Bitrix24 back-sync: events', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness();
-    h.b24.events.addHandler(`${h.api.baseUrl}/api/bitrix/events`);
+    h = await startHarness({ events: true });
   });
   afterAll(async () => {
     await h?.close();

@@ -106,9 +106,7 @@ describe('Bitrix24 back-sync: what the panel shows of it', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness();
-    await h.connect();
-    h.b24.events.addHandler(`${h.api.baseUrl}/api/bitrix/events`);
+    h = await startHarness({ events: true });
   });
   afterAll(async () => {
     await h?.close();

@@ -4,7 +4,7 @@ import type { IntegrationContext } from '../../../platform/context.js';
 import type { Bitrix24Settings } from '../settings.js';
 import type { Bitrix24Transport } from '../transport/client.js';
 import type { Applied } from './apply.js';
-import { fetchRecord } from './fetch.js';
+import { fetchRecord, unlink } from './fetch.js';
 
 interface Multifield {
   VALUE: string;
@@ -26,11 +26,6 @@ interface PortalCompany {
 
 const blankToNull = (value: string | null | undefined) => (value && value.trim() ? value.trim() : null);
 
-/** Unlinks our entity from a record deleted in Bitrix24; the entity itself stays. */
-async function unlink(context: IntegrationContext<Bitrix24Settings>, entity: { entityType: 'person' | 'organization' | 'order' | 'product' | 'category'; entityId: number }, kind: string): Promise<void> {
-  await context.transaction((trx) => context.stores.links.set(trx, { ...entity, system: context.name, kind, externalId: null }, new Date().toISOString()));
-}
-
 /**
  * A contact changed in Bitrix24 (B24-12): the client takes its name, its phones of type
  * «Мобильный» and its e-mails of type «Частный» — the types printsync writes; others (a work
@@ -39,8 +34,9 @@ async function unlink(context: IntegrationContext<Bitrix24Settings>, entity: { e
  */
 export async function applyContact(context: IntegrationContext<Bitrix24Settings>, transport: Bitrix24Transport, contactId: string, signal?: AbortSignal): Promise<Applied> {
   const linked = await context.stores.links.findEntity(context.name, 'contact', contactId);
-  const contact = await fetchRecord<PortalContact>(transport, 'crm.contact.get', contactId, signal);
+  // A record printsync has no link for costs no request to the portal.
   if (!linked || linked.entityType !== 'person') return { outcome: 'ignored', note: 'контакт не связан с клиентом printsync' };
+  const contact = await fetchRecord<PortalContact>(transport, 'crm.contact.get', contactId, signal);
   if (!contact) {
     await unlink(context, linked, 'contact');
     return { outcome: 'applied', note: 'контакт удалён в Битрикс24: связь снята, клиент остался', entity: linked };
@@ -74,8 +70,8 @@ function samePerson(person: Person, wanted: { lastName: string | null; firstName
 /** A company changed in Bitrix24 (B24-13): the organization takes its title and its type (through the mapping in settings). */
 export async function applyCompany(context: IntegrationContext<Bitrix24Settings>, transport: Bitrix24Transport, companyId: string, signal?: AbortSignal): Promise<Applied> {
   const linked = await context.stores.links.findEntity(context.name, 'company', companyId);
-  const company = await fetchRecord<PortalCompany>(transport, 'crm.company.get', companyId, signal);
   if (!linked || linked.entityType !== 'organization') return { outcome: 'ignored', note: 'компания не связана с организацией printsync' };
+  const company = await fetchRecord<PortalCompany>(transport, 'crm.company.get', companyId, signal);
   if (!company) {
     await unlink(context, linked, 'company');
     return { outcome: 'applied', note: 'компания удалена в Битрикс24: связь снята, организация осталась', entity: linked };
@@ -90,4 +86,3 @@ export async function applyCompany(context: IntegrationContext<Bitrix24Settings>
   return { outcome: 'applied', note: `название${mapped ? ' и тип' : ''} из компании`, entity: linked };
 }
 
-export { unlink };

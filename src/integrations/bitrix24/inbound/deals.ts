@@ -3,7 +3,7 @@ import type { IntegrationContext } from '../../../platform/context.js';
 import type { Bitrix24Settings } from '../settings.js';
 import type { Bitrix24Transport } from '../transport/client.js';
 import type { Applied } from './apply.js';
-import { fetchRecord, modifiedAt } from './fetch.js';
+import { fetchRecord, modifiedAt, unlink } from './fetch.js';
 
 interface PortalDeal {
   ID: string;
@@ -30,13 +30,13 @@ export interface OrderSyncState {
  */
 export async function applyDeal(context: IntegrationContext<Bitrix24Settings>, transport: Bitrix24Transport, dealId: string, signal?: AbortSignal): Promise<Applied> {
   const linked = await context.stores.links.findEntity(context.name, 'deal', dealId);
+  // Deals managers make in Bitrix24 fire events too: one printsync has no link for costs no request.
+  if (!linked || linked.entityType !== 'order') return { outcome: 'ignored', note: 'сделка не связана с заказом printsync' };
   const deal = await fetchRecord<PortalDeal>(transport, 'crm.deal.get', dealId, signal);
   if (!deal) {
-    if (!linked) return { outcome: 'ignored', note: 'сделка удалена; с заказом не была связана' };
-    await context.transaction((trx) => context.stores.links.set(trx, { entityType: linked.entityType, entityId: linked.entityId, system: context.name, kind: 'deal', externalId: null }, new Date().toISOString()));
+    await unlink(context, linked, 'deal');
     return { outcome: 'applied', note: `сделка удалена в Битрикс24: связь с заказом снята, заказ остался`, entity: linked };
   }
-  if (!linked || linked.entityType !== 'order') return { outcome: 'ignored', note: 'сделка не связана с заказом printsync' };
   const { settings } = await context.settings.require();
   const funnel = settings.categoryId ?? 0;
   if (Number(deal.CATEGORY_ID ?? 0) !== funnel) return { outcome: 'ignored', note: `сделка в направлении ${deal.CATEGORY_ID}, а не в ${funnel}`, entity: linked };

@@ -1,3 +1,6 @@
+import type { IntegrationContext } from '../../../platform/context.js';
+import type { LinkedEntityType } from '../../../store/external-links.js';
+import type { Bitrix24Settings } from '../settings.js';
 import { Bitrix24Error } from '../transport/client.js';
 import type { Bitrix24Transport } from '../transport/client.js';
 
@@ -16,4 +19,9 @@ export async function fetchRecord<T>(transport: Bitrix24Transport, method: strin
 export function modifiedAt(value: unknown): number | null {
   const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
   return Number.isFinite(ms) ? ms : null;
+}
+
+/** Unlinks our entity from a record deleted in Bitrix24; the entity itself stays. */
+export async function unlink(context: IntegrationContext<Bitrix24Settings>, entity: { entityType: LinkedEntityType; entityId: number }, kind: string): Promise<void> {
+  await context.transaction((trx) => context.stores.links.set(trx, { ...entity, system: context.name, kind, externalId: null }, new Date().toISOString()));
 }

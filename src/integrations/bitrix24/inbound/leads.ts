@@ -2,8 +2,7 @@ import type { IntegrationContext } from '../../../platform/context.js';
 import type { Bitrix24Settings } from '../settings.js';
 import type { Bitrix24Transport } from '../transport/client.js';
 import type { Applied } from './apply.js';
-import { unlink } from './clients.js';
-import { fetchRecord } from './fetch.js';
+import { fetchRecord, unlink } from './fetch.js';
 
 interface PortalLead {
   STATUS_ID: string;

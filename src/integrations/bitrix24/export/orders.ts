@@ -71,18 +71,28 @@ export class OrderExporter {
   ) {}
 
   async export(orderIds: readonly number[], options: ExportOptions = {}): Promise<ExportRun> {
-    const keys = new Set<string>();
+    // Read once, before waiting for the locks: a change made while this run waits gets a job of its own.
+    const orders: Order[] = [];
+    const deleted: number[] = [];
     for (const id of orderIds) {
-      keys.add(`order:${id}`);
-      const order = await this.context.stores.orders.get(id).catch(() => null);
-      if (order?.personId) keys.add(`person:${order.personId}`);
-      if (order?.organizationId) keys.add(`organization:${order.organizationId}`);
+      try {
+        orders.push(await this.context.stores.orders.get(id));
+      } catch (error) {
+        if (error instanceof DomainError && error.code === 'not_found') deleted.push(id);
+        else throw error;
+      }
+    }
+    const keys = new Set<string>();
+    for (const order of orders) {
+      keys.add(`order:${order.id}`);
+      if (order.personId) keys.add(`person:${order.personId}`);
+      if (order.organizationId) keys.add(`organization:${order.organizationId}`);
     }
     return this.portal.locks.run(
       [...keys],
       async () => {
         try {
-          return await this.exportLocked(orderIds, options);
+          return await this.exportLocked(orderIds, orders, deleted, options);
         } catch (error) {
           // The whole attempt failed (the portal unreachable, a dropped answer, a limit, refused
           // credentials): it goes to the sync log like any other, and the job retries or parks.
@@ -96,22 +106,13 @@ export class OrderExporter {
     );
   }
 
-  private async exportLocked(orderIds: readonly number[], options: ExportOptions): Promise<ExportRun> {
+  private async exportLocked(orderIds: readonly number[], orders: readonly Order[], deleted: readonly number[], options: ExportOptions): Promise<ExportRun> {
     const { context } = this;
     const saved = await this.portal.settings();
     const { settings } = saved;
     const transport = this.portal.transport(saved);
     const outcomes = new Map<number, OrderExportOutcome>();
-
-    const orders: Order[] = [];
-    for (const id of orderIds) {
-      try {
-        orders.push(await context.stores.orders.get(id));
-      } catch (error) {
-        if (error instanceof DomainError && error.code === 'not_found') outcomes.set(id, { orderId: id, outcome: 'skipped', dealId: null, reason: 'заказ удалён' });
-        else throw error;
-      }
-    }
+    for (const id of deleted) outcomes.set(id, { orderId: id, outcome: 'skipped', dealId: null, reason: 'заказ удалён' });
     const states = await context.state.getMany('order', orders.map((o) => o.id));
     const sendable = orders.filter((order) => {
       const reason = skipReason(order, settings);

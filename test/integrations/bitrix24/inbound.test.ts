@@ -45,6 +45,18 @@ describe('Bitrix24 back-sync: events', () => {
     expect((await counts()).applied).toBe(1);
   });
 
+  it('an order in a status the mapping does not name keeps it: its new deal lands in the first stage, and that stage coming back is an echo', async () => {
+    const personId = await h.person({ lastName: 'Печатная', firstName: 'Пола', phones: ['+7 927 000-00-02'] });
+    const created = await h.order({ personId, status: 'Printing' });
+    const deal = await h.dealOf(created.id);
+    expect(deal.STAGE_ID).toBe('NEW');
+    // The deal's own events are read and settled…
+    await expectEventually(async () => expect((await counts()).pending).toBe(0));
+    // …and the order is still «В печать», not moved back to «Новый».
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await order(created.id)).status).toBe('Printing');
+  });
+
   it('a forged token is refused with 403 and nothing is stored', async () => {
     const before = await counts();
     const response = await fetch(`${h.api.baseUrl}/api/bitrix/events`, {

@@ -246,6 +246,8 @@ export class OrderExporter {
     const plannedByComm = new Map<string, string>();
     /** Order → the stage its deal is sent to; an order whose deal did not get there is in `stageMisses`. */
     const wantedStages = new Map<number, string>();
+    /** New deals sent without a stage (the order's status is not mapped): the portal puts them in the funnel's first stage. */
+    const unstaged = new Set<number>();
     const stageMisses = new Map<number, Bitrix24Error>();
     const sentComments = new Map<number, number[]>();
     for (const order of todo) {
@@ -282,6 +284,7 @@ export class OrderExporter {
       const deal = dealId ?? ref(`deal_${order.id}`);
       commands.push(dealId ? { name: `deal_${order.id}`, method: 'crm.deal.update', params: { id: dealId, fields }, unit } : { name: `deal_${order.id}`, method: 'crm.deal.add', params: { fields }, unit });
       if (typeof fields.STAGE_ID === 'string') wantedStages.set(order.id, fields.STAGE_ID);
+      else if (!dealId) unstaged.add(order.id);
       commands.push({ name: `rows_${order.id}`, method: 'crm.deal.productrows.set', params: { id: deal, rows: productRows(order) }, unit });
       const posted = new Set(state.comments ?? []);
       const fresh = order.comments.filter((comment) => !posted.has(comment.id));
@@ -293,16 +296,21 @@ export class OrderExporter {
 
     // The portal ignores a stage it does not know (removed since the mapping was saved) and keeps
     // the deal where it was. One command at the head of the first batch lists the funnel's stages,
-    // so a deal sent to a stage that is not there is told, at no extra request.
-    if (wantedStages.size > 0) commands.unshift({ name: 'stages', method: 'crm.dealcategory.stage.list', params: { id: settings.categoryId ?? 0 }, unit: 'setup' });
+    // so a deal sent to a stage that is not there is told, at no extra request. The same list says
+    // which stage a new deal sent without one lands in: the stage both sides then agree on, so its
+    // events are echoes, not a manager moving the order back to «Новый».
+    if (wantedStages.size > 0 || unstaged.size > 0) commands.unshift({ name: 'stages', method: 'crm.dealcategory.stage.list', params: { id: settings.categoryId ?? 0 }, unit: 'setup' });
     const byOrder = new Map(todo.map((o) => [o.id, o]));
     const written = await runCommands(transport, commands, {
       signal: options.signal,
       afterBatch: (fresh) => {
         const stages = fresh.get('stages');
         if (stages && !stages.error && Array.isArray(stages.result)) {
-          const known = new Set((stages.result as Array<{ STATUS_ID: string }>).map((stage) => String(stage.STATUS_ID)));
+          const listed = (stages.result as Array<{ STATUS_ID: string; SORT?: string | number }>).slice().sort((a, b) => Number(a.SORT ?? 0) - Number(b.SORT ?? 0));
+          const known = new Set(listed.map((stage) => String(stage.STATUS_ID)));
           for (const [orderId, wanted] of wantedStages) if (!known.has(wanted)) stageMisses.set(orderId, stageMissing(wanted, settings.categoryId));
+          const first = listed[0]?.STATUS_ID;
+          if (first) for (const orderId of unstaged) wantedStages.set(orderId, String(first));
         }
         return this.record(fresh, byOrder, linkedDeals, contacts, companies, states, stageMisses, wantedStages);
       },

@@ -18,7 +18,7 @@ export default tseslint.config(
   },
   {
     // Integrations depend on the core, never the reverse.
-    files: ['src/{domain,store,db,events,jobs,http,settings,sync,auth,demo,platform}/**/*.ts', 'src/app.ts'],
+    files: ['src/{domain,store,db,events,jobs,http,settings,sync,auth,demo,platform,calculator}/**/*.ts', 'src/app.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['**/integrations/**'] }],
     },

@@ -13,6 +13,7 @@ import { Scheduler } from './jobs/scheduler.js';
 import { systemClock } from './platform/context.js';
 import type { Clock } from './platform/context.js';
 import { IntegrationHost } from './platform/host.js';
+import { QuoteService } from './calculator/quotes.js';
 import type { IntegrationDefinition } from './platform/integration.js';
 import { setOutboundPolicy } from './platform/outbound-policy.js';
 import { SettingsRegistry } from './settings/registry.js';
@@ -37,6 +38,8 @@ export interface AppServices {
   database: DatabaseHandle;
   queue: JobQueue;
   outbox: Outbox;
+  /** Prices products with their category's calculator engine (CALC-1). */
+  quotes: QuoteService;
   /** «Отправить повторно»: enqueues an integration's send job for one entity. */
   resend: ResendService;
   /** The integrations of this build after their `setup`: routes, panel sections, parking. */
@@ -135,9 +138,10 @@ export async function createApp(config: Config, options: CreateAppOptions): Prom
       alerts,
     };
 
+    const quotes = new QuoteService(stores.products, stores.categories);
     host = await IntegrationHost.boot(
       integrations,
-      { catalog, subscriptions, resend: resendRegistry, settings: settingsRegistry },
+      { catalog, subscriptions, resend: resendRegistry, settings: settingsRegistry, calculators: quotes },
       { db, logger, clock, publicUrl: config.publicUrl ?? null, stores, queue: () => queueDriver, alerts, settingsStore: settings },
     );
     const booted = host;
@@ -152,6 +156,7 @@ export async function createApp(config: Config, options: CreateAppOptions): Prom
       database,
       queue: jobs,
       outbox,
+      quotes,
       resend: new ResendService(db, jobs, resendRegistry, settingsRegistry, settings),
       integrations: booted,
       scheduler,

@@ -216,6 +216,7 @@ export interface Database {
   rate_buckets: RateBucketsTable;
   integration_state: IntegrationStateTable;
   inbound_events: InboundEventsTable;
+  integration_records: IntegrationRecordsTable;
 }
 
 export type PersonRow = Selectable<PersonsTable>;
@@ -326,6 +327,16 @@ export interface IntegrationStateTable {
   entity_id: number;
   state: JsonText;
   updated_at: Timestamp;
+}
+
+/** A document an integration keeps about a thing of the other system (src/store/integration-records.ts). */
+export interface IntegrationRecordsTable {
+  system: string;
+  kind: string;
+  key: string;
+  data: JsonText;
+  updated_at: Timestamp;
+  missing_since: Timestamp | null;
 }
 
 /** An event another system sent (src/store/inbound-events.ts). */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { invalidField } from './errors.js';
 import { idSchema } from './ids.js';
+import { safeKey } from './keys.js';
 
 /**
  * The catalog (CORE-2): categories choose a calculator engine, products carry quantity tiers
@@ -266,6 +267,11 @@ export type ProductUpdateInput = z.output<typeof productUpdateSchema>;
 
 export const quoteRequestSchema = z.strictObject({
   quantity: z.number().int('must be a whole number').min(1, 'must be at least 1').max(MAX_QUANTITY),
+  parameters: z
+    .record(safeKey(z.string().min(1).max(200)), z.union([z.string().max(1000), z.number(), z.boolean()]))
+    .refine((map) => Object.keys(map).length <= 200, 'at most 200 parameters')
+    .default({})
+    .describe("the calculator's parameters by key (GET /products/{id}/calculator lists them); none for a product priced by its tiers"),
 });
 
 /**

@@ -2,7 +2,15 @@
  * One error model for the core: a stable code, a message for people, and where it applies.
  * The HTTP layer maps codes to status codes; jobs use `retryable` (see src/jobs).
  */
-export type DomainErrorCode = 'validation_failed' | 'not_found' | 'conflict' | 'version_conflict' | 'unauthorized' | 'forbidden';
+export type DomainErrorCode =
+  | 'validation_failed'
+  | 'not_found'
+  | 'conflict'
+  | 'version_conflict'
+  | 'unauthorized'
+  | 'forbidden'
+  /** Something printsync relies on (an ERP's calculator) cannot answer now; asking later may work. */
+  | 'unavailable';
 
 export interface FieldProblem {
   /** Where the problem is, e.g. `body.phones[1]` or `items[0].quantity`. */

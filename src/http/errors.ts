@@ -4,6 +4,8 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError } from '../domain/errors.js';
 import type { DomainErrorCode, FieldProblem } from '../domain/errors.js';
+import { IntegrationError } from '../platform/errors.js';
+import type { IntegrationFailure } from '../platform/errors.js';
 
 /** Every error the API returns has this shape. */
 export interface ApiErrorBody {
@@ -19,6 +21,25 @@ const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   version_conflict: 409,
+  unavailable: 503,
+};
+
+/**
+ * An integration's failure inside a staff request («Отправить в ASystem», «Синхронизировать
+ * шаблоны»): its message is already for people and masked, so it is passed on with a status
+ * that says whose fault it was — 503 the other system is down, 502 it refused our settings, 422
+ * it refused this data, 404 the object is gone there.
+ */
+const STATUS_BY_FAILURE: Record<IntegrationFailure, number> = {
+  unreachable: 503,
+  server: 503,
+  rate_limited: 503,
+  aborted: 503,
+  credentials: 502,
+  permission: 502,
+  misconfigured: 502,
+  rejected: 422,
+  not_found: 404,
 };
 
 /** `/items/0/quantity` in `body` → `body.items[0].quantity`. */
@@ -30,6 +51,9 @@ export function fieldPath(context: string, instancePath: string): string {
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof DomainError) {
     return reply.code(STATUS_BY_CODE[error.code]).send(body(error.code, error.message, error.details));
+  }
+  if (error instanceof IntegrationError) {
+    return reply.code(STATUS_BY_FAILURE[error.failure]).send(body(`integration_${error.failure}`, error.message, []));
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const context = error.validationContext ?? 'body';

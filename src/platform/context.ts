@@ -17,6 +17,8 @@ import type { SyncAttempt, SyncLogEntry, SyncLogStore } from '../store/sync-log.
 import { InboundEventStore } from '../store/inbound-events.js';
 import type { InboundCounts, InboundEvent, InboundOutcome, LastInbound } from '../store/inbound-events.js';
 import { IntegrationStateStore } from '../store/integration-state.js';
+import { IntegrationRecordStore } from '../store/integration-records.js';
+import type { IntegrationRecord } from '../store/integration-records.js';
 import type { EntityState } from '../store/integration-state.js';
 import type { LinkedEntityType } from '../store/external-links.js';
 import { transact } from '../store/transaction.js';
@@ -68,6 +70,15 @@ export interface IntegrationEntityState {
   release(entityType: LinkedEntityType, entityId: number, owner: string): Promise<void>;
 }
 
+/** Documents about things of the other system, keyed by its ids (see store/integration-records.ts); `system` is filled in. */
+export interface IntegrationRecords {
+  get<T>(kind: string, key: string, db?: Kysely<Database>): Promise<IntegrationRecord<T> | null>;
+  list<T>(kind: string, db?: Kysely<Database>): Promise<Array<IntegrationRecord<T>>>;
+  put<T>(kind: string, key: string, data: T, db?: Kysely<Database>): Promise<void>;
+  /** Marks those of `kind` not in `present` as missing; answers the keys newly marked. */
+  markMissing(kind: string, present: readonly string[], db?: Kysely<Database>): Promise<string[]>;
+}
+
 /** The integration's inbox of events its system sends (see store/inbound-events.ts); `system` is filled in. */
 export interface IntegrationInbox {
   /** Stores the event; false for a second delivery of one already stored. Pass a transaction's `db` to enqueue its work with it. */
@@ -76,6 +87,12 @@ export interface IntegrationInbox {
   settle(entityKind: string, externalId: string, outcome: InboundOutcome, note?: string | null, upToId?: number): Promise<number>;
   /** The newest event stored about the entity so far (0: none). */
   lastId(entityKind: string, externalId: string): Promise<number>;
+  /** Settles exactly these pending events (those a read was known to answer when it started). */
+  settleIds(ids: readonly number[], outcome: InboundOutcome, note?: string | null): Promise<number>;
+  /** The pending events of these entities, by external id; an entity with none is absent. */
+  pending(entityKind: string, externalIds: readonly string[]): Promise<Map<string, number[]>>;
+  /** Entities of a kind with events pending among the newest ones: work to read together. */
+  recentPending(entityKind: string, limit: number): Promise<string[]>;
   counts(): Promise<InboundCounts>;
   last(entityKind: string, externalId: string): Promise<LastInbound | null>;
 }
@@ -107,6 +124,8 @@ export interface IntegrationContext<S extends SettingsShape = SettingsShape> {
   readonly settings: IntegrationSettings<S>;
   readonly syncLog: IntegrationSyncLog;
   readonly state: IntegrationEntityState;
+  /** Documents about the other system's things: an ERP's templates. */
+  readonly records: IntegrationRecords;
   readonly inbox: IntegrationInbox;
   /**
    * The leaky bucket of a remote system's request limit (`key`: e.g. the portal's address),
@@ -144,6 +163,7 @@ export function createIntegrationContext<S extends SettingsShape>(
   const { db, stores } = deps;
   const definition = integration.settings;
   const stateStore = new IntegrationStateStore(db);
+  const recordStore = new IntegrationRecordStore(db);
   const inbox = new InboundEventStore(db);
 
   const settings: IntegrationSettings<S> = {
@@ -181,10 +201,19 @@ export function createIntegrationContext<S extends SettingsShape>(
       claim: (entityType, entityId, owner, ms) => stateStore.claim(name, entityType, entityId, owner, Date.now() + ms),
       release: (entityType, entityId, owner) => stateStore.release(name, entityType, entityId, owner),
     },
+    records: {
+      get: (kind, key, trx) => recordStore.get(name, kind, key, trx),
+      list: (kind, trx) => recordStore.list(name, kind, trx),
+      put: (kind, key, data, trx) => recordStore.put(name, kind, key, data, trx),
+      markMissing: (kind, present, trx) => recordStore.markMissing(name, kind, present, trx),
+    },
     inbox: {
       accept: (event, trx) => inbox.accept({ ...event, system: name }, trx),
       settle: (entityKind, externalId, outcome, note, upToId) => inbox.settle(name, entityKind, externalId, outcome, note ?? null, undefined, upToId),
       lastId: (entityKind, externalId) => inbox.lastId(name, entityKind, externalId),
+      settleIds: (ids, outcome, note) => inbox.settleIds(name, ids, outcome, note ?? null),
+      pending: (entityKind, externalIds) => inbox.pending(name, entityKind, externalIds),
+      recentPending: (entityKind, limit) => inbox.recentPending(name, entityKind, { limit }),
       counts: () => inbox.counts(name),
       last: (entityKind, externalId) => inbox.last(name, entityKind, externalId),
     },

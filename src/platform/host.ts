@@ -1,4 +1,5 @@
 import type { IntegrationBackfill, IntegrationReconcile } from './backfill.js';
+import type { CalculatorEngine } from '../calculator/engine.js';
 import type { Logger } from 'pino';
 import { SYSTEM_ORIGIN } from '../domain/origin.js';
 import { domainEventJobPayload } from '../events/domain-events.js';
@@ -33,6 +34,8 @@ export interface BootedIntegration {
 
 export interface HostRegistries {
   catalog: JobCatalog;
+  /** Where integrations' calculator engines go (the quote service). */
+  calculators: { register(engine: CalculatorEngine): void };
   subscriptions: SubscriptionRegistry;
   resend: ResendRegistry;
   settings: SettingsRegistry;
@@ -170,6 +173,11 @@ export class IntegrationHost {
           return saved?.enabled ? schedule.every(saved.settings) : null;
         },
       });
+    }
+
+    if (parts.calculator) {
+      if (parts.calculator.engine !== name) throw new Error(`${name}: its calculator engine must be named after it, not "${parts.calculator.engine}"`);
+      registries.calculators.register(parts.calculator);
     }
 
     for (const group of parts.routes?.inbound ?? []) {

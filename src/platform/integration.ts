@@ -7,6 +7,7 @@ import type { Origin } from '../domain/origin.js';
 import { assertIntegrationName, settingsDefinition } from '../settings/definition.js';
 import type { SettingsDefinition, SettingsForm, SettingsShape } from '../settings/definition.js';
 import type { IntegrationBackfill, IntegrationReconcile } from './backfill.js';
+import type { CalculatorEngine } from '../calculator/engine.js';
 import type { IntegrationContext } from './context.js';
 import type { PanelExtension } from './panel.js';
 import type { IntegrationRoutes } from './routes.js';
@@ -74,6 +75,11 @@ export interface IntegrationParts<S extends SettingsShape = SettingsShape> {
   routes?: IntegrationRoutes;
   schedules?: readonly IntegrationSchedule<S>[];
   panel?: PanelExtension;
+  /**
+   * A calculator engine (CALC-1) for categories that choose this integration as their primary
+   * calculator; its `engine` is the integration's name.
+   */
+  calculator?: CalculatorEngine;
   /** `printsync backfill <name>`: sends what existed before the integration was switched on. */
   backfill?: IntegrationBackfill;
   /** `printsync reconcile <name>`: agrees with what changed in the other system (its schedule usually runs it too). */

@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely';
 import { lockedForWrite } from '../db/dialect.js';
 import type { Database, ProductRow } from '../db/schema.js';
-import type { CalculatorEngine, Product, ProductCreateInput, ProductUpdateInput, QuantityTiers, Quote } from '../domain/catalog.js';
-import { quoteFromTiers } from '../domain/catalog.js';
+import type { Product, ProductCreateInput, ProductUpdateInput, QuantityTiers } from '../domain/catalog.js';
 import { DomainError, notFound, assertVersion } from '../domain/errors.js';
 import { assertCategoryExists } from './categories.js';
 import { refusingVanishedReferences } from './references.js';
@@ -20,14 +19,6 @@ export interface ProductFilter {
   cursor?: string | undefined;
 }
 
-export interface ProductQuote extends Quote {
-  productId: number;
-  currency: string;
-  /** The engine that produced this price. */
-  engine: CalculatorEngine;
-  /** The engine the product's category chose; null for a product without a category. */
-  categoryEngine: CalculatorEngine | null;
-}
 
 /**
  * Rows read per round when searching. `products` has no folded `search_text` column (unlike
@@ -133,29 +124,6 @@ export class ProductStore {
       before = last.id;
     }
     return toPage(matched.slice(0, limit + 1), limit, toProduct);
-  }
-
-  /**
-   * The price of `quantity` units. Only the builtin engine exists yet (CALC-1 adds the ERP
-   * ones), so every product is priced from its tiers — which is also what «Брать стоимость из
-   * настроек тиражности продукта» (P1C-4) asks of 1С — and the answer says so.
-   */
-  async quote(id: number, quantity: number, path = 'quantity', db: Kysely<Database> = this.db): Promise<ProductQuote> {
-    const row = await db
-      .selectFrom('products')
-      .leftJoin('categories', 'categories.id', 'products.category_id')
-      .select(['products.id', 'products.tiers', 'products.currency', 'categories.calculator_engine'])
-      .where('products.id', '=', id)
-      .executeTakeFirst();
-    if (!row) throw notFound('product', id);
-    const quote = quoteFromTiers(parseJson<QuantityTiers>(row.tiers, { mode: 'presets', presets: [] }), quantity, path);
-    return {
-      productId: row.id,
-      ...quote,
-      currency: row.currency,
-      engine: 'builtin',
-      categoryEngine: (row.calculator_engine as CalculatorEngine | null) ?? null,
-    };
   }
 }
 

@@ -87,6 +87,10 @@ describe.each(TEST_DIALECTS)('catalog API on %s', (dialect) => {
       currency: 'RUB',
       engine: 'builtin',
       categoryEngine: 'builtin',
+      breakdown: [],
+      warnings: [],
+      parameters: {},
+      source: { engine: 'builtin', pricedAt: expect.any(String), cached: false },
     });
 
     const notPreset = await api.request<ErrorBody>('POST', `/api/v1/products/${product.id}/quote`, { quantity: 300 });
@@ -102,8 +106,14 @@ describe.each(TEST_DIALECTS)('catalog API on %s', (dialect) => {
 
     const quote = (quantity: number) => api.request<Record<string, unknown>>('POST', `/api/v1/products/${product.id}/quote`, { quantity });
     expect((await quote(49)).body).toMatchObject({ quantity: 49, unitPrice: 2_500, total: 122_500 });
-    // The category chose 1С, which is not connected yet: the tiers price it, and the answer says so.
-    expect((await quote(300)).body).toMatchObject({ unitPrice: 1_500, total: 450_000, engine: 'builtin', categoryEngine: 'poly1c' });
+    // The category chose 1С, which this build (no integrations) lacks: the tiers price it, and the answer says so.
+    expect((await quote(300)).body).toMatchObject({
+      unitPrice: 1_500,
+      total: 450_000,
+      engine: 'builtin',
+      categoryEngine: 'poly1c',
+      warnings: ['калькулятор 1С:Полиграфия не подключён в этой установке: цена по тиражности продукта'],
+    });
     const outside = await quote(1001);
     expect(outside.status).toBe(400);
     expect(outside.body).toMatchObject({ details: [{ path: 'body.quantity', message: '1001 is outside the range 1…1000' }] });

@@ -8,6 +8,7 @@ import * as loginReservations from './006-login-reservations.js';
 import * as leanerIndexes from './007-leaner-indexes.js';
 import * as integrationState from './008-integration-state.js';
 import * as inboundEvents from './009-inbound-events.js';
+import * as integrationRecords from './010-integration-records.js';
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so that the set
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '007-leaner-indexes': leanerIndexes,
   '008-integration-state': integrationState,
   '009-inbound-events': inboundEvents,
+  '010-integration-records': integrationRecords,
 };

@@ -4,7 +4,7 @@ import { idFromText } from '../../domain/ids.js';
 import type { AppServices } from '../../app.js';
 import { productCreateSchema, productUpdateSchema, quoteRequestSchema } from '../../domain/catalog.js';
 import { idempotentCreate } from '../idempotent-create.js';
-import { productResponse, quoteResponse } from '../schemas/catalog.js';
+import { calculatorResponse, productResponse, quoteResponse } from '../schemas/catalog.js';
 import { idParams, pageOf, pageQuery, standardErrors } from '../schemas/common.js';
 
 const tags = ['Catalog'];
@@ -83,21 +83,37 @@ export const productRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = a
     },
   );
 
+  server.get(
+    '/products/:id/calculator',
+    {
+      schema: {
+        tags,
+        summary: "The product's calculator: its parameters and the quantities that can be ordered",
+        description:
+          "From the engine its category chose as primary (an ERP's template, say), else from the product's tiers. " +
+          'A 503 when that engine cannot answer now (its system is down).',
+        params: idParams,
+        response: { 200: calculatorResponse, ...standardErrors },
+      },
+    },
+    async (request) => services.quotes.form(request.params.id),
+  );
+
   server.post(
     '/products/:id/quote',
     {
       schema: {
         tags,
-        summary: 'Price a quantity of the product',
+        summary: 'Price a quantity of the product with chosen parameters',
         description:
-          'Priced by the builtin engine from the product\'s tiers. A category may choose an ERP engine ' +
-          '(`categoryEngine`); until those engines are connected the tiers price it and `engine` says so. ' +
-          'A quantity the tiers do not allow (not a preset, outside the range, between steps) is a 400 on `body.quantity`.',
+          'Priced by the engine the category chose as primary (ASystem, Axiom, 1C), else by the builtin engine from the ' +
+          "product's tiers; `engine` and `source` say which. A quantity or parameter value that cannot be ordered is a 400 " +
+          'on `body.quantity` or `body.parameters.<key>`; a 503 when the engine cannot answer now.',
         params: idParams,
         body: quoteRequestSchema,
         response: { 200: quoteResponse, ...standardErrors },
       },
     },
-    async (request) => products.quote(request.params.id, request.body.quantity, 'body.quantity'),
+    async (request) => services.quotes.quote(request.params.id, request.body),
   );
 };

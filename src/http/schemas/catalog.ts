@@ -47,6 +47,8 @@ export const productResponse = z.object({
   version: z.number(),
 });
 
+const parameterValue = z.union([z.string(), z.number(), z.boolean()]);
+
 export const quoteResponse = z.object({
   productId: z.number(),
   quantity: z.number(),
@@ -57,4 +59,40 @@ export const quoteResponse = z.object({
   currency: z.string(),
   engine: calculatorEngineResponse.describe('the engine that priced this quote'),
   categoryEngine: calculatorEngineResponse.nullable().describe("the engine the product's category chose"),
+  breakdown: z.array(z.object({ name: z.string(), amount: z.number().describe('minor units') })),
+  warnings: z.array(z.string()),
+  parameters: z.record(z.string(), parameterValue).describe('the parameters priced, defaults filled in'),
+  source: z
+    .object({
+      engine: calculatorEngineResponse,
+      templateId: z.string().optional(),
+      templateVersion: z.number().nullable().optional(),
+      pricedAt: z.string(),
+      cached: z.boolean(),
+      productionDays: z.number().optional(),
+    })
+    .describe('where the price came from'),
+});
+
+export const calculatorResponse = z.object({
+  productId: z.number(),
+  engine: calculatorEngineResponse,
+  categoryEngine: calculatorEngineResponse.nullable(),
+  parameters: z.array(
+    z.object({
+      key: z.string(),
+      label: z.string(),
+      sourceName: z.string(),
+      group: z.string(),
+      type: z.enum(['number', 'integer', 'string', 'text', 'select', 'boolean', 'date']),
+      required: z.boolean(),
+      options: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
+      default: parameterValue.optional(),
+      min: z.number().optional(),
+      max: z.number().optional(),
+      step: z.number().optional(),
+      unit: z.string().optional(),
+    }),
+  ),
+  quantity: z.object({ min: z.number().optional(), max: z.number().optional(), step: z.number().optional(), presets: z.array(z.number()).optional() }),
 });

@@ -82,6 +82,66 @@ export class InboundEventStore {
     return Number(result.numUpdatedRows);
   }
 
+  /**
+   * Settles exactly these events (still pending) with one outcome: those a read of their entity
+   * was known to answer when it started (see `pending`). An event committed after that stays
+   * pending for the work it queued, whatever its id.
+   */
+  async settleIds(system: string, ids: readonly number[], outcome: InboundOutcome, note: string | null = null, db: Kysely<Database> = this.db): Promise<number> {
+    if (ids.length === 0) return 0;
+    const result = await db
+      .updateTable('inbound_events')
+      .set({ state: outcome, settled_at: nowIso(), note: note ? note.slice(0, 500) : null })
+      .where('system', '=', system)
+      .where('id', 'in', [...ids])
+      .where('state', '=', 'pending')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  /** The pending events of these entities, by external id (oldest first); an entity with none is absent. */
+  async pending(system: string, entityKind: string, externalIds: readonly string[], db: Kysely<Database> = this.db): Promise<Map<string, number[]>> {
+    const out = new Map<string, number[]>();
+    if (externalIds.length === 0) return out;
+    const rows = await db
+      .selectFrom('inbound_events')
+      .select(['id', 'external_id'])
+      .where('system', '=', system)
+      .where('entity_kind', '=', entityKind)
+      .where('external_id', 'in', [...externalIds])
+      .where('state', '=', 'pending')
+      .orderBy('id')
+      .execute();
+    for (const row of rows) {
+      const ids = out.get(row.external_id) ?? [];
+      ids.push(Number(row.id));
+      out.set(row.external_id, ids);
+    }
+    return out;
+  }
+
+  /**
+   * Entities of a kind with events still pending among the newest `window` events of the whole
+   * inbox (a range of the primary key, cheap however large the inbox grows): work that may be
+   * read together with the entity at hand. Older pending events are left to their own work.
+   */
+  async recentPending(system: string, entityKind: string, options: { window?: number; limit?: number } = {}, db: Kysely<Database> = this.db): Promise<string[]> {
+    const { window = 2_000, limit = 100 } = options;
+    const newest = await db.selectFrom('inbound_events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+    const floor = Number(newest?.id ?? 0) - window;
+    const rows = await db
+      .selectFrom('inbound_events')
+      .select('external_id')
+      .where('id', '>', floor)
+      .where('system', '=', system)
+      .where('entity_kind', '=', entityKind)
+      .where('state', '=', 'pending')
+      .orderBy('id')
+      .limit(limit * 4)
+      .execute();
+    return [...new Set(rows.map((row) => row.external_id))].slice(0, limit);
+  }
+
   /** The newest event stored about the entity so far (0: none): the bound of what a read that starts now answers. */
   async lastId(system: string, entityKind: string, externalId: string, db: Kysely<Database> = this.db): Promise<number> {
     const row = await db

@@ -4,6 +4,7 @@ import type { Bitrix24Emulator, Bitrix24EmulatorOptions } from '../../../emulato
 import { bitrix24 } from '../../../src/integrations/bitrix24/index.js';
 import { startTestApi } from '../../support/api-server.js';
 import type { TestApi } from '../../support/api-server.js';
+import type { TestDialect } from '../../support/databases.js';
 import { connectBitrix24, portalCall, portalList } from '../../support/bitrix24-portal.js';
 import { expectEventually } from '../../support/eventually.js';
 
@@ -86,10 +87,18 @@ export const items = [
   { name: 'Листовки А5', quantity: 1000, unitPrice: 350 },
 ];
 
-/** `events`: the portal's outgoing webhook posts to printsync's `/api/bitrix/events` (the back-sync tests). */
-export async function startHarness(options: { emulator?: Bitrix24EmulatorOptions; settings?: Record<string, unknown>; connect?: boolean; events?: boolean } = {}): Promise<Harness> {
+/**
+ * `events`: the portal's outgoing webhook posts to printsync's `/api/bitrix/events` (the back-sync
+ * tests). `dialect`: the database printsync runs on (SQLite unless said).
+ */
+export async function startHarness(
+  options: { emulator?: Bitrix24EmulatorOptions; settings?: Record<string, unknown>; connect?: boolean; events?: boolean; dialect?: TestDialect } = {},
+): Promise<Harness> {
   const b24 = await startBitrix24Emulator({ rate: false, ...options.emulator });
-  const api = await startTestApi('sqlite', { integrations: [bitrix24], startWorker: true });
+  const api = await startTestApi(options.dialect ?? 'sqlite', { integrations: [bitrix24], startWorker: true }).catch(async (error: unknown) => {
+    await b24.stop();
+    throw error;
+  });
   const harness: Harness = {
     api,
     b24,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Contact, Harness } from './harness.js';
+import { TEST_DIALECTS } from '../../support/databases.js';
 import { admin, expectEventually, portalCall, portalList, startHarness } from './harness.js';
 
 interface PersonBody {
@@ -26,11 +27,11 @@ interface PortalMultifield {
  * the events come to printsync over HTTP and the clients follow — only the phone and e-mail types
  * printsync itself writes, the company type through the mapping in settings.
  */
-describe('Bitrix24 back-sync: contacts, companies, leads', () => {
+describe.each(TEST_DIALECTS)('Bitrix24 back-sync: contacts, companies, leads on %s', (dialect) => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness({ settings: { companyTypes: [{ bitrixType: 'PARTNER', companyType: 'Партнёр' }, { bitrixType: 'CUSTOMER', companyType: 'Клиент' }] }, events: true });
+    h = await startHarness({ settings: { companyTypes: [{ bitrixType: 'PARTNER', companyType: 'Партнёр' }, { bitrixType: 'CUSTOMER', companyType: 'Клиент' }] }, events: true, dialect });
   });
   afterAll(async () => {
     await h?.close();

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness } from './harness.js';
+import { TEST_DIALECTS } from '../../support/databases.js';
+import type { TestDialect } from '../../support/databases.js';
 import { expectEventually, startHarness } from './harness.js';
 
 interface OrderBody {
@@ -15,9 +17,8 @@ interface OrderBody {
  * events come to printsync over HTTP and the orders follow — in the general funnel and in funnel 1
  * «Печать» — and nothing of it is exported back.
  */
-async function setup(settings: Record<string, unknown> = {}): Promise<Harness> {
-  const h = await startHarness({ settings, events: true });
-  return h;
+function setup(dialect: TestDialect, settings: Record<string, unknown> = {}): Promise<Harness> {
+  return startHarness({ settings, events: true, dialect });
 }
 
 const order = async (h: Harness, id: number) => (await h.api.request<OrderBody>('GET', `/api/v1/orders/${id}`)).body;
@@ -36,10 +37,11 @@ async function newOrder(h: Harness, n: number) {
   return { orderId: created.id, dealId: Number(deal.ID) };
 }
 
-describe('Bitrix24 back-sync: deals in the general funnel', () => {
+describe.each(TEST_DIALECTS)('Bitrix24 back-sync on %s', (dialect) => {
+describe('deals in the general funnel', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await setup({
+    h = await setup(dialect, {
       stageToStatus: [
         { stageId: 'NEW', status: 'NotProcessed', markPaid: false },
         { stageId: 'PREPARATION', status: 'DesignCoordination', markPaid: false },
@@ -125,10 +127,10 @@ describe('Bitrix24 back-sync: deals in the general funnel', () => {
   });
 });
 
-describe('Bitrix24 back-sync: deals in funnel 1 «Печать»', () => {
+describe('deals in funnel 1 «Печать»', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await setup({
+    h = await setup(dialect, {
       categoryId: 1,
       stageToStatus: [
         { stageId: 'C1:NEW', status: 'NotProcessed', markPaid: false },
@@ -173,4 +175,5 @@ describe('Bitrix24 back-sync: deals in funnel 1 «Печать»', () => {
     });
     expect((await order(h, orderId)).status).toBe('Delivered');
   });
+});
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness } from './harness.js';
+import { TEST_DIALECTS } from '../../support/databases.js';
 import { expectEventually, startHarness } from './harness.js';
 
 interface OrderBody {
@@ -9,11 +10,11 @@ interface OrderBody {
 }
 
 /** B24-10/11/16: the portal's events come back to printsync; a manager's move changes the order, printsync's own writes do not. */
-describe('Bitrix24 back-sync: events', () => {
+describe.each(TEST_DIALECTS)('Bitrix24 back-sync: events on %s', (dialect) => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness({ events: true });
+    h = await startHarness({ events: true, dialect });
   });
   afterAll(async () => {
     await h?.close();

@@ -58,8 +58,25 @@ export class KeyedLocks {
     try {
       return await work();
     } finally {
-      for (const key of keys) this.#held.delete(key);
-      for (const wake of this.#waiters.splice(0)) wake();
+      this.release(keys);
     }
+  }
+
+  /** Takes those of `keys` nobody holds, without waiting, up to `limit`; the caller releases them. */
+  tryTake(keys: readonly string[], limit = Number.POSITIVE_INFINITY): string[] {
+    const taken: string[] = [];
+    for (const key of keys) {
+      if (taken.length >= limit) break;
+      if (this.#held.has(key)) continue;
+      this.#held.add(key);
+      taken.push(key);
+    }
+    return taken;
+  }
+
+  release(keys: readonly string[]): void {
+    if (keys.length === 0) return;
+    for (const key of keys) this.#held.delete(key);
+    for (const wake of this.#waiters.splice(0)) wake();
   }
 }

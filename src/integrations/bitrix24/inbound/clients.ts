@@ -3,8 +3,8 @@ import { emailInputSchema, phoneInputSchema } from '../../../domain/clients.js';
 import type { IntegrationContext } from '../../../platform/context.js';
 import type { Bitrix24Settings } from '../settings.js';
 import type { Bitrix24Transport } from '../transport/client.js';
-import type { Applied } from './apply.js';
-import { fetchRecord, unlink } from './fetch.js';
+import type { Applied, LinkedEntity, RecordApplier } from './appliers.js';
+import { modifiedAt, olderThanApplied, unlink } from './fetch.js';
 
 interface Multifield {
   VALUE: string;
@@ -17,11 +17,13 @@ interface PortalContact {
   SECOND_NAME?: string | null;
   PHONE?: Multifield[];
   EMAIL?: Multifield[];
+  DATE_MODIFY?: string;
 }
 
 interface PortalCompany {
   TITLE: string;
   COMPANY_TYPE?: string | null;
+  DATE_MODIFY?: string;
 }
 
 const blankToNull = (value: string | null | undefined) => (value && value.trim() ? value.trim() : null);
@@ -30,17 +32,25 @@ const blankToNull = (value: string | null | undefined) => (value && value.trim()
  * A contact changed in Bitrix24 (B24-12): the client takes its name, its phones of type
  * «Мобильный» and its e-mails of type «Частный» — the types printsync writes; others (a work
  * phone) are the manager's own and ignored, as the seed says. A contact that already says what the
- * client says (printsync's own write coming back) changes nothing.
+ * client says (printsync's own write coming back) changes nothing, and a state older than the one
+ * last applied is never applied.
  */
-export async function applyContact(context: IntegrationContext<Bitrix24Settings>, transport: Bitrix24Transport, contactId: string, signal?: AbortSignal): Promise<Applied> {
-  const linked = await context.stores.links.findEntity(context.name, 'contact', contactId);
-  // A record printsync has no link for costs no request to the portal.
-  if (!linked || linked.entityType !== 'person') return { outcome: 'ignored', note: 'контакт не связан с клиентом printsync' };
-  const contact = await fetchRecord<PortalContact>(transport, 'crm.contact.get', contactId, signal);
+export const contactApplier: RecordApplier<PortalContact> = {
+  get: 'crm.contact.get',
+  list: 'crm.contact.list',
+  select: ['ID', 'NAME', 'LAST_NAME', 'SECOND_NAME', 'PHONE', 'EMAIL', 'DATE_MODIFY'],
+  linkTypes: ['person'],
+  unlinked: 'контакт не связан с клиентом printsync',
+  apply: applyContact,
+};
+
+async function applyContact(context: IntegrationContext<Bitrix24Settings>, _transport: Bitrix24Transport, linked: LinkedEntity, contact: PortalContact | null): Promise<Applied> {
   if (!contact) {
     await unlink(context, linked, 'contact');
     return { outcome: 'applied', note: 'контакт удалён в Битрикс24: связь снята, клиент остался', entity: linked };
   }
+  const fresh = await freshness(context, linked, contact.DATE_MODIFY, 'контакта');
+  if (fresh.stale) return fresh.stale;
   const person = await context.stores.persons.get(linked.entityId);
   const phones = (contact.PHONE ?? []).filter((p) => p.VALUE_TYPE === 'MOBILE').flatMap((p) => {
     const parsed = phoneInputSchema.safeParse(p.VALUE);
@@ -53,6 +63,7 @@ export async function applyContact(context: IntegrationContext<Bitrix24Settings>
   const wanted = { lastName: blankToNull(contact.LAST_NAME), firstName: blankToNull(contact.NAME), middleName: blankToNull(contact.SECOND_NAME), phones, emails };
   if (samePerson(person, wanted)) return { outcome: 'echo', note: 'контакт совпадает с клиентом', entity: linked };
   await context.stores.persons.update(person.id, wanted);
+  await fresh.remember();
   return { outcome: 'applied', note: 'имя, мобильные телефоны и частные e-mail из контакта', entity: linked };
 }
 
@@ -68,14 +79,22 @@ function samePerson(person: Person, wanted: { lastName: string | null; firstName
 }
 
 /** A company changed in Bitrix24 (B24-13): the organization takes its title and its type (through the mapping in settings). */
-export async function applyCompany(context: IntegrationContext<Bitrix24Settings>, transport: Bitrix24Transport, companyId: string, signal?: AbortSignal): Promise<Applied> {
-  const linked = await context.stores.links.findEntity(context.name, 'company', companyId);
-  if (!linked || linked.entityType !== 'organization') return { outcome: 'ignored', note: 'компания не связана с организацией printsync' };
-  const company = await fetchRecord<PortalCompany>(transport, 'crm.company.get', companyId, signal);
+export const companyApplier: RecordApplier<PortalCompany> = {
+  get: 'crm.company.get',
+  list: 'crm.company.list',
+  select: ['ID', 'TITLE', 'COMPANY_TYPE', 'DATE_MODIFY'],
+  linkTypes: ['organization'],
+  unlinked: 'компания не связана с организацией printsync',
+  apply: applyCompany,
+};
+
+async function applyCompany(context: IntegrationContext<Bitrix24Settings>, _transport: Bitrix24Transport, linked: LinkedEntity, company: PortalCompany | null): Promise<Applied> {
   if (!company) {
     await unlink(context, linked, 'company');
     return { outcome: 'applied', note: 'компания удалена в Битрикс24: связь снята, организация осталась', entity: linked };
   }
+  const fresh = await freshness(context, linked, company.DATE_MODIFY, 'компании');
+  if (fresh.stale) return fresh.stale;
   const organization = await context.stores.organizations.get(linked.entityId);
   const { settings } = await context.settings.require();
   const mapped = settings.companyTypes.find((row) => row.bitrixType === company.COMPANY_TYPE)?.companyType;
@@ -83,6 +102,22 @@ export async function applyCompany(context: IntegrationContext<Bitrix24Settings>
   const companyType = mapped ?? organization.companyType;
   if (title === organization.title && companyType === organization.companyType) return { outcome: 'echo', note: 'компания совпадает с организацией', entity: linked };
   await context.stores.organizations.update(organization.id, { title, companyType });
+  await fresh.remember();
   return { outcome: 'applied', note: `название${mapped ? ' и тип' : ''} из компании`, entity: linked };
 }
 
+
+/**
+ * The record's DATE_MODIFY against the one last applied to the entity (B24-16): a stale outcome
+ * when it is older, and `remember` to record it once a change is applied.
+ */
+async function freshness(context: IntegrationContext<Bitrix24Settings>, linked: LinkedEntity, dateModify: string | undefined, what: string): Promise<{ stale: Applied | null; remember(): Promise<void> }> {
+  const state = (await context.state.get(linked.entityType, linked.entityId)) ?? {};
+  const modified = modifiedAt(dateModify);
+  return {
+    stale: olderThanApplied(modified, state.appliedModify) ? { outcome: 'stale', note: `состояние ${what} от ${dateModify} старше уже применённого`, entity: linked } : null,
+    remember: async () => {
+      if (modified !== null) await context.state.set(linked.entityType, linked.entityId, { ...state, appliedModify: modified });
+    },
+  };
+}

@@ -2,8 +2,8 @@ import { orderStatusLabel } from '../../../domain/order-status.js';
 import type { IntegrationContext } from '../../../platform/context.js';
 import type { Bitrix24Settings } from '../settings.js';
 import type { Bitrix24Transport } from '../transport/client.js';
-import type { Applied } from './apply.js';
-import { fetchRecord, modifiedAt, unlink } from './fetch.js';
+import type { Applied, LinkedEntity, RecordApplier } from './appliers.js';
+import { modifiedAt, olderThanApplied, unlink } from './fetch.js';
 
 interface PortalDeal {
   ID: string;
@@ -28,11 +28,17 @@ export interface OrderSyncState {
  * nothing; a deleted deal unlinks, the order stays. The change is the integration's, so it is not
  * exported back.
  */
-export async function applyDeal(context: IntegrationContext<Bitrix24Settings>, transport: Bitrix24Transport, dealId: string, signal?: AbortSignal): Promise<Applied> {
-  const linked = await context.stores.links.findEntity(context.name, 'deal', dealId);
+export const dealApplier: RecordApplier<PortalDeal> = {
+  get: 'crm.deal.get',
+  list: 'crm.deal.list',
+  select: ['ID', 'STAGE_ID', 'CATEGORY_ID', 'DATE_MODIFY'],
+  linkTypes: ['order'],
   // Deals managers make in Bitrix24 fire events too: one printsync has no link for costs no request.
-  if (!linked || linked.entityType !== 'order') return { outcome: 'ignored', note: 'сделка не связана с заказом printsync' };
-  const deal = await fetchRecord<PortalDeal>(transport, 'crm.deal.get', dealId, signal);
+  unlinked: 'сделка не связана с заказом printsync',
+  apply: applyDeal,
+};
+
+async function applyDeal(context: IntegrationContext<Bitrix24Settings>, _transport: Bitrix24Transport, linked: LinkedEntity, deal: PortalDeal | null): Promise<Applied> {
   if (!deal) {
     await unlink(context, linked, 'deal');
     return { outcome: 'applied', note: `сделка удалена в Битрикс24: связь с заказом снята, заказ остался`, entity: linked };
@@ -44,7 +50,7 @@ export async function applyDeal(context: IntegrationContext<Bitrix24Settings>, t
   const orderId = linked.entityId;
   const state = ((await context.state.get('order', orderId)) ?? {}) as OrderSyncState;
   const modified = modifiedAt(deal.DATE_MODIFY);
-  if (modified !== null && state.appliedModify !== undefined && modified < state.appliedModify) {
+  if (olderThanApplied(modified, state.appliedModify)) {
     return { outcome: 'stale', note: `состояние сделки от ${deal.DATE_MODIFY} старше уже применённого`, entity: linked };
   }
   if (deal.STAGE_ID === state.sentStage) return { outcome: 'echo', note: `стадия ${deal.STAGE_ID} — та, что уже согласована`, entity: linked };

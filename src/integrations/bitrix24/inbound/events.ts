@@ -7,6 +7,7 @@ import { sharedToken } from '../../../platform/inbound-auth.js';
 import type { InboundAuth } from '../../../platform/inbound-auth.js';
 import type { InboundRoutes } from '../../../platform/routes.js';
 import type { Bitrix24Settings } from '../settings.js';
+import { applyKey } from './apply.js';
 import type { ApplyPayload, InboundKind } from './apply.js';
 
 /** The path the admin pastes into the portal's outgoing webhook («URL обработчика»). */
@@ -94,9 +95,11 @@ export function eventRoutes(context: IntegrationContext<Bitrix24Settings>, apply
           const fresh = await context.inbox.accept({ dedupeKey: `${event.toUpperCase()}:${externalId}:${ts ?? ''}`, event: event.toUpperCase(), entityKind: kind, externalId }, trx);
           // The record is read again even for a «duplicate»: `ts` has whole seconds and the body
           // carries nothing else, so a second change within the same second looks exactly like a
-          // resent event — skipping it would lose that change. The collapse key keeps a real
-          // duplicate to one read while the first one waits.
-          await context.enqueue(apply, { kind, externalId }, { key: `${kind}:${externalId}`, db: trx });
+          // resent event — skipping it would lose that change. Its work reads the record whether
+          // or not an event of it is still pending (a read that answered the first delivery may
+          // have begun before this change), under a collapse key of its own.
+          const payload: ApplyPayload = fresh ? { kind, externalId } : { kind, externalId, reread: true };
+          await context.enqueue(apply, payload, { key: applyKey(payload), db: trx });
           return fresh;
         });
         return { accepted: true, duplicate: !stored };

@@ -1,10 +1,11 @@
 import type { IntegrationContext } from '../../../platform/context.js';
 import type { Bitrix24Settings } from '../settings.js';
 import type { Bitrix24Transport } from '../transport/client.js';
-import type { Applied } from './apply.js';
-import { fetchRecord, unlink } from './fetch.js';
+import type { Applied, LinkedEntity, RecordApplier } from './appliers.js';
+import { unlink } from './fetch.js';
 
 interface PortalLead {
+  ID: string;
   STATUS_ID: string;
 }
 
@@ -13,10 +14,16 @@ interface PortalLead {
  * deal, contact and company from it, printsync links them to the client the lead came from — and
  * the deal to that client's newest order that has none yet. A deleted lead unlinks.
  */
-export async function applyLead(context: IntegrationContext<Bitrix24Settings>, transport: Bitrix24Transport, leadId: string, signal?: AbortSignal): Promise<Applied> {
-  const linked = await context.stores.links.findEntity(context.name, 'lead', leadId);
-  if (!linked || (linked.entityType !== 'person' && linked.entityType !== 'organization')) return { outcome: 'ignored', note: 'лид не связан с клиентом printsync' };
-  const lead = await fetchRecord<PortalLead>(transport, 'crm.lead.get', leadId, signal);
+export const leadApplier: RecordApplier<PortalLead> = {
+  get: 'crm.lead.get',
+  list: 'crm.lead.list',
+  select: ['ID', 'STATUS_ID'],
+  linkTypes: ['person', 'organization'],
+  unlinked: 'лид не связан с клиентом printsync',
+  apply: applyLead,
+};
+
+async function applyLead(context: IntegrationContext<Bitrix24Settings>, transport: Bitrix24Transport, linked: LinkedEntity, lead: PortalLead | null, signal?: AbortSignal): Promise<Applied> {
   if (!lead) {
     await unlink(context, linked, 'lead');
     return { outcome: 'applied', note: 'лид удалён в Битрикс24: связь снята', entity: linked };
@@ -24,7 +31,7 @@ export async function applyLead(context: IntegrationContext<Bitrix24Settings>, t
   if (lead.STATUS_ID !== 'CONVERTED') return { outcome: 'ignored', note: `лид в статусе ${lead.STATUS_ID}`, entity: linked };
 
   const made = await transport.batch(
-    (['deal', 'contact', 'company'] as const).map((kind) => ({ name: kind, method: `crm.${kind}.list`, params: { filter: { LEAD_ID: leadId }, select: ['ID'], order: { ID: 'ASC' } } })),
+    (['deal', 'contact', 'company'] as const).map((kind) => ({ name: kind, method: `crm.${kind}.list`, params: { filter: { LEAD_ID: lead.ID }, select: ['ID'], order: { ID: 'ASC' } } })),
     { signal },
   );
   const first = (kind: string) => {
@@ -64,11 +71,14 @@ export async function applyLead(context: IntegrationContext<Bitrix24Settings>, t
 }
 
 /** A catalog product deleted in Bitrix24 (B24-15): the product's mapping is removed. */
-export async function applyProduct(context: IntegrationContext<Bitrix24Settings>, transport: Bitrix24Transport, productId: string, signal?: AbortSignal): Promise<Applied> {
-  const linked = await context.stores.links.findEntity(context.name, 'product', productId);
-  if (!linked) return { outcome: 'ignored', note: 'товар не связан с каталогом printsync' };
-  const product = await fetchRecord<unknown>(transport, 'crm.product.get', productId, signal);
-  if (product) return { outcome: 'ignored', note: 'изменения товара не переносятся', entity: linked };
-  await unlink(context, linked, 'product');
-  return { outcome: 'applied', note: 'товар удалён в Битрикс24: привязка каталога снята', entity: linked };
-}
+export const productApplier: RecordApplier<unknown> = {
+  get: 'crm.product.get',
+  select: ['ID'],
+  linkTypes: ['product'],
+  unlinked: 'товар не связан с каталогом printsync',
+  async apply(context, _transport, linked, product) {
+    if (product) return { outcome: 'ignored', note: 'изменения товара не переносятся', entity: linked };
+    await unlink(context, linked, 'product');
+    return { outcome: 'applied', note: 'товар удалён в Битрикс24: привязка каталога снята', entity: linked };
+  },
+};

@@ -1,7 +1,7 @@
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
+import { closeServer, listen, readBody as readWholeBody, sendJsonText, splitUrl } from '../common/http.js';
+import { StateFile } from '../common/state-file.js';
 import { createAdminHandler } from './admin/admin-api.js';
 import { ManagerActions } from './admin/manager-actions.js';
 import { PortalClock } from './clock.js';
@@ -13,10 +13,8 @@ import { FaultInjector, NO_FAULTS, parseFaultSpec, type FaultSettings } from './
 import { OperatingLimiter, RateLimiter, type OperatingLimitSettings, type RateLimitSettings } from './limits.js';
 import { buildRegistry } from './methods/index.js';
 import { mergeParams, parseBody, parsePhpQuery } from './params.js';
-import { StateFile } from './persistence.js';
 import { ALL_SCOPES, Portal, randomToken, type CrmMode, type Webhook } from './portal.js';
 import { WEBHOOK_USER_ID } from './seed.js';
-import { selfSignedCertificate } from './tls.js';
 
 export interface Bitrix24EmulatorOptions {
   /** 0 (default) picks a free port. */
@@ -73,53 +71,28 @@ export interface Bitrix24Emulator {
 }
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*' };
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new RestError(413, 'REQUEST_TOO_LARGE', 'Request entity too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+  return readWholeBody(req, MAX_BODY_BYTES, () => new RestError(413, 'REQUEST_TOO_LARGE', 'Request entity too large'));
 }
 
 function sendJson(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { ...JSON_HEADERS, 'content-length': Buffer.byteLength(body) });
-  res.end(body);
+  sendJsonText(res, status, body, { 'access-control-allow-origin': '*' });
 }
 
 /** Starts an emulated Bitrix24 portal; resolves once it listens. */
 export async function startBitrix24Emulator(options: Bitrix24EmulatorOptions = {}): Promise<Bitrix24Emulator> {
-  const tls = options.tls ? await selfSignedCertificate() : undefined;
   const rate = new RateLimiter({ enabled: options.rate !== false, drainPerSecond: 2, burst: 50, ...(options.rate || {}) });
   const operating = new OperatingLimiter({ enabled: options.operating !== false, limitSeconds: 480, windowSeconds: 600, ...(options.operating || {}) });
   const faults = new FaultInjector(typeof options.faults === 'string' ? parseFaultSpec(options.faults) : { ...NO_FAULTS, ...options.faults });
   const authErrorStatus = options.authErrorStatus ?? 401;
   const clock = new PortalClock(options.timezoneOffsetMinutes ?? 180);
 
-  const server: Server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }) : createHttpServer();
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
-  const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const { server, url, hostPort, caCert } = await listen(options);
 
-  const portal = new Portal(clock, `${host}:${port}`, url, options.applicationToken ?? randomToken(32), { ...DEFAULT_EVENT_KNOBS, ...options.eventKnobs });
+  const portal = new Portal(clock, hostPort, url, options.applicationToken ?? randomToken(32), { ...DEFAULT_EVENT_KNOBS, ...options.eventKnobs });
   portal.crmMode = options.crmMode ?? 'classic';
-  const stateFile = options.stateFile ? new StateFile(options.stateFile, portal.store) : undefined;
+  const stateFile = options.stateFile ? new StateFile(options.stateFile, portal.store, 1) : undefined;
   if (!(await stateFile?.load())) portal.reset();
   if (stateFile) portal.store.onChange(() => stateFile.scheduleSave());
   const mainWebhook = portal.addWebhook(WEBHOOK_USER_ID, options.webhookScopes ?? ALL_SCOPES, options.webhookCode ?? randomToken(16));
@@ -146,7 +119,7 @@ export async function startBitrix24Emulator(options: Bitrix24EmulatorOptions = {
     rate.noteMethod(method);
 
     const params = mergeParams(parsePhpQuery(query), await parseBody(req.headers['content-type'], body));
-    const fault = faults.pick(method, method === 'batch' ? batchMethods(params) : []);
+    const fault = faults.pickFor(method, method === 'batch' ? batchMethods(params) : []);
     if (fault === 'error') throw errors.internal();
     if (fault === 'lag') await delay(faults.settings.slowDelayMs);
     const outcome = executor.run(method, params, webhook, false);
@@ -167,10 +140,7 @@ export async function startBitrix24Emulator(options: Bitrix24EmulatorOptions = {
   };
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const rawUrl = req.url ?? '/';
-    const mark = rawUrl.indexOf('?');
-    const path = mark < 0 ? rawUrl : rawUrl.slice(0, mark);
-    const query = mark < 0 ? '' : rawUrl.slice(mark + 1);
+    const { path, query } = splitUrl(req.url);
     readBody(req)
       .then(async (body) => {
         if (req.method === 'OPTIONS') {
@@ -206,7 +176,7 @@ export async function startBitrix24Emulator(options: Bitrix24EmulatorOptions = {
     webhookUrl: portal.webhookUrl(mainWebhook),
     applicationToken: portal.applicationToken,
     adminUrl: `${url}/admin/`,
-    caCert: tls?.cert,
+    caCert,
     state: portal,
     manager: new ManagerActions(portal),
     faults,
@@ -221,10 +191,7 @@ export async function startBitrix24Emulator(options: Bitrix24EmulatorOptions = {
     },
     stop: async () => {
       await portal.events.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await closeServer(server);
       await stateFile?.flush();
     },
   };

@@ -2,7 +2,11 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { startAsystemEmulator } from '../../emulators/asystem/server.js';
+import { startAxiomEmulator } from '../../emulators/axiom/server.js';
 import { startBitrix24Emulator, type Bitrix24EmulatorOptions } from '../../emulators/bitrix24/server.js';
+import { parseErpFaultSpec } from '../../emulators/erp/faults.js';
+import type { ErpEmulatorOptions } from '../../emulators/erp/server.js';
 
 interface Bitrix24Flags {
   port: string;
@@ -102,11 +106,77 @@ function registerBitrix24(emulate: Command): void {
         applicationToken: emulator.applicationToken,
         adminUrl: emulator.adminUrl,
       };
-      if (emulator.caCert) {
-        const caFile = join(await mkdtemp(join(tmpdir(), 'printsync-b24-')), 'ca.pem');
-        await writeFile(caFile, emulator.caCert);
-        line.caFile = caFile;
-      }
+      if (emulator.caCert) line.caFile = await writeCaFile(emulator.caCert, 'printsync-b24-');
+      process.stdout.write(`${JSON.stringify(line)}\n`);
+      await serveUntilSignalled(() => emulator.stop());
+    });
+}
+
+/** Writes the self-signed certificate to a temporary file clients can be told to trust. */
+async function writeCaFile(caCert: string, prefix: string): Promise<string> {
+  const caFile = join(await mkdtemp(join(tmpdir(), prefix)), 'ca.pem');
+  await writeFile(caFile, caCert);
+  return caFile;
+}
+
+interface ErpFlags {
+  port: string;
+  host: string;
+  tls?: boolean;
+  state?: string;
+  apiKey?: string;
+  faults?: string;
+}
+
+/** The flags ASystem and Axiom share. */
+function erpCommand(emulate: Command, name: string, description: string): Command {
+  return emulate
+    .command(name)
+    .description(description)
+    .option('--port <n>', 'port to listen on (0 picks a free one)', '0')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--tls', 'serve HTTPS with a self-signed certificate made at start (prints its path as caFile)')
+    .option('--state <file>', 'keep templates and orders in this JSON file across restarts')
+    .option('--api-key <key>', 'the key the ERP accepts in X-Api-Key (random by default)')
+    .option('--faults <spec>', 'fault probabilities, e.g. error=0.1,slow=0.2,slowMs=1500,drop=0.05,paths=/orders|/templates');
+}
+
+function erpOptions(flags: ErpFlags): ErpEmulatorOptions {
+  if (flags.apiKey !== undefined && flags.apiKey.trim() === '') throw new Error('--api-key: must not be empty');
+  return {
+    port: number(flags.port, '--port', { max: 65_535 }),
+    host: flags.host,
+    tls: flags.tls === true,
+    ...(flags.state ? { stateFile: flags.state } : {}),
+    ...(flags.apiKey ? { apiKey: flags.apiKey } : {}),
+    ...(flags.faults ? { faults: parseErpFaultSpec(flags.faults) } : {}),
+  };
+}
+
+function registerAsystem(emulate: Command): void {
+  erpCommand(emulate, 'asystem', 'a local ASystem ERP (templates, calculate, orders, faults, a JSON page of what it received)').action(async (flags: ErpFlags) => {
+    const emulator = await startAsystemEmulator(erpOptions(flags));
+    const line: Record<string, string> = { apiHost: emulator.apiHost, apiKey: emulator.apiKey, adminUrl: emulator.adminUrl };
+    if (emulator.caCert) line.caFile = await writeCaFile(emulator.caCert, 'printsync-asystem-');
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+    await serveUntilSignalled(() => emulator.stop());
+  });
+}
+
+function registerAxiom(emulate: Command): void {
+  erpCommand(emulate, 'axiom', 'a local Axiom ERP (API v1 with a tenant domain; templates, calculate, orders, faults, a JSON page of what it received)')
+    .option('--api-domain <domain>', 'the tenant the ERP accepts in X-Api-Domain', 'print-shop')
+    .action(async (flags: ErpFlags & { apiDomain: string }) => {
+      if (flags.apiDomain.trim() === '') throw new Error('--api-domain: must not be empty');
+      const emulator = await startAxiomEmulator({ ...erpOptions(flags), apiDomain: flags.apiDomain });
+      const line: Record<string, string> = {
+        apiUrl: emulator.apiUrl,
+        apiVersion: emulator.apiVersion,
+        apiDomain: emulator.apiDomain,
+        apiKey: emulator.apiKey,
+        adminUrl: emulator.adminUrl,
+      };
+      if (emulator.caCert) line.caFile = await writeCaFile(emulator.caCert, 'printsync-axiom-');
       process.stdout.write(`${JSON.stringify(line)}\n`);
       await serveUntilSignalled(() => emulator.stop());
     });
@@ -116,4 +186,6 @@ function registerBitrix24(emulate: Command): void {
 export function registerEmulateCommand(program: Command): void {
   const emulate = program.command('emulate').description('run an emulator of an external system');
   registerBitrix24(emulate);
+  registerAsystem(emulate);
+  registerAxiom(emulate);
 }

@@ -1,0 +1,31 @@
+import { FaultInjector, noFaults, parseFaultSpec, type FaultSettings } from '../common/faults.js';
+
+/** The ERPs' faults aim at API paths: `paths` in the settings, `path` on an armed fault. */
+export type ErpFaultSettings = FaultSettings<'paths'>;
+
+export class ErpFaults extends FaultInjector<'paths', 'path'> {
+  constructor(settings: ErpFaultSettings = noFaults('paths'), random: () => number = Math.random) {
+    super({ list: 'paths', aim: 'path' }, settings, random);
+  }
+
+  /** A target (`/orders`, `/templates/t-12`) strikes its path and every path below it. */
+  pickFor(apiPath: string): ReturnType<FaultInjector<'paths', 'path'>['pick']> {
+    const path = apiPath.toLowerCase();
+    return this.pick((target) => {
+      const prefix = target.startsWith('/') ? target.replace(/\/$/, '') : `/${target.replace(/\/$/, '')}`;
+      return path === prefix || path.startsWith(`${prefix}/`);
+    });
+  }
+}
+
+/** `--faults error=0.1,slow=0.2,slowMs=1500,drop=0.05,paths=/orders|/templates`. */
+export function parseErpFaultSpec(spec: string): ErpFaultSettings {
+  return parseFaultSpec(spec, 'paths');
+}
+
+export function erpFaults(faults: Partial<ErpFaultSettings> | string | undefined): ErpFaults {
+  if (typeof faults === 'string') return new ErpFaults(parseErpFaultSpec(faults));
+  const injector = new ErpFaults();
+  if (faults) injector.update(faults);
+  return injector;
+}

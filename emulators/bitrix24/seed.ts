@@ -117,7 +117,14 @@ const USERS: SeedUser[] = [
 export const WEBHOOK_USER_ID = 1;
 export const MANAGER_USER_ID = 2;
 
-export const TELEPHONY_LINES: Record<string, string> = { reg150907: 'Офис (+7 495 123-45-67)' };
+export const TELEPHONY_LINES: Record<string, string> = { reg150907: 'Офис (+7 495 123-45-67)', reg150908: 'Отдел продаж (+7 495 123-45-68)' };
+
+/**
+ * Each employee's «Номер для исходящих по умолчанию» (`DEFAULT_LINE` of voximplant.user.get):
+ * the administrator calls from the office line, the manager from the sales line, the others have
+ * none of their own ('').
+ */
+export const USER_DEFAULT_LINES: Record<number, string> = { 1: 'reg150907', 2: 'reg150908' };
 
 /** Fills an empty store with what a fresh Russian-language portal of a print shop has. */
 export function seedPortal(store: Store, nowMs: number): void {

@@ -63,6 +63,18 @@ describe('the seeded portal', () => {
     expect((await call(emu, 'voximplant.callback.start', { FROM_LINE: line, TO_NUMBER: '12' })).body).toEqual({ error: 'ERROR_CORE', error_description: 'Phone number is not correct' });
   });
 
+  it('tells each employee\'s default outgoing line (voximplant.user.get): one of the portal\'s lines, or none', async () => {
+    const lines = await result<Record<string, string>>(emu, 'voximplant.line.get');
+    const users = await result<Array<{ ID: string; DEFAULT_LINE: string; INNER_NUMBER: string }>>(emu, 'voximplant.user.get', { USER_ID: [1, 2, 3, 99] });
+    expect(users.map((u) => [u.ID, u.DEFAULT_LINE, u.INNER_NUMBER])).toEqual([
+      ['1', 'reg150907', '101'],
+      ['2', 'reg150908', '102'],
+      ['3', '', '103'],
+    ]);
+    for (const user of users) if (user.DEFAULT_LINE) expect(Object.keys(lines)).toContain(user.DEFAULT_LINE);
+    expect((await call(emu, 'voximplant.user.get', {})).body.error).toBe('INVALID_USER_ID');
+  });
+
   it('runs in classic CRM mode', async () => {
     expect(await result(emu, 'crm.settings.mode.get')).toBe(1);
   });

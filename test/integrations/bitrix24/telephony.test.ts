@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TELEPHONY_LINES } from '../../../emulators/bitrix24/seed.js';
+import { TELEPHONY_LINES, USER_DEFAULT_LINES } from '../../../emulators/bitrix24/seed.js';
 import { webhookFields } from '../../support/bitrix24-portal.js';
 import type { Harness } from './harness.js';
 import { admin, expectEventually, startHarness } from './harness.js';
@@ -22,7 +22,7 @@ describe('Bitrix24 telephony: the call button', () => {
     await h?.close();
   });
 
-  const call = (orderId: number) => h.api.request<{ message: string; callId?: string; line?: string; toNumber?: string }>('POST', `/api/v1/integrations/bitrix24/orders/${orderId}/call`, {});
+  const call = (orderId: number) => h.api.request<{ message: string; callId?: string; line?: string; toNumber?: string; managerId?: number; fallback?: boolean }>('POST', `/api/v1/integrations/bitrix24/orders/${orderId}/call`, {});
   const callbacks = () => admin<Callback[]>(h.b24, 'GET', '/callbacks');
   const panelActions = async () => {
     const panel = await h.api.request<{ items: Array<{ name: string; cards: Array<{ entityType: string; actions: Array<{ id: string; route: string }> }> }> }>('GET', '/api/v1/integrations/panel');
@@ -41,6 +41,45 @@ describe('Bitrix24 telephony: the call button', () => {
     const made = await callbacks();
     expect(made).toHaveLength(before + 1);
     expect(made.at(-1)).toMatchObject({ FROM_LINE: 'reg150907', TO_NUMBER: '+79162003040', TEXT_TO_PRONOUNCE: expect.stringContaining(order.number) });
+  });
+
+  it('calls from the line of the manager the deal is assigned to; a manager without a line of their own: the portal’s first line, and the answer says so', async () => {
+    const personId = await h.person({ lastName: 'Менеджерова', firstName: 'Ирина', phones: ['+7 916 200-30-44'] });
+    const order = await h.order({ personId });
+    const deal = await h.dealOf(order.id);
+    expect(deal.ASSIGNED_BY_ID).toBe('1');
+    expect(USER_DEFAULT_LINES[2]).toBe('reg150908');
+
+    // The deal handed to the sales manager in Bitrix24: her line.
+    h.b24.manager.update('deal', Number(deal.ID), { ASSIGNED_BY_ID: 2 });
+    const hers = await call(order.id);
+    expect(hers.status, JSON.stringify(hers.body)).toBe(200);
+    expect(hers.body).toMatchObject({ line: 'reg150908', managerId: 2, fallback: false });
+    expect(hers.body.message).toContain(TELEPHONY_LINES.reg150908);
+    expect((await callbacks()).at(-1)).toMatchObject({ FROM_LINE: 'reg150908', TO_NUMBER: '+79162003044' });
+
+    // Handed to an employee with no outgoing line: the portal's first line, said plainly.
+    expect(USER_DEFAULT_LINES[3]).toBeUndefined();
+    h.b24.manager.update('deal', Number(deal.ID), { ASSIGNED_BY_ID: 3 });
+    const his = await call(order.id);
+    expect(his.status, JSON.stringify(his.body)).toBe(200);
+    expect(his.body).toMatchObject({ line: 'reg150907', managerId: 3, fallback: true });
+    expect(his.body.message).toMatch(/нет своей линии/);
+    expect((await callbacks()).at(-1)).toMatchObject({ FROM_LINE: 'reg150907' });
+  });
+
+  it('an order without a deal: the manager from the settings («ID ответственного…») and their line', async () => {
+    await h.connect({ telephonyEnabled: true, orderTypes: 'organizations', responsibleId: 2 });
+    try {
+      const personId = await h.person({ lastName: 'Бездельная', firstName: 'Ада', phones: ['+7 916 200-30-45'] });
+      const order = await h.order({ personId });
+      await h.exported(order.id, 'skipped');
+      const answer = await call(order.id);
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      expect(answer.body).toMatchObject({ line: 'reg150908', managerId: 2, fallback: false });
+    } finally {
+      await h.connect({ telephonyEnabled: true, orderTypes: 'all', responsibleId: null });
+    }
   });
 
   it('a client without a phone: a clear 409, no call; an unknown order: 404', async () => {

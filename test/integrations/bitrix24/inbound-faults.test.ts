@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bitrix24Emulator } from '../../../emulators/bitrix24/server.js';
 import type { Harness } from './harness.js';
+import { TEST_DIALECTS } from '../../support/databases.js';
 import { expectEventually, portalCall, portalList, startHarness } from './harness.js';
 
 interface OrderBody {
@@ -36,10 +37,10 @@ function post(h: Harness, body: string, contentType = 'application/x-www-form-ur
 }
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 
-describe('Bitrix24 back-sync: what the endpoint refuses', () => {
+describe.each(TEST_DIALECTS)('Bitrix24 back-sync: what the endpoint refuses on %s', (dialect) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness({ dialect });
   });
   afterAll(async () => {
     await h?.close();
@@ -73,11 +74,11 @@ describe('Bitrix24 back-sync: what the endpoint refuses', () => {
   });
 });
 
-describe('Bitrix24 back-sync: echo and stale', () => {
+describe.each(TEST_DIALECTS)('Bitrix24 back-sync: echo and stale on %s', (dialect) => {
   let h: Harness;
   beforeAll(async () => {
     // Echo events are read in batches, yet at the default 2 requests a second the exports alone take a minute.
-    h = await startHarness({ settings: { ...MAPPING, requestsPerSecond: 100, requestBurst: 250 }, events: true });
+    h = await startHarness({ settings: { ...MAPPING, requestsPerSecond: 100, requestBurst: 250 }, events: true, dialect });
   });
   afterAll(async () => {
     await h?.close();
@@ -198,10 +199,10 @@ function readOnceFromReplica(b24: Bitrix24Emulator, dealId: number, old: Row): (
   };
 }
 
-describe('Bitrix24 back-sync: lost, repeated, late and reordered events, then reconciliation', () => {
+describe.each(TEST_DIALECTS)('Bitrix24 back-sync: lost, repeated, late and reordered events, then reconciliation on %s', (dialect) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ settings: { ...MAPPING, requestsPerSecond: 100, requestBurst: 250 }, events: true });
+    h = await startHarness({ settings: { ...MAPPING, requestsPerSecond: 100, requestBurst: 250 }, events: true, dialect });
   });
   afterAll(async () => {
     await h?.close();

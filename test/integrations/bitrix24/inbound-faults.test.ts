@@ -209,12 +209,14 @@ describe.each(TEST_DIALECTS)('Bitrix24 back-sync: lost, repeated, late and reord
   });
 
   it('with 20% of events dropped, 30% duplicated, delayed and reordered, the reconciliation makes every order and client match the portal', async () => {
-    const orders: Array<{ orderId: number; personId: number; dealId: number; contactId: number }> = [];
+    const orders: Array<{ orderId: number; personId: number; dealId: number; contactId: number; organizationId?: number; companyId?: number }> = [];
     for (let i = 0; i < 12; i++) {
-      const personId = await h.person({ lastName: `Хаосова-${i}`, firstName: 'Ирина', phones: [`+7 927 500-00-${String(i).padStart(2, '0')}`] });
-      const { id } = await h.order({ personId });
+      // Every third client is an organization's employee: its company is renamed too.
+      const organizationId = i % 3 === 0 ? await h.organization({ title: `ООО «Хаос-${i}»` }) : undefined;
+      const personId = await h.person({ lastName: `Хаосова-${i}`, firstName: 'Ирина', phones: [`+7 927 500-00-${String(i).padStart(2, '0')}`], ...(organizationId && { organizationId }) });
+      const { id } = await h.order({ personId, ...(organizationId && { organizationId }) });
       const deal = await h.dealOf(id);
-      orders.push({ orderId: id, personId, dealId: Number(deal.ID), contactId: Number(deal.CONTACT_ID) });
+      orders.push({ orderId: id, personId, dealId: Number(deal.ID), contactId: Number(deal.CONTACT_ID), ...(organizationId && { organizationId, companyId: Number(deal.COMPANY_ID) }) });
     }
     await quiet(h, 30_000);
     h.b24.events.setKnobs({ dropRate: 0.2, duplicateRate: 0.3, delayMs: 100, reorder: true, reorderWindowMs: 150 });
@@ -222,6 +224,7 @@ describe.each(TEST_DIALECTS)('Bitrix24 back-sync: lost, repeated, late and reord
     for (const [i, o] of orders.entries()) {
       for (let step = 0; step <= i % 3; step++) h.b24.manager.moveDealStage(o.dealId, stages[step]!);
       h.b24.manager.update('contact', o.contactId, { NAME: `Ирина-${i}`, PHONE: [{ VALUE: `+7 927 600-00-${String(i).padStart(2, '0')}`, VALUE_TYPE: 'MOBILE' }] });
+      if (o.companyId) h.b24.manager.update('company', o.companyId, { TITLE: `ООО «Порядок-${i}»` });
     }
     h.b24.manager.delete('deal', orders[0]!.dealId);
     await quiet(h, 30_000);
@@ -238,8 +241,13 @@ describe.each(TEST_DIALECTS)('Bitrix24 back-sync: lost, repeated, late and reord
   }, 120_000);
 });
 
-/** The order's status is what its deal's stage maps to (or it is unlinked when the deal is gone); the client is its contact. */
-async function expectMatches(h: Harness, o: { orderId: number; personId: number; dealId: number; contactId: number }): Promise<void> {
+/** The order's status is what its deal's stage maps to (or it is unlinked when the deal is gone); the client is its contact, the organization its company. */
+async function expectMatches(h: Harness, o: { orderId: number; personId: number; dealId: number; contactId: number; organizationId?: number; companyId?: number }): Promise<void> {
+  if (o.organizationId && o.companyId) {
+    const company = await portalCall<{ TITLE: string }>(h.b24, 'crm.company.get', { id: o.companyId });
+    const organization = (await h.api.request<{ title: string }>('GET', `/api/v1/organizations/${o.organizationId}`)).body;
+    expect(organization.title, `organization ${o.organizationId}`).toBe(company.TITLE);
+  }
   const [deal] = await portalList<{ ID: string; STAGE_ID: string }>(h.b24, 'crm.deal.list', { filter: { ID: o.dealId }, select: ['ID', 'STAGE_ID'] });
   const body = await order(h, o.orderId);
   if (deal) {

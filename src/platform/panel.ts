@@ -16,6 +16,31 @@ export interface PanelExtension {
   cards?: readonly CardSection[];
   /** Subsections of the integration's settings form, each with some of its fields. */
   settingsSections?: readonly SettingsSection[];
+  /** A block on the product card: which template of the integration's system prices the product. */
+  productTemplate?: ProductTemplateSection;
+}
+
+/**
+ * «Шаблон ASystem» on the product card (AS-4, AS-5): sync the templates, choose the product's,
+ * see its JSON, and set «Название параметра на сайте» for each parameter. The routes are
+ * relative to `/api/v1/integrations/<name>/`:
+ * - `GET templates` → `LiveOptions` (the synced templates; a removed one says so);
+ * - `POST templates/sync` → `{ message }`;
+ * - `GET templates/{templateId}` → `{ raw, template, syncedAt, missingSince }` («Покажи внутренний JSON»);
+ * - `GET products/{id}/template` → `{ templateId, templateName, missingSince, parameters: [{ key, group, sourceName, siteLabel }] }`;
+ * - `PUT products/{id}/template` with `{ templateId, labels: { key: siteLabel } }`.
+ */
+export interface ProductTemplateSection {
+  /** «Шаблон ASystem». */
+  title: LocalizedText;
+  /** «Синхронизировать шаблоны с сервером ASystem». */
+  syncLabel: LocalizedText;
+  /** Help text: what is assumed about the ERP's API. */
+  description?: LocalizedText;
+  /** Titles of the label tables per parameter group, e.g. `order`: «Параметры заказа шаблона ASystem». */
+  groupTitles: Record<'order' | 'detail' | 'operation', LocalizedText>;
+  /** «Название параметра в ASystem». */
+  sourceNameColumn: LocalizedText;
 }
 
 export interface CardSection {

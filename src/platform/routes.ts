@@ -52,7 +52,7 @@ declare module 'fastify' {
 
 const RESERVED_PREFIXES = ['/api/v1', '/docs', '/health'];
 /** Paths under /api/v1/integrations/<name>/ that the core serves for every integration. */
-const CORE_INTEGRATION_ROUTES = ['settings', 'test-connection', 'resume'];
+const CORE_INTEGRATION_ROUTES = ['settings', 'test-connection', 'resume', 'actions'];
 const PREFIX = /^\/[a-z0-9][a-z0-9_-]*(\/[a-z0-9][a-z0-9_-]*)*$/;
 
 /** Throws at start-up for an inbound prefix that would clash with the core or another integration. */

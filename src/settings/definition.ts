@@ -17,6 +17,25 @@ export interface ConnectionTestResult {
 }
 
 /**
+ * A button of the settings form that asks the live system for values and puts them into fields
+ * («Получить идентификаторы из ASystem»). It runs with the form as typed (stored secrets reused
+ * under the same rules as «Проверить подключение»); the values go into the form, and the admin saves.
+ */
+export interface SettingsAction<T extends SettingsShape = SettingsShape> {
+  /** The button's text. */
+  readonly title: string;
+  /** The fields it fills (shown next to them). */
+  readonly fills: readonly string[];
+  run(settings: T, context: SettingsHookContext): Promise<SettingsActionResult>;
+}
+
+export interface SettingsActionResult {
+  /** Field → value to put into the form. */
+  values: Record<string, string | number | boolean>;
+  message: string;
+}
+
+/**
  * An integration's settings form: its schema, which fields are secrets, and optional checks
  * against the live system. Declared once per integration with `defineSettings` and handed to
  * `defineIntegration`, which names it; the core stores, versions and serves it.
@@ -50,6 +69,8 @@ export interface SettingsForm<T extends SettingsShape = SettingsShape> {
   validateLive?(settings: T, context: SettingsHookContext): Promise<readonly FieldProblem[] | void>;
   /** «Проверить подключение»: one cheap authenticated call. */
   testConnection?(settings: T, context: SettingsHookContext): Promise<ConnectionTestResult>;
+  /** Buttons that fill fields from the live system, by id. */
+  readonly actions?: Readonly<Record<string, SettingsAction<T>>>;
 }
 
 /** A settings form with the integration it belongs to: what the settings store works with. */

@@ -5,6 +5,12 @@ import { DomainError } from '../domain/errors.js';
 import type { FieldProblem } from '../domain/errors.js';
 import { redactText } from '../domain/redaction.js';
 import type { ConnectionTestResult, SettingsDefinition, SettingsShape } from '../settings/definition.js';
+import type { SettingsActionResult } from '../settings/definition.js';
+
+/** What a settings action answers: a failure (the system is down, the key refused) is an answer too, like «Проверить подключение». */
+export interface SettingsActionAnswer extends SettingsActionResult {
+  ok: boolean;
+}
 import type { SettingsRegistry } from '../settings/registry.js';
 import { restoreSecrets, secretsMovedElsewhere, secretValues } from '../settings/secrets.js';
 import { runHook } from '../settings/run-hook.js';
@@ -200,19 +206,37 @@ export class SettingsStore {
     const definition = this.registry.require(integration);
     const test = definition.testConnection;
     if (!test) throw new DomainError('not_found', `${integration} has no connection test`);
-    const current = await latestRow(this.db, integration);
-    const stored = current ? parseJson<SettingsShape>(current.data, {}) : null;
-    // Without a draft, the saved settings as jobs read them (`get`): defaults fill fields added since.
-    const settings = draft
-      ? this.validate(definition, draft, current, options)
-      : this.validate(definition, { ...definition.defaults, ...stored }, current, options);
-    const secrets = [...secretValues(settings, definition.secretFields), ...secretValues(stored, definition.secretFields)];
+    const { settings, secrets } = await this.draftOrSaved(definition, draft, options);
     try {
       const result = await runHook((signal) => test.call(definition, settings, { signal }));
       return { ok: result.ok, message: redactText(result.message, { secrets }) };
     } catch (error) {
       return { ok: false, message: redactText(errorMessage(error), { secrets }) };
     }
+  }
+
+  /** Runs a settings action (a button that fills fields from the live system) on the form as typed, or the saved settings. */
+  async runAction(integration: string, actionId: string, draft: SettingsShape | undefined, options: SettingsCheckOptions = {}): Promise<SettingsActionAnswer> {
+    const definition = this.registry.require(integration);
+    const action = Object.hasOwn(definition.actions ?? {}, actionId) ? definition.actions![actionId] : undefined;
+    if (!action) throw new DomainError('not_found', `${integration} has no settings action ${actionId}`);
+    const { settings, secrets } = await this.draftOrSaved(definition, draft, options);
+    try {
+      const result = await runHook((signal) => action.run(settings, { signal }));
+      return { ok: true, values: result.values, message: redactText(result.message, { secrets }) };
+    } catch (error) {
+      return { ok: false, values: {}, message: redactText(errorMessage(error), { secrets }) };
+    }
+  }
+
+  private async draftOrSaved(definition: SettingsDefinition, draft: SettingsShape | undefined, options: SettingsCheckOptions): Promise<{ settings: SettingsShape; secrets: string[] }> {
+    const current = await latestRow(this.db, definition.integration);
+    const stored = current ? parseJson<SettingsShape>(current.data, {}) : null;
+    // Without a draft, the saved settings as jobs read them (`get`): defaults fill fields added since.
+    const settings = draft
+      ? this.validate(definition, draft, current, options)
+      : this.validate(definition, { ...definition.defaults, ...stored }, current, options);
+    return { settings, secrets: [...secretValues(settings, definition.secretFields), ...secretValues(stored, definition.secretFields)] };
   }
 
   /**

@@ -22,7 +22,7 @@ interface SettingsBody {
   secrets: Record<string, { hasValue: boolean; masked: string | null }>;
   secretFields: string[];
   schema: { properties: Record<string, Record<string, unknown>>; required?: string[] };
-  capabilities: { testConnection: boolean; liveValidation: boolean };
+  capabilities: { testConnection: boolean; liveValidation: boolean; actions: Array<{ id: string; title: string; fills: string[] }> };
 }
 
 interface ErrorBody {
@@ -67,7 +67,7 @@ describe.each(TEST_DIALECTS)('integration settings API on %s', (dialect) => {
         version: 0,
         updatedAt: null,
         updatedBy: null,
-        capabilities: { testConnection: true, liveValidation: true },
+        capabilities: { testConnection: true, liveValidation: true, actions: [] },
         alert: null,
       },
     ]);

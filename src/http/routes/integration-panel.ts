@@ -64,6 +64,16 @@ const panelResponse = z.object({
             .describe('addresses of printsync to paste into the other system, each with a copy button; absent when there are none'),
         }),
       ),
+      productTemplate: z
+        .object({
+          title: text,
+          syncLabel: text,
+          description: text.nullable(),
+          groupTitles: z.object({ order: text, detail: text, operation: text }),
+          sourceNameColumn: text,
+        })
+        .nullable()
+        .describe("a block on the product card: the product's template in the integration's system (routes in platform/panel.ts ProductTemplateSection)"),
     }),
   ),
 });
@@ -189,6 +199,19 @@ function describePanel(panel: PanelExtension, settings: SettingsShape, publicUrl
         })),
       }),
     })),
+    productTemplate: panel.productTemplate
+      ? {
+          title: { ...panel.productTemplate.title },
+          syncLabel: { ...panel.productTemplate.syncLabel },
+          description: panel.productTemplate.description ? { ...panel.productTemplate.description } : null,
+          groupTitles: {
+            order: { ...panel.productTemplate.groupTitles.order },
+            detail: { ...panel.productTemplate.groupTitles.detail },
+            operation: { ...panel.productTemplate.groupTitles.operation },
+          },
+          sourceNameColumn: { ...panel.productTemplate.sourceNameColumn },
+        }
+      : null,
   };
 }
 

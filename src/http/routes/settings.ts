@@ -7,6 +7,8 @@ import {
   capabilitiesOf,
   connectionTestBody,
   connectionTestResponse,
+  settingsActionParams,
+  settingsActionResponse,
   integrationNameParams,
   integrationSettingsView,
   integrationSettingsResponse,
@@ -138,5 +140,21 @@ export const settingsRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = 
       },
     },
     async (request) => settings.testConnection(request.params.name, request.body?.settings, { pathPrefix: 'body.settings' }),
+  );
+
+  server.post(
+    '/integrations/:name/actions/:action',
+    {
+      config: { requires: 'admin' },
+      schema: {
+        tags,
+        summary: 'A settings button that fills fields from the live system («Получить идентификаторы из ASystem»)',
+        description: 'Runs on the saved settings, or on unsaved form values (stored secrets reused only for the address they were saved with). A failure is an answer (`ok: false`), not an error; nothing is saved.',
+        params: settingsActionParams,
+        body: connectionTestBody,
+        response: { 200: settingsActionResponse, ...standardErrors },
+      },
+    },
+    async (request) => settings.runAction(request.params.name, request.params.action, request.body?.settings, { pathPrefix: 'body.settings' }),
   );
 };

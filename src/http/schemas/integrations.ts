@@ -13,7 +13,13 @@ export const integrationNameParams = z.strictObject({
 const title = z.object({ ru: z.string(), en: z.string() });
 
 const capabilities = z
-  .object({ testConnection: z.boolean(), liveValidation: z.boolean() })
+  .object({
+    testConnection: z.boolean(),
+    liveValidation: z.boolean(),
+    actions: z
+      .array(z.object({ id: z.string(), title: z.string(), fills: z.array(z.string()) }))
+      .describe('buttons that fill fields from the live system («Получить идентификаторы из ASystem»): POST …/actions/{id}'),
+  })
   .describe('which buttons the form shows: «Проверить подключение», and whether saving checks the live system');
 
 export const integrationAlertResponse = z
@@ -73,6 +79,14 @@ export const connectionTestBody = z
 
 export const connectionTestResponse = z.object({ ok: z.boolean(), message: z.string() });
 
+export const settingsActionParams = integrationNameParams.extend({ action: z.string().min(1).max(60).describe('the action id, e.g. identity') });
+
+export const settingsActionResponse = z.object({
+  ok: z.boolean(),
+  values: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).describe('field → value to put into the form'),
+  message: z.string(),
+});
+
 export const syncOutcomeSchema = z.enum(SYNC_OUTCOMES);
 
 export const syncLogEntryResponse = z.object({
@@ -112,7 +126,11 @@ export const resendResponse = z.object({
 });
 
 export function capabilitiesOf(definition: SettingsDefinition): z.infer<typeof capabilities> {
-  return { testConnection: Boolean(definition.testConnection), liveValidation: Boolean(definition.validateLive) };
+  return {
+    testConnection: Boolean(definition.testConnection),
+    liveValidation: Boolean(definition.validateLive),
+    actions: Object.entries(definition.actions ?? {}).map(([id, action]) => ({ id, title: action.title, fills: [...action.fills] })),
+  };
 }
 
 /** A saved version as the API shows it: secrets masked. */

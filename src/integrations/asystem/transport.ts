@@ -1,4 +1,4 @@
-import { ErpClient } from '../common/erp.js';
+import { ErpClient } from '../common/erp/client.js';
 
 /**
  * HTTP calls to an ASystem server, through the ERP family's client (`common/erp.ts`).

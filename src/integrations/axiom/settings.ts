@@ -1,12 +1,15 @@
 import type { z } from 'zod';
 import { defineSettings } from '../../settings/definition.js';
-import { httpAddress, settingsObject, text } from '../common/fields.js';
-import { ErpError, erpSettingsProblem } from '../common/erp.js';
+import { httpAddress, settingsObject, text, toggle } from '../common/fields.js';
+import { extraParamNamesField } from '../common/erp/extras.js';
+import { ErpError, erpSettingsProblem } from '../common/erp/client.js';
 import { axiomBaseUrl, axiomClient } from './transport.js';
 
 /**
- * «Axiom» under «ERP и CRM системы» (AX-1): the four fields the vendor issues. «Автоматически
- * отправлять заказы в Axiom после рендера» joins with AX-3.
+ * «Axiom» under «ERP и CRM системы» (AX-1): the four fields the vendor issues, «Автоматически
+ * отправлять заказы в Axiom после рендера» (AX-3) and the extra order parameters' names, which
+ * work as ASystem's (the seed shows no such table for Axiom; the defaults serve until a shop's
+ * template names them otherwise).
  */
 export const axiomSettingsSchema = settingsObject({
   apiDomain: text({ title: 'Api Domain:', description: 'Тип домена, выданный для интеграции' }, { max: 200 }),
@@ -16,6 +19,8 @@ export const axiomSettingsSchema = settingsObject({
     { title: 'Api Version:', description: 'Версия API, например v1' },
     { max: 20, pattern: { regex: /^[A-Za-z0-9._-]+$/, message: 'Версия API — латинские буквы, цифры и точки, например v1' } },
   ),
+  autoSendAfterRender: toggle({ title: 'Автоматически отправлять заказы в Axiom после рендера' }),
+  extraParamNames: extraParamNamesField('Axiom'),
 });
 
 export type AxiomSettings = z.output<typeof axiomSettingsSchema>;

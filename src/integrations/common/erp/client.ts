@@ -1,8 +1,8 @@
-import type { FieldProblem } from '../../domain/errors.js';
-import { IntegrationError } from '../../platform/errors.js';
-import type { IntegrationFailure } from '../../platform/errors.js';
-import { httpCall, NetworkError } from './http.js';
-import type { HttpCallOptions } from './http.js';
+import type { FieldProblem } from '../../../domain/errors.js';
+import { IntegrationError } from '../../../platform/errors.js';
+import type { IntegrationFailure } from '../../../platform/errors.js';
+import { httpCall, NetworkError } from '../http.js';
+import type { HttpCallOptions } from '../http.js';
 
 /**
  * The print-shop ERP family (ASystem, Axiom): JSON over HTTP under a base URL, a key in a
@@ -23,7 +23,9 @@ export type ErpFailureKind =
   | 'not-erp'
   /** A 5xx. */
   | 'server'
-  /** Another 4xx: the call itself was refused. */
+  /** The object asked for is not there (a 404 with the ERP's error envelope: `TEMPLATE_NOT_FOUND`). */
+  | 'missing'
+  /** Another 4xx: the call itself was refused (a parameter value the template does not offer). */
   | 'call';
 
 const FAILURE_BY_KIND: Record<ErpFailureKind, IntegrationFailure> = {
@@ -31,6 +33,7 @@ const FAILURE_BY_KIND: Record<ErpFailureKind, IntegrationFailure> = {
   unreachable: 'unreachable',
   'not-erp': 'misconfigured',
   server: 'server',
+  missing: 'not_found',
   call: 'rejected',
 };
 
@@ -41,6 +44,10 @@ export class ErpError extends IntegrationError {
     message: string,
     status: number | null = null,
     code: string | null = null,
+    /** The parameter the ERP blamed (its own name), when it named one. */
+    readonly param: string | null = null,
+    /** The ERP's whole answer (a 409 for a repeated order carries the order it already has). */
+    readonly answer: unknown = null,
   ) {
     super(integration, FAILURE_BY_KIND[kind], message, { status, code });
     this.name = 'ErpError';
@@ -98,15 +105,18 @@ export class ErpClient {
       if (error instanceof NetworkError) throw new ErpError(integration, error.reason === 'forbidden' ? 'not-erp' : 'unreachable', `сервер ${product} недоступен: ${error.message}`);
       throw error;
     }
-    const envelope = answer.json as { error?: { code?: unknown; message?: unknown } } | undefined;
+    const envelope = answer.json as { error?: { code?: unknown; message?: unknown; param?: unknown } } | undefined;
     const reason = typeof envelope?.error?.message === 'string' ? ` — ${envelope.error.message}` : '';
     const code = typeof envelope?.error?.code === 'string' ? envelope.error.code : null;
+    const param = typeof envelope?.error?.param === 'string' ? envelope.error.param : null;
     if (answer.status === 401 || answer.status === 403) {
       throw new ErpError(integration, 'auth', `${product} не принял ${this.endpoint.credentialsLabel} (HTTP ${answer.status}${reason})`, answer.status, code);
     }
     if (answer.status >= 500) throw new ErpError(integration, 'server', `${product} ответил ошибкой сервера (HTTP ${answer.status}${reason})`, answer.status, code);
-    // The assumed contract does not tell "no such object" from "no such API"; until the real one
-    // is known, a 404 blames the address (what a settings check needs).
+    // A 404 with the ERP's envelope is a missing object; without one, the address is not the API.
+    if (answer.status === 404 && code !== null) {
+      throw new ErpError(integration, 'missing', `${product} не нашёл ${path.split('?')[0]} (HTTP 404${reason})`, answer.status, code);
+    }
     if (answer.status === 404 || answer.json === undefined) {
       throw new ErpError(
         integration,
@@ -116,7 +126,7 @@ export class ErpClient {
         code,
       );
     }
-    if (answer.status >= 300) throw new ErpError(integration, 'call', `${product} ответил HTTP ${answer.status}${reason}`, answer.status, code);
+    if (answer.status >= 300) throw new ErpError(integration, 'call', `${product} отклонил запрос (HTTP ${answer.status}${reason})`, answer.status, code, param, answer.json);
     return answer.json as T;
   }
 }
@@ -128,7 +138,8 @@ export class ErpClient {
 export function erpSettingsProblem(error: unknown, fields: { key: string; address: string }): FieldProblem {
   if (!(error instanceof ErpError)) throw error;
   if (error.kind === 'auth') return { path: fields.key, message: `${error.message}: проверьте ключ` };
-  if (error.kind === 'unreachable' || error.kind === 'not-erp') return { path: fields.address, message: capitalize(error.message) };
+  // In a settings check even an object-level 404 means the address (or API version) is wrong.
+  if (error.kind === 'unreachable' || error.kind === 'not-erp' || error.kind === 'missing') return { path: fields.address, message: capitalize(error.message) };
   return { path: '', message: error.message };
 }
 

@@ -8,11 +8,17 @@ export class ErpFaults extends FaultInjector<'paths', 'path'> {
     super({ list: 'paths', aim: 'path' }, settings, random);
   }
 
-  /** A target (`/orders`, `/templates/t-12`) strikes its path and every path below it. */
-  pickFor(apiPath: string): ReturnType<FaultInjector<'paths', 'path'>['pick']> {
+  /**
+   * A target (`/orders`, `/templates/t-12`) strikes its path and every path below it; with a
+   * method in front (`post /orders`) only requests of that method — a drop of the order's
+   * creation, not of the lookup before it.
+   */
+  pickFor(apiPath: string, method = 'GET'): ReturnType<FaultInjector<'paths', 'path'>['pick']> {
     const path = apiPath.toLowerCase();
     return this.pick((target) => {
-      const prefix = target.startsWith('/') ? target.replace(/\/$/, '') : `/${target.replace(/\/$/, '')}`;
+      const [, wantedMethod, rawPath = ''] = /^(?:(get|post|put|patch|delete)\s+)?(.*)$/i.exec(target.trim()) ?? [];
+      if (wantedMethod && wantedMethod.toUpperCase() !== method.toUpperCase()) return false;
+      const prefix = rawPath.startsWith('/') ? rawPath.replace(/\/$/, '') : `/${rawPath.replace(/\/$/, '')}`;
       return path === prefix || path.startsWith(`${prefix}/`);
     });
   }

@@ -97,7 +97,7 @@ export async function startErpEmulator(dialect: ErpDialect, apiKey: string, opti
       if (!isRecord(parsed)) return send(res, 400, erpErrors.badJson().toBody());
       body = parsed;
     }
-    const fault = faults.pickFor(apiPath);
+    const fault = faults.pickFor(apiPath, method);
     if (fault === 'error') return { ...send(res, 500, erpErrors.internal().toBody()), fault };
     if (fault === 'lag') await delay(faults.settings.slowDelayMs);
     const answer = run(() => found.route.handle({ match: found.match, query: new URLSearchParams(query), body }));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { domainEventJobPayload } from '../../../events/domain-events.js';
 import type { DomainEventJobPayload } from '../../../events/domain-events.js';
 import { defineJob } from '../../../jobs/catalog.js';
+import { jobRetry } from '../../common/retry.js';
 import type { JobDefinition } from '../../../jobs/catalog.js';
 import { isRetryable } from '../../../jobs/errors.js';
 import type { IntegrationContext } from '../../../platform/context.js';
@@ -22,14 +23,7 @@ export type ExportOrdersPayload = z.output<typeof exportOrdersPayload>;
  * delay instead: the integration tests use a few milliseconds so a retried job comes back at once.
  */
 function retryPolicy() {
-  const raw = process.env.BITRIX24_RETRY_BASE_MS;
-  const base = raw ? Number(raw) : Number.NaN;
-  return {
-    maxAttempts: 12,
-    backoff: { baseDelayMs: Number.isFinite(base) && base >= 0 && base <= 60_000 ? base : 2_000, maxDelayMs: 10 * 60_000 },
-    // Renewed every few seconds while a run lasts; a worker killed mid-run gives its job back within 15 s.
-    leaseMs: 15_000,
-  } as const;
+  return jobRetry('BITRIX24_RETRY_BASE_MS', { maxAttempts: 12, baseDelayMs: 2_000, leaseMs: 15_000 });
 }
 
 export interface Bitrix24Jobs {

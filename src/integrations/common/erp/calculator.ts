@@ -166,7 +166,9 @@ function toKopecks(rubles: number): number {
 
 function quantityOutside(template: ErpTemplate, quantity: number): string | null {
   const rule = template.quantity;
-  if (rule.presets?.length && !rule.presets.includes(quantity)) return `тираж ${quantity} не предусмотрен шаблоном; доступны: ${rule.presets.join(', ')}`;
+  // Presets alone are the only quantities; beside a range they are suggestions.
+  const ranged = rule.min !== undefined || rule.max !== undefined;
+  if (!ranged && rule.presets?.length && !rule.presets.includes(quantity)) return `тираж ${quantity} не предусмотрен шаблоном; доступны: ${rule.presets.join(', ')}`;
   if (rule.min !== undefined && quantity < rule.min) return `тираж не меньше ${rule.min}`;
   if (rule.max !== undefined && quantity > rule.max) return `тираж не больше ${rule.max}`;
   if (rule.step && rule.min !== undefined && (quantity - rule.min) % rule.step !== 0) return `тираж кратен ${rule.step} начиная с ${rule.min}`;

@@ -23,6 +23,7 @@ export function resolveChoices(template: ErpTemplate, labels: SiteLabels, input:
   const params = pricedParams(template);
   const values = new Map<string, ParameterValue>();
   const problems: FieldProblem[] = [];
+  const refused = new Set<string>();
   for (const [name, raw] of Object.entries(input)) {
     const located = findParam(params, labels, name);
     if (!located) {
@@ -30,11 +31,13 @@ export function resolveChoices(template: ErpTemplate, labels: SiteLabels, input:
       continue;
     }
     const checked = checkValue(located.param, raw);
-    if (typeof checked === 'object') problems.push({ path: `${path}.${name}`, message: checked.problem });
-    else values.set(located.key, checked);
+    if (typeof checked === 'object') {
+      problems.push({ path: `${path}.${name}`, message: checked.problem });
+      refused.add(located.key);
+    } else values.set(located.key, checked);
   }
   for (const located of params) {
-    if (values.has(located.key)) continue;
+    if (values.has(located.key) || refused.has(located.key)) continue;
     if (located.param.default !== undefined) values.set(located.key, located.param.default);
     else if (located.param.required) problems.push({ path: `${path}.${located.key}`, message: `«${labelOf(located, labels)}» — обязательный параметр, выберите значение` });
   }

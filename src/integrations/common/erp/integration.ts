@@ -2,7 +2,8 @@ import { domainEventJobPayload } from '../../../events/domain-events.js';
 import { defineJob } from '../../../jobs/catalog.js';
 import type { IntegrationContext } from '../../../platform/context.js';
 import type { IntegrationParts } from '../../../platform/integration.js';
-import { ErpCalculator } from './calculator.js';
+import { jobRetry } from '../retry.js';
+import { ErpCalculator, QUOTE_LIFETIME_MS } from './calculator.js';
 import type { ErpMember, ErpSettingsBase } from './family.js';
 import { erpPanel } from './panel.js';
 import { erpApiRoutes } from './routes.js';
@@ -21,6 +22,7 @@ export function erpIntegrationParts<S extends ErpSettingsBase>(context: Integrat
   const sendOrder = defineJob({
     name: `${member.name}.sendOrder`,
     payload: domainEventJobPayload,
+    ...jobRetry('ERP_RETRY_BASE_MS', { maxAttempts: 10, baseDelayMs: 2_000, leaseMs: 15_000 }),
     maxRunMs: 120_000,
     async handler(event, job) {
       // An order rendered without a line of this ERP is not its business; a button press is told.
@@ -40,8 +42,14 @@ export function erpIntegrationParts<S extends ErpSettingsBase>(context: Integrat
       },
     ],
     resend: [{ entityType: 'order', job: sendOrder }],
-    calculator: new ErpCalculator(context, member, templates),
+    calculator: new ErpCalculator(context, member, templates, quoteLifetimeMs()),
     routes: { api: erpApiRoutes(context, member, templates, sender, sendOrder) },
     panel: erpPanel(member.product, { extraFields: ['extraParamNames'], assumed: options.assumed }),
   };
+}
+
+/** `ERP_QUOTE_LIFETIME_MS` shortens (or lengthens, up to an hour) how long a price is reused: the tests use a fraction of a second. */
+function quoteLifetimeMs(): number {
+  const raw = Number(process.env.ERP_QUOTE_LIFETIME_MS);
+  return Number.isFinite(raw) && raw > 0 && raw <= 3_600_000 ? raw : QUOTE_LIFETIME_MS;
 }

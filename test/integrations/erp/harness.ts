@@ -108,8 +108,11 @@ export async function startErpHarness(kind: ErpKind, options: { dialect?: TestDi
       return product.id;
     },
     async order(lines, extra = {}) {
+      const personId =
+        extra.personId ??
+        ok(await api.request<{ id: number }>('POST', '/api/v1/persons', { lastName: 'Иванова', firstName: 'Ольга', phones: ['+7 916 123-45-67'], emails: ['olga@example.ru'] }), 201).id;
       const items = lines.map((line) => ({ productId: line.productId, name: line.name ?? `Товар ${line.productId}`, quantity: line.quantity, total: 1_000_00, parameters: line.parameters ?? {} }));
-      return ok(await api.request<{ id: number; number: string }>('POST', '/api/v1/orders', { site: 'print.example.ru', source: 'site', items, ...extra }), 201);
+      return ok(await api.request<{ id: number; number: string }>('POST', '/api/v1/orders', { site: 'print.example.ru', source: 'site', personId, items, ...extra }), 201);
     },
     async render(orderId) {
       ok(await api.request('POST', `/api/v1/orders/${orderId}/render`, { status: 'ready', archiveUrl: `https://files.example.ru/orders/${orderId}.zip` }));

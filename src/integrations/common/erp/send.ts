@@ -106,7 +106,7 @@ export class OrderSender<S extends ErpSettingsBase> {
         await this.#log(order, 'order.find', 'ok', { externalId: line.externalId }, already, erpOrder.id, started, options.jobId);
         continue;
       }
-      const body = this.#request(order, line, settings);
+      const body = { ...this.#request(order, line, settings), customer: await this.#customer(order) };
       let answer: ErpOrderAnswer;
       try {
         answer = await client.post<ErpOrderAnswer>('/orders', body, { ...(options.signal && { signal: options.signal }) });
@@ -158,6 +158,17 @@ export class OrderSender<S extends ErpSettingsBase> {
       ...erpValues,
       ...this.member.orderDefaults(settings),
     };
+  }
+
+  /** Who ordered: the organization when there is one (with its INN), else the person. */
+  async #customer(order: Order): Promise<{ name: string; phone?: string; email?: string; inn?: string }> {
+    const person = order.personId === null ? null : await this.context.stores.persons.get(order.personId);
+    const contact = { ...(person?.phones[0] && { phone: person.phones[0].e164 }), ...(person?.emails[0] && { email: person.emails[0] }) };
+    if (order.organizationId !== null) {
+      const organization = await this.context.stores.organizations.get(order.organizationId);
+      return { name: organization.title, ...contact, ...(organization.inn && { inn: organization.inn }) };
+    }
+    return { name: person?.fullName || `Заказ ${order.number}`, ...contact };
   }
 
   async #record(order: Order, line: BoundItem, answer: ErpOrderAnswer): Promise<ErpOrder> {

@@ -102,6 +102,86 @@ export interface PanelIntegration {
   alert: IntegrationAlert | null;
   cards: PanelCard[];
   settingsSections: PanelSettingsSection[];
+  /** A block on the product card: the product's template in the integration's system (older servers send none). */
+  productTemplate?: PanelProductTemplate | null;
+}
+
+/** Which template of the integration's system prices a product (src/platform/panel.ts ProductTemplateSection). */
+export interface PanelProductTemplate {
+  title: LocalizedText;
+  syncLabel: LocalizedText;
+  /** Help text: what is assumed about the other system's API. */
+  description: LocalizedText | null;
+  groupTitles: Record<TemplateGroupKind, LocalizedText>;
+  sourceNameColumn: LocalizedText;
+}
+
+export type TemplateGroupKind = 'order' | 'detail' | 'operation';
+
+/** GET /integrations/<name>/templates: the synced templates (a removed one's label says so). */
+export interface TemplateChoices {
+  items: Array<{ value: string | number; label: string }>;
+}
+
+/** POST /integrations/<name>/templates/sync. */
+export interface TemplateSyncAnswer {
+  message: string;
+  templates: number;
+  updated: string[];
+  missing: string[];
+}
+
+/** GET /integrations/<name>/products/<id>/template: the product's template and its parameters' site labels. */
+export interface ProductTemplateBinding {
+  templateId: string | null;
+  templateName: string | null;
+  /** When the other system stopped listing the template (or a word saying it is not synced); null while it is there. */
+  missingSince: string | null;
+  parameters: TemplateParameter[];
+}
+
+export interface TemplateParameter {
+  key: string;
+  group: string;
+  groupKind: TemplateGroupKind;
+  sourceName: string;
+  /** «Название параметра на сайте»; empty: the other system's name is used. */
+  siteLabel: string;
+  label: string;
+}
+
+/** GET /products/<id>/calculator: the parameters and quantities a product can be priced with. */
+export interface ProductCalculator {
+  engine: string;
+  parameters: CalculatorParameter[];
+  quantity: { min?: number; max?: number; step?: number; presets?: number[] };
+}
+
+export type ParameterValue = string | number | boolean;
+
+export interface CalculatorParameter {
+  key: string;
+  label: string;
+  group: string;
+  type: 'number' | 'integer' | 'string' | 'text' | 'select' | 'boolean' | 'date';
+  required: boolean;
+  options?: Array<{ value: string; label: string }>;
+  default?: ParameterValue;
+  min?: number;
+  max?: number;
+  step?: number;
+  unit?: string;
+}
+
+/** POST /products/<id>/quote (money in minor units). */
+export interface Quote {
+  quantity: number;
+  total: number;
+  unitPrice: number;
+  currency: string;
+  breakdown: Array<{ name: string; amount: number }>;
+  warnings: string[];
+  source: { engine: string; cached: boolean; templateVersion?: number | null; productionDays?: number };
 }
 
 /** A parked integration: its system refused its credentials or rights; its jobs wait. */
@@ -110,6 +190,21 @@ export interface IntegrationAlert {
   message: string;
   jobName: string | null;
   raisedAt: string;
+}
+
+/** A settings button that fills fields from the live system (POST /integrations/<name>/actions/<id>). */
+export interface SettingsActionInfo {
+  id: string;
+  title: string;
+  /** The fields it fills. */
+  fills: string[];
+}
+
+/** What a settings action answers: the values go into the form unsaved. */
+export interface SettingsActionAnswer {
+  ok: boolean;
+  values: Record<string, string | number | boolean>;
+  message: string;
 }
 
 /** GET /integrations: integrations with a settings form. */
@@ -121,7 +216,7 @@ export interface IntegrationSummary {
   version: number;
   updatedAt: string | null;
   updatedBy: string | null;
-  capabilities: { testConnection: boolean; liveValidation: boolean };
+  capabilities: { testConnection: boolean; liveValidation: boolean; actions?: SettingsActionInfo[] };
   alert: IntegrationAlert | null;
 }
 

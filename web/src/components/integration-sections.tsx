@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { api, ApiError } from '../api';
 import { formatDateTime } from '../format';
 import { useI18n } from '../i18n';
+import type { Locale } from '../i18n';
 import { actionPath, detailsPath, entitySections, linkOf, loadIntegrationsView } from '../integrations';
 import type { EntitySection } from '../integrations';
 import { localizeMessage } from '../server-messages';
@@ -276,13 +277,28 @@ function DetailsBlock({ system, details, entityId, version }: { system: string; 
       ) : answer.error ? (
         <ErrorBanner error={answer.error} inline onRetry={() => void answer.reload()} />
       ) : answer.data && answer.data.rows.length > 0 ? (
-        <Dl rows={answer.data.rows.map((row): [string, ReactNode] => [row.label, <span data-testid={`${testId}-row`}>{row.at ? formatDateTime(row.at, locale) : row.value}</span>])} />
+        <Dl rows={answer.data.rows.map((row): [string, ReactNode] => [row.label, <span data-testid={`${testId}-row`}>{detailsValue(row, locale)}</span>])} />
       ) : (
         <p className="muted small" data-testid={`${testId}-empty`}>
           {answer.data?.empty ?? '—'}
         </p>
       )}
     </div>
+  );
+}
+
+/**
+ * A details row's value: a time alone (`value` is that time, or empty) is formatted; a value with
+ * a time (an order sent to another system, and when) shows both.
+ */
+function detailsValue(row: CardDetailsAnswer['rows'][number], locale: Locale): ReactNode {
+  if (!row.at) return row.value;
+  const time = formatDateTime(row.at, locale);
+  if (!row.value || row.value === row.at) return time;
+  return (
+    <>
+      {row.value} <span className="muted small">· {time}</span>
+    </>
   );
 }
 

@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
 import { api, ApiError, query } from '../api';
 import { ActionForm, Button, Card, Empty, ErrorBanner, Field, Loading, Notice, PageHeader, Toggle, useLoad } from '../components/ui';
+import { ProductCalculatorPreview } from '../components/product-calculator';
+import { ProductTemplates } from '../components/product-templates';
 import { loadCalculatorEngines } from '../data';
 import { formatMoney, parseRubles, rublesInput } from '../format';
 import { localizeMessage } from '../server-messages';
@@ -179,6 +181,8 @@ function ProductsCard({ categoryId, productId, onSelect }: { categoryId: number;
   const isAdmin = useIsAdmin();
   const [newName, setNewName] = useState('');
   const [error, setError] = useState<unknown>(null);
+  // Bumped when the product's template changes: the calculator prices it afresh.
+  const [templateRevision, setTemplateRevision] = useState(0);
   const product = products.data?.items.find((p) => p.id === productId) ?? null;
 
   const add = async () => {
@@ -237,9 +241,13 @@ function ProductsCard({ categoryId, productId, onSelect }: { categoryId: number;
         <ErrorBanner error={error || products.error} />
       </Card>
       {product ? (
-        <AdminOnly>
-          <ProductEditor key={product.id} product={product} onSaved={() => void products.reload()} />
-        </AdminOnly>
+        <div className="product-column">
+          <AdminOnly>
+            <ProductEditor key={product.id} product={product} onSaved={() => void products.reload()} />
+            <ProductTemplates key={`templates-${product.id}`} productId={product.id} onChanged={() => setTemplateRevision((n) => n + 1)} />
+          </AdminOnly>
+          <ProductCalculatorPreview key={`calculator-${product.id}-${product.version}-${templateRevision}`} productId={product.id} />
+        </div>
       ) : (
         <Empty>{t('catalog.selectProduct')}</Empty>
       )}

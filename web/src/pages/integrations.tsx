@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api';
 import { SchemaForm } from '../components/schema-form';
+import { SettingsActions } from '../components/settings-actions';
 import type { FormValue, JsonSchema } from '../components/schema-form';
 import { ActionForm, Button, Card, describeError, ErrorBanner, Loading, Notice, PageHeader, Toggle, useLoad } from '../components/ui';
 import { formatDateTime } from '../format';
@@ -8,7 +9,7 @@ import { useI18n } from '../i18n';
 import { localizeMessage } from '../server-messages';
 import { parkedReason } from '../integrations';
 import { useIsAdmin } from '../session';
-import type { IntegrationAlert, IntegrationSummary, PanelIntegration, PanelSettingsSection } from '../types';
+import type { IntegrationAlert, IntegrationSummary, PanelIntegration, PanelSettingsSection, SettingsActionAnswer } from '../types';
 
 interface IntegrationSettings extends IntegrationSummary {
   settings: FormValue;
@@ -180,7 +181,7 @@ function SettingsPanel({ name, enabled, sections, onSaved }: { name: string; ena
   if (!loaded.data || !draft) return <ErrorBanner error={loaded.error} onRetry={() => void loaded.reload()} />;
   const data = loaded.data;
 
-  const absorb = (e: unknown) => {
+  const absorb = (e: unknown, fixKey: 'integrations.fixErrors' | 'integrations.actionFixErrors' = 'integrations.fixErrors') => {
     if (e instanceof ApiError && e.details.length) {
       const byField: Record<string, string> = {};
       for (const d of e.details) {
@@ -188,7 +189,7 @@ function SettingsPanel({ name, enabled, sections, onSaved }: { name: string; ena
         byField[path] = byField[path] ? `${byField[path]}; ${localizeMessage(d.message, locale)}` : localizeMessage(d.message, locale);
       }
       setErrors(byField);
-      setNotice({ kind: 'warning', text: t('integrations.fixErrors') });
+      setNotice({ kind: 'warning', text: t(fixKey) });
       const unplaced = Object.keys(byField).filter((p) => !data.schema.properties?.[p.split(/[.[]/)[0]!]);
       if (unplaced.length) setError(e);
     } else {
@@ -226,6 +227,14 @@ function SettingsPanel({ name, enabled, sections, onSaved }: { name: string; ena
     }
   };
 
+  // A button that filled fields from the live system: its values go into the form, unsaved.
+  const filled = (answer: SettingsActionAnswer) => {
+    setErrors({});
+    setError(null);
+    if (answer.ok) setDraft({ ...draft, ...answer.values });
+    setNotice(answer.ok ? { kind: 'success', text: answer.message } : { kind: 'warning', text: t('integrations.actionFailed', { message: answer.message }) });
+  };
+
   return (
     <ActionForm className="accordion-body" onSubmit={save} disabled={readOnly} testId={`settings-${name}`}>
       {(pending) => (
@@ -261,6 +270,16 @@ function SettingsPanel({ name, enabled, sections, onSaved }: { name: string; ena
                   {t('integrations.test')}
                 </Button>
               )}
+              <SettingsActions
+                integration={name}
+                actions={data.capabilities.actions ?? []}
+                draft={draft}
+                onAnswer={filled}
+                onFailed={(e) => {
+                  setNotice(null);
+                  absorb(e, 'integrations.actionFixErrors');
+                }}
+              />
             </div>
           )}
           {notice && (

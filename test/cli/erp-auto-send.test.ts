@@ -36,7 +36,7 @@ describe('auto-send after render survives a killed worker', () => {
     await h.connect({ autoSendAfterRender: true });
     await h.syncTemplates();
     const cards = await h.product('t-12');
-    const orders = [];
+    const orders: Array<{ id: number; number: string }> = [];
     for (let i = 0; i < 20; i++) orders.push(await h.order([{ productId: cards, quantity: 100 }]));
 
     // Every creation commits at once and answers 0.4 s later: a kill lands between the two.

@@ -90,11 +90,15 @@ describe.each(ERP_KINDS)('orders to $product', (kind) => {
       { productId: flyers, quantity: 1000, parameters: { 'Вид оплаты': 'cash' } },
     ]);
     await h.send(order.id);
-    await h.settled(order.id);
-    expect(erpOrders().filter((o) => o.externalId.startsWith(`${order.number}-`)).map((o) => [o.externalId, o.request.templateId]).sort()).toEqual([
-      [`${order.number}-1`, 't-12'],
-      [`${order.number}-2`, 't-15'],
-    ]);
+    // Each line is logged as it is sent: wait for the second.
+    await expectEventually(
+      () =>
+        expect(erpOrders().filter((o) => o.externalId.startsWith(`${order.number}-`)).map((o) => [o.externalId, o.request.templateId]).sort()).toEqual([
+          [`${order.number}-1`, 't-12'],
+          [`${order.number}-2`, 't-15'],
+        ]),
+      { timeoutMs: 10_000, intervalMs: 50 },
+    );
   });
 
   it('makes exactly one ERP order when the ERP fails with 500s, or commits and drops the answer', async () => {

@@ -6,13 +6,26 @@ import type { SiteLabels } from './choices.js';
 import { keyOfErpName, labelOf, resolveChoices, toErpValues } from './choices.js';
 import { ErpError } from './client.js';
 import type { ErpMember, ErpSettingsBase } from './family.js';
-import { QuoteCache } from './quote-cache.js';
+import { ExpiringCache } from './expiring-cache.js';
 import type { ErpTemplate } from './template.js';
 import { ORDER_GROUP_NAME, pricedParams } from './template.js';
 import type { TemplateLibrary } from './templates.js';
 
 /** How long an ERP's price is reused: prices change rarely, but an order must never carry an old one. */
 export const QUOTE_LIFETIME_MS = 60_000;
+
+/**
+ * How long a product's settings, binding and template are reused between quotes. A shopper
+ * changing options asks many quotes a second; a template sync or a new binding made in this
+ * process clears them at once; saved settings, and changes made by another process, show within this.
+ */
+export const PRICING_CONTEXT_MS = 2_000;
+
+interface PricingContext {
+  settings: ErpSettingsBase;
+  binding: { labels: SiteLabels };
+  template: ErpTemplate;
+}
 
 interface CalcAnswer {
   price?: unknown;
@@ -32,7 +45,8 @@ interface CalcAnswer {
  */
 export class ErpCalculator<S extends ErpSettingsBase> implements CalculatorEngine {
   readonly engine: EngineName;
-  readonly #cache: QuoteCache<EngineQuote>;
+  readonly #cache: ExpiringCache<EngineQuote>;
+  readonly #contexts: ExpiringCache<PricingContext>;
 
   constructor(
     private readonly context: IntegrationContext<S>,
@@ -41,8 +55,12 @@ export class ErpCalculator<S extends ErpSettingsBase> implements CalculatorEngin
     lifetimeMs = QUOTE_LIFETIME_MS,
   ) {
     this.engine = member.name as EngineName;
-    this.#cache = new QuoteCache(lifetimeMs, () => context.clock.now().getTime());
+    const now = () => context.clock.now().getTime();
+    this.#cache = new ExpiringCache(lifetimeMs, now);
+    this.#contexts = new ExpiringCache(PRICING_CONTEXT_MS, now, 1_000);
+    templates.onChange(() => this.#contexts.clear());
   }
+
 
   async form(product: Product): Promise<CalculatorForm> {
     const { binding, template } = await this.#template(product);
@@ -67,14 +85,24 @@ export class ErpCalculator<S extends ErpSettingsBase> implements CalculatorEngin
   }
 
   async quote(product: Product, request: QuoteRequest, path: string): Promise<EngineQuote> {
-    const { binding, template } = await this.#template(product);
+    const { binding, template, settings } = await this.#pricingContext(product);
     const values = this.#choices(template, binding.labels, request, path);
     const key = JSON.stringify([template.id, template.version, request.quantity, [...values].sort(([a], [b]) => (a < b ? -1 : 1))]);
     const cached = this.#cache.get(key);
     if (cached) return { ...cached, source: { ...cached.source, cached: true } };
-    const quote = await this.#ask(template, binding.labels, values, request.quantity, path, true);
+    const quote = await this.#ask(settings as S, template, binding.labels, values, request.quantity, path, true);
     this.#cache.set(key, quote);
     return quote;
+  }
+
+  async #pricingContext(product: Product): Promise<PricingContext> {
+    const key = String(product.id);
+    const cached = this.#contexts.get(key);
+    if (cached) return cached;
+    const { binding, template } = await this.#template(product);
+    const fresh = { settings: (await this.context.settings.require()).settings, binding, template };
+    this.#contexts.set(key, fresh);
+    return fresh;
   }
 
   async #template(product: Product): Promise<{ binding: { labels: SiteLabels }; template: ErpTemplate }> {
@@ -93,8 +121,7 @@ export class ErpCalculator<S extends ErpSettingsBase> implements CalculatorEngin
     return values;
   }
 
-  async #ask(template: ErpTemplate, labels: SiteLabels, values: Map<string, ParameterValue>, quantity: number, path: string, mayRefresh: boolean): Promise<EngineQuote> {
-    const settings = (await this.context.settings.require()).settings;
+  async #ask(settings: S, template: ErpTemplate, labels: SiteLabels, values: Map<string, ParameterValue>, quantity: number, path: string, mayRefresh: boolean): Promise<EngineQuote> {
     const defaults = this.member.orderDefaults(settings);
     let answer: CalcAnswer;
     try {
@@ -109,7 +136,7 @@ export class ErpCalculator<S extends ErpSettingsBase> implements CalculatorEngin
       if (mayRefresh && (error.code === 'PARAM_UNKNOWN' || error.kind === 'missing')) {
         const fresh = (await this.templates.refresh(template.id)).template;
         const renamed = new Map([...values].filter(([key]) => pricedParams(fresh).some((p) => p.key === key)));
-        return this.#ask(fresh, labels, renamed, quantity, path, false);
+        return this.#ask(settings, fresh, labels, renamed, quantity, path, false);
       }
       throw this.#refusal(error, template, labels, path);
     }

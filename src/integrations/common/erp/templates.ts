@@ -30,10 +30,21 @@ export interface SyncResult {
  * drops — a template the ERP stopped listing; products keep their binding and say it is gone.
  */
 export class TemplateLibrary<S extends ErpSettingsBase> {
+  readonly #listeners: Array<() => void> = [];
+
   constructor(
     private readonly context: IntegrationContext<S>,
     private readonly member: ErpMember<S>,
   ) {}
+
+  /** Called after any template or binding changes in this process (caches of them go stale). */
+  onChange(listener: () => void): void {
+    this.#listeners.push(listener);
+  }
+
+  #changed(): void {
+    for (const listener of this.#listeners) listener();
+  }
 
   async sync(signal?: AbortSignal): Promise<SyncResult> {
     const settings = (await this.context.settings.require()).settings;
@@ -51,6 +62,7 @@ export class TemplateLibrary<S extends ErpSettingsBase> {
       updated.push(summary.id);
     }
     const missing = await this.context.records.markMissing(TEMPLATE, summaries.map((s) => s.id));
+    this.#changed();
     return { templates: summaries.length, updated, missing };
   }
 
@@ -64,6 +76,7 @@ export class TemplateLibrary<S extends ErpSettingsBase> {
     const raw = await this.member.client(settings).get<unknown>(`/templates/${encodeURIComponent(templateId)}`, { ...(signal && { signal }) });
     const stored: StoredTemplate = { template: this.member.toTemplate(raw), raw, syncedAt: this.context.clock.now().toISOString() };
     await this.context.records.put(TEMPLATE, templateId, stored);
+    this.#changed();
     return stored;
   }
 
@@ -88,6 +101,7 @@ export class TemplateLibrary<S extends ErpSettingsBase> {
     await this.context.stores.products.get(productId);
     if (templateId === null) {
       await this.context.state.set('product', productId, {});
+      this.#changed();
       return null;
     }
     const stored = await this.stored(templateId);
@@ -104,6 +118,7 @@ export class TemplateLibrary<S extends ErpSettingsBase> {
     }
     const binding: TemplateBinding = { templateId, labels: clean, boundAt: this.context.clock.now().toISOString() };
     await this.context.state.set('product', productId, { ...binding });
+    this.#changed();
     return binding;
   }
 

@@ -1,8 +1,8 @@
 /**
- * Answers kept for a fixed lifetime, at most `capacity` of them (the oldest go first). An entry
+ * Values kept for a fixed lifetime, at most `capacity` of them (the oldest go first). An entry
  * past its lifetime is never served: a price must not outlive it.
  */
-export class QuoteCache<T> {
+export class ExpiringCache<T> {
   readonly #entries = new Map<string, { value: T; expires: number }>();
 
   constructor(
@@ -19,6 +19,10 @@ export class QuoteCache<T> {
       return undefined;
     }
     return entry.value;
+  }
+
+  clear(): void {
+    this.#entries.clear();
   }
 
   set(key: string, value: T): void {

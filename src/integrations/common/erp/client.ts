@@ -98,7 +98,7 @@ export class ErpClient {
           headers: { ...headers, accept: 'application/json', ...(body !== undefined && { 'content-type': 'application/json' }) },
           ...(body !== undefined && { body: JSON.stringify(body) }),
         },
-        { signal: options.signal, timeoutMs: this.endpoint.timeoutMs, secrets },
+        { signal: options.signal, timeoutMs: this.endpoint.timeoutMs ?? timeoutFromEnvironment(), secrets },
       );
     } catch (error) {
       // An internal address the outbound policy refuses is a settings problem, not an outage: it parks.
@@ -129,6 +129,12 @@ export class ErpClient {
     if (answer.status >= 300) throw new ErpError(integration, 'call', `${product} отклонил запрос (HTTP ${answer.status}${reason})`, answer.status, code, param, answer.json);
     return answer.json as T;
   }
+}
+
+/** `ERP_TIMEOUT_MS`: how long one ERP call may take (default: the common 10 s); the tests shorten it. */
+function timeoutFromEnvironment(): number | undefined {
+  const raw = Number(process.env.ERP_TIMEOUT_MS);
+  return Number.isFinite(raw) && raw > 0 ? raw : undefined;
 }
 
 /**

@@ -8,6 +8,7 @@ import { allowHost } from '../platform/outbound-policy.js';
 import { seedDemo } from '../demo/seed.js';
 import { EVENTS_PATH } from '../integrations/bitrix24/inbound/events.js';
 import { createAdminUser } from './users.js';
+import { connectDemoErps, startDemoErps } from './demo-erp.js';
 import { configFrom, withServerOptions } from './options.js';
 import { runUntilStopped, startApp } from './run-app.js';
 
@@ -28,9 +29,14 @@ export function registerDemoCommand(program: Command): void {
     // this machine, which the outbound policy refuses by default: the demo opens exactly its
     // host (on top of whatever ALLOW_PRIVATE_NETWORKS says), started first so its address is known.
     const bitrix24 = await startBitrix24Emulator({ host: base.host, port: 0 });
+    const erps = await startDemoErps(base.host).catch(async (error: unknown) => {
+      await bitrix24.stop();
+      throw error;
+    });
     const config = { ...base, allowPrivateNetworks: allowHost(base.allowPrivateNetworks, new URL(bitrix24.url).hostname) };
     const app = await startApp(config, { http: true, worker: true }).catch(async (error: unknown) => {
       await bitrix24.stop();
+      await erps.stop();
       throw error;
     });
     // The way back: what a manager changes on the emulator's page (a deal moved, a contact
@@ -38,6 +44,7 @@ export function registerDemoCommand(program: Command): void {
     bitrix24.events.addHandler(`${app.url}${EVENTS_PATH}`);
     const stopAll = async () => {
       await bitrix24.stop();
+      await erps.stop();
       await app.stop();
     };
     try {
@@ -46,6 +53,7 @@ export function registerDemoCommand(program: Command): void {
       const { token } = await app.services.stores.apiTokens.create('demo');
       const admin = await createAdminUser(app.services);
       const deals = await connectBitrix24Emulator(app.services, bitrix24);
+      const erpProducts = await connectDemoErps(app.url ?? '', token, erps);
       process.stdout.write(
         [
           '',
@@ -63,6 +71,11 @@ export function registerDemoCommand(program: Command): void {
           `    inbound webhook      ${bitrix24.webhookUrl}`,
           `    outgoing events to   ${app.url}${EVENTS_PATH}`,
           `    the integration is on: ${deals} demo orders are on their way as deals (open the manager page to see them)`,
+          '',
+          `  ASystem and Axiom emulators (local ERPs; what they received: their JSON pages)`,
+          `    ASystem  ${erps.asystem.adminUrl}`,
+          `    Axiom    ${erps.axiom.adminUrl}`,
+          `    priced by them: ${erpProducts.join(', ')}; «Отправить в ASystem/Axiom» on an order with those products`,
           '',
           `  Try: curl -H "Authorization: Bearer ${token}" ${app.url}/api/v1/orders?limit=5`,
           '',

@@ -168,5 +168,13 @@ describe('printsync CLI', () => {
       },
       { timeoutMs: 15_000, intervalMs: 250 },
     );
+    // The bundled ASystem and Axiom emulators price their demo products.
+    await demo.waitFor(/priced by them/);
+    for (const [search, engine] of [['Визитная карточка ASystem', 'asystem'], ['Евролистовка Axiom', 'axiom']] as const) {
+      const found = (await (await fetch(`${base}/api/v1/products?search=${encodeURIComponent(search)}`, { headers: auth })).json()) as { items: Array<{ id: number }> };
+      const parameters = engine === 'axiom' ? { 'Вид оплаты': 'cash' } : {};
+      const quote = await fetch(`${base}/api/v1/products/${found.items[0]!.id}/quote`, { method: 'POST', headers: auth, body: JSON.stringify({ quantity: 1000, parameters }) });
+      expect(await quote.json()).toMatchObject({ engine, source: { engine, cached: false } });
+    }
   }, 90_000);
 });

@@ -46,6 +46,8 @@ export interface CalculatorForm {
   engine: EngineName;
   parameters: CalculatorParameter[];
   quantity: QuantityRule;
+  /** What the form could not follow (a chosen value no longer possible, a product preset the template lacks). */
+  warnings?: string[] | undefined;
 }
 
 export interface QuoteRequest {
@@ -86,6 +88,11 @@ export interface QuoteSource {
  */
 export interface CalculatorEngine {
   readonly engine: EngineName;
-  form(product: Product): Promise<CalculatorForm>;
+  /**
+   * `chosen`: values already picked, by key. An engine whose options depend on each other (a 1C
+   * price matrix) offers only the values still possible with them and preselects them as
+   * `default`; others may ignore it.
+   */
+  form(product: Product, chosen?: Record<string, ParameterValue>): Promise<CalculatorForm>;
   quote(product: Product, request: QuoteRequest, path: string): Promise<EngineQuote>;
 }

@@ -3,7 +3,7 @@ import { CALCULATOR_ENGINE_LABELS } from '../domain/catalog.js';
 import type { CategoryStore } from '../store/categories.js';
 import type { ProductStore } from '../store/products.js';
 import { builtinEngine } from './builtin.js';
-import type { CalculatorEngine, CalculatorForm, EngineQuote, QuoteRequest } from './engine.js';
+import type { CalculatorEngine, CalculatorForm, EngineQuote, ParameterValue, QuoteRequest } from './engine.js';
 
 export interface ProductQuote extends EngineQuote {
   productId: number;
@@ -36,9 +36,10 @@ export class QuoteService {
     this.#engines.set(engine.engine, engine);
   }
 
-  async form(productId: number): Promise<ProductCalculator> {
+  /** `chosen`: the values already picked, by parameter key (the form narrows what is still possible). */
+  async form(productId: number, chosen?: Record<string, ParameterValue>): Promise<ProductCalculator> {
     const { product, engine, categoryEngine } = await this.#resolve(productId);
-    return { productId, categoryEngine, ...(await engine.form(product)) };
+    return { productId, categoryEngine, ...(await engine.form(product, chosen)) };
   }
 
   /** `path` prefixes problems: `body` makes them `body.quantity`, `body.parameters.<key>`. */

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idFromText } from '../../domain/ids.js';
+import { invalidField } from '../../domain/errors.js';
 import type { AppServices } from '../../app.js';
 import { productCreateSchema, productUpdateSchema, quoteRequestSchema } from '../../domain/catalog.js';
 import { idempotentCreate } from '../idempotent-create.js';
@@ -8,6 +9,25 @@ import { calculatorResponse, productResponse, quoteResponse } from '../schemas/c
 import { idParams, pageOf, pageQuery, standardErrors } from '../schemas/common.js';
 
 const tags = ['Catalog'];
+
+const chosenSchema = quoteRequestSchema.shape.parameters;
+
+/** `?parameters={"format":"A4"}` of the calculator form: checked like a quote's parameters, problems at `querystring.parameters`. */
+function chosenParameters(text: string | undefined): Record<string, string | number | boolean> | undefined {
+  if (text === undefined || text === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw invalidField('querystring.parameters', 'must be a JSON object of parameter values by key');
+  }
+  const parsed = chosenSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw invalidField(['querystring.parameters', ...issue.path.map(String)].join('.'), issue.message);
+  }
+  return parsed.data;
+}
 
 /** Everyone reads the catalog (and quotes); creating, changing and deleting it is for administrators. */
 export const productRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = async (server, { services }) => {
@@ -93,10 +113,17 @@ export const productRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = a
           "From the engine its category chose as primary (an ERP's template, say), else from the product's tiers. " +
           'A 503 when that engine cannot answer now (its system is down).',
         params: idParams,
+        querystring: z.strictObject({
+          parameters: z
+            .string()
+            .max(20_000)
+            .optional()
+            .describe('values already chosen, as a JSON object by parameter key (`{"format":"A4"}`): an engine whose options depend on each other offers only those still possible'),
+        }),
         response: { 200: calculatorResponse, ...standardErrors },
       },
     },
-    async (request) => services.quotes.form(request.params.id),
+    async (request) => services.quotes.form(request.params.id, chosenParameters(request.query.parameters)),
   );
 
   server.post(

@@ -96,3 +96,4 @@ export const calculatorResponse = z.object({
   ),
   quantity: z.object({ min: z.number().optional(), max: z.number().optional(), step: z.number().optional(), presets: z.array(z.number()).optional() }),
 });
+  warnings: z.array(z.string()).optional().describe('what the form could not follow: a chosen value no longer possible, a preset the template lacks'),

@@ -30,6 +30,7 @@ import { SessionStore } from './store/sessions.js';
 import { SettingsStore } from './store/settings.js';
 import { SyncLogStore } from './store/sync-log.js';
 import { UserStore } from './store/users.js';
+import { IssuedQuoteStore, WidgetSiteStore } from './store/widget.js';
 import { ResendRegistry, ResendService } from './sync/resend.js';
 
 export interface AppServices {
@@ -61,6 +62,10 @@ export interface AppServices {
     sessions: SessionStore;
     loginThrottle: LoginThrottle;
     alerts: IntegrationAlertStore;
+    /** Sites allowed to embed the calculator widget (CALC-2). */
+    widgetSites: WidgetSiteStore;
+    /** Quotes issued with an id (the widget's continue / add to cart), their files and orders. */
+    issuedQuotes: IssuedQuoteStore;
   };
   /** Starts this process's background work: the job worker and the schedules. */
   startWorker(options?: WorkerOptions): Promise<void>;
@@ -136,6 +141,8 @@ export async function createApp(config: Config, options: CreateAppOptions): Prom
       sessions: new SessionStore(db),
       loginThrottle: new LoginThrottle(db),
       alerts,
+      widgetSites: new WidgetSiteStore(db),
+      issuedQuotes: new IssuedQuoteStore(db),
     };
 
     const quotes = new QuoteService(stores.products, stores.categories);

@@ -28,6 +28,9 @@ const configSchema = z.object({
    * per address, secure cookies). 0 trusts none, which is right when clients connect directly.
    */
   trustProxyHops: z.coerce.number().int().min(0).max(10).default(0),
+  /** The public quote API (the storefront widget): requests per second per client address, and the burst. */
+  widgetRatePerSecond: z.coerce.number().min(0.1).max(100_000).default(10),
+  widgetRateBurst: z.coerce.number().int().min(1).max(1_000_000).default(60),
   /**
    * Internal addresses integrations may call (`platform/outbound-policy.ts`): none by default;
    * `1` for every private and loopback address; or a list of hosts and networks.
@@ -63,6 +66,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     publicUrl: env.PUBLIC_URL,
     trustProxyHops: env.TRUST_PROXY_HOPS,
+    widgetRatePerSecond: env.WIDGET_RATE_PER_SECOND,
+    widgetRateBurst: env.WIDGET_RATE_BURST,
     allowPrivateNetworks: env.ALLOW_PRIVATE_NETWORKS,
   });
   if (!result.success) {
@@ -82,6 +87,8 @@ function envName(key: PropertyKey | undefined): string {
     bodyLimitBytes: 'BODY_LIMIT_BYTES',
     publicUrl: 'PUBLIC_URL',
     trustProxyHops: 'TRUST_PROXY_HOPS',
+    widgetRatePerSecond: 'WIDGET_RATE_PER_SECOND',
+    widgetRateBurst: 'WIDGET_RATE_BURST',
     allowPrivateNetworks: 'ALLOW_PRIVATE_NETWORKS',
   };
   return names[String(key)] ?? String(key);

@@ -67,6 +67,8 @@ export interface CategoriesTable {
   parent_id: number | null;
   calculator_engine: string;
   calculator_primary: Flag;
+  /** The widget's options (domain/widget.ts), JSON; null: the defaults. */
+  widget: ColumnType<JsonText | null, JsonText | null | undefined, JsonText | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
   version: number;
@@ -217,6 +219,51 @@ export interface Database {
   integration_state: IntegrationStateTable;
   inbound_events: InboundEventsTable;
   integration_records: IntegrationRecordsTable;
+  widget_sites: WidgetSitesTable;
+  calculator_quotes: CalculatorQuotesTable;
+  calculator_files: CalculatorFilesTable;
+  order_quotes: OrderQuotesTable;
+}
+
+/** Sites that embed the calculator widget (migration 011). */
+export interface WidgetSitesTable {
+  id: Id;
+  name: string;
+  /** Public: it sits in the shop's page. It names the site; the origins are what protect it. */
+  key: string;
+  /** JSON array of origins, `https://shop.example`. */
+  origins: JsonText;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** Quotes issued to the widget, kept for orders to refer to. */
+export interface CalculatorQuotesTable {
+  id: string;
+  product_id: number;
+  site_id: number | null;
+  quantity: number;
+  /** The whole quote as answered (calculator/quotes.ts ProductQuote), JSON. */
+  data: JsonText;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface CalculatorFilesTable {
+  id: string;
+  quote_id: string;
+  name: string;
+  content_type: string;
+  size: number;
+  content: Buffer;
+  created_at: Timestamp;
+}
+
+export interface OrderQuotesTable {
+  order_id: number;
+  /** The line's position (1-based), as order_items.position. */
+  position: number;
+  quote_id: string;
 }
 
 export type PersonRow = Selectable<PersonsTable>;

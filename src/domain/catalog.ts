@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { invalidField } from './errors.js';
 import { idSchema } from './ids.js';
 import { safeKey } from './keys.js';
+import type { WidgetOptions } from './widget.js';
+import { widgetOptionsSchema } from './widget.js';
 
 /**
  * The catalog (CORE-2): categories choose a calculator engine, products carry quantity tiers
@@ -195,6 +197,8 @@ export interface Category {
   calculatorEngineLabel: string;
   /** «Использовать калькулятор в качестве основного (в редакторе и панели управления)». */
   calculatorPrimary: boolean;
+  /** The storefront widget's options (the seven toggles of the «Калькулятор» tab, the caption, the styles). */
+  widget: WidgetOptions;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -225,6 +229,7 @@ export const categoryCreateSchema = z.strictObject({
   parentId: idSchema.nullish().describe('parent category; null or absent for a top-level one'),
   calculatorEngine: z.enum(CALCULATOR_ENGINES).default('builtin'),
   calculatorPrimary: z.boolean().default(false).describe(CALCULATOR_PRIMARY_LABEL),
+  widget: widgetOptionsSchema.partial().optional().describe("the storefront widget's options; left out: all off"),
 });
 export type CategoryCreateInput = z.output<typeof categoryCreateSchema>;
 
@@ -233,6 +238,7 @@ export const categoryUpdateSchema = z.strictObject({
   parentId: idSchema.nullish().describe('null moves the category to the top level'),
   calculatorEngine: z.enum(CALCULATOR_ENGINES).optional(),
   calculatorPrimary: z.boolean().optional().describe(CALCULATOR_PRIMARY_LABEL),
+  widget: widgetOptionsSchema.partial().optional().describe("the storefront widget's options; the fields given replace those stored"),
   version: versionSchema.optional(),
 });
 export type CategoryUpdateInput = z.output<typeof categoryUpdateSchema>;

@@ -3,6 +3,7 @@ import type { ExternalIds } from './clients.js';
 import { DomainError } from './errors.js';
 import { idSchema } from './ids.js';
 import { safeKey } from './keys.js';
+import { quoteIdSchema } from './widget.js';
 import type { OrderSource, OrderStatus, PaymentStatus, RenderStatus } from './order-status.js';
 import type { OriginKind } from './origin.js';
 import { ORDER_SOURCE_CODES, PAYMENT_STATUS_CODES, RENDER_STATUSES, findOrderStatus, isSettableStatus } from './order-status.js';
@@ -27,6 +28,12 @@ export const orderItemInputSchema = z
     total: money.optional().describe('what the whole line costs, e.g. the price of a print run'),
     /** What the client chose: format, paper, sides, finishing… */
     parameters: z.record(safeKey(z.string().max(100)), parameterValueSchema).default({}),
+    quoteId: quoteIdSchema
+      .optional()
+      .describe(
+        'an issued quote (the widget\'s continue / add to cart, POST /products/{id}/quotes): the line is priced from it and the order keeps it; ' +
+          'fields left out are taken from the quote, fields given must agree with it',
+      ),
   })
   .superRefine((item, ctx) => {
     if (item.unitPrice === undefined && item.total === undefined) {

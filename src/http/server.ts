@@ -21,6 +21,9 @@ import { productRoutes } from './routes/products.js';
 import { sessionResolver, sessionRoutes } from './routes/session.js';
 import { settingsRoutes } from './routes/settings.js';
 import { syncLogRoutes } from './routes/sync-log.js';
+import { widgetPublicRoutes } from './routes/widget-public.js';
+import { widgetSiteRoutes } from './routes/widget-sites.js';
+import { registerWidgetScript } from './widget-script.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -97,9 +100,13 @@ export async function buildHttpServer(services: AppServices, options: HttpServer
       await api.register(sessionRoutes, { services });
       await api.register(jobRoutes, { services });
       await api.register(integrationPanelRoutes, { services });
+      await api.register(widgetSiteRoutes, { services });
+      // The storefront widget's public quote API: its own keys, CORS, rate limit and error texts.
+      await api.register(widgetPublicRoutes, { services, prefix: '/widget' });
     },
     { prefix: API_PREFIX },
   );
+  registerWidgetScript(server, options.panelDir);
   // Each integration's own routes: its API routes under /api/v1/integrations/<name>/ (staff
   // authentication as everywhere), and the routes its system calls, with their own.
   for (const integration of services.integrations.integrations) {

@@ -6,7 +6,9 @@ import { CALCULATOR_ENGINE_LABELS } from '../domain/catalog.js';
 import { DomainError, invalidField, notFound, assertVersion } from '../domain/errors.js';
 import { refusingVanishedReferences } from './references.js';
 import { transact } from './transaction.js';
-import { flag, nowIso } from './json.js';
+import { flag, nowIso, parseJson, toJson } from './json.js';
+import type { WidgetOptions } from '../domain/widget.js';
+import { widgetOptionsOf } from '../domain/widget.js';
 import type { Page } from './pagination.js';
 import { DEFAULT_PAGE_SIZE, decodeCursor, toPage } from './pagination.js';
 
@@ -42,6 +44,7 @@ export class CategoryStore {
           parent_id: input.parentId ?? null,
           calculator_engine: input.calculatorEngine,
           calculator_primary: flag(input.calculatorPrimary),
+          widget: input.widget ? toJson(widgetOptionsOf(input.widget)) : null,
           created_at: now,
           updated_at: now,
           version: 1,
@@ -71,6 +74,7 @@ export class CategoryStore {
           ...(input.parentId !== undefined && { parent_id: input.parentId }),
           ...(input.calculatorEngine !== undefined && { calculator_engine: input.calculatorEngine }),
           ...(input.calculatorPrimary !== undefined && { calculator_primary: flag(input.calculatorPrimary) }),
+          ...(input.widget !== undefined && { widget: toJson({ ...storedWidget(current.widget), ...input.widget }) }),
           updated_at: nowIso(),
           version: current.version + 1,
         })
@@ -147,8 +151,13 @@ export function toCategory(row: CategoryRow): Category {
     calculatorEngine: engine,
     calculatorEngineLabel: CALCULATOR_ENGINE_LABELS[engine] ?? row.calculator_engine,
     calculatorPrimary: row.calculator_primary === 1,
+    widget: storedWidget(row.widget),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     version: row.version,
   };
+}
+
+function storedWidget(text: string | null): WidgetOptions {
+  return widgetOptionsOf(parseJson<Partial<WidgetOptions> | null>(text, null));
 }

@@ -23,6 +23,17 @@ const EXPECTED_PUBLIC = [
   'HEAD /*',
   'HEAD /health',
   'POST /api/v1/session',
+  // The storefront calculator widget: its script, and the public quote API (a site's key and origins instead).
+  'GET /widget/calculator.js',
+  'HEAD /widget/calculator.js',
+  'GET /api/v1/widget/categories/:id',
+  'HEAD /api/v1/widget/categories/:id',
+  'GET /api/v1/widget/products/:id/calculator',
+  'HEAD /api/v1/widget/products/:id/calculator',
+  'POST /api/v1/widget/products/:id/quote',
+  'POST /api/v1/widget/products/:id/quotes',
+  'POST /api/v1/widget/quotes/:quoteId/files',
+  'OPTIONS /api/v1/widget/*',
 ];
 
 /**
@@ -40,6 +51,10 @@ const EXPECTED_INBOUND = ['POST /api/example/events (example, shared-token)', 'P
 const EXPECTED_ADMIN_ONLY = [
   'DELETE /api/v1/categories/:id',
   'DELETE /api/v1/products/:id',
+  'DELETE /api/v1/widget-sites/:id',
+  'PATCH /api/v1/widget-sites/:id',
+  'POST /api/v1/widget-sites',
+  'POST /api/v1/widget-sites/:id/key',
   'PATCH /api/v1/categories/:id',
   'PATCH /api/v1/products/:id',
   'POST /api/v1/categories',

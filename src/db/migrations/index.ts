@@ -9,6 +9,7 @@ import * as leanerIndexes from './007-leaner-indexes.js';
 import * as integrationState from './008-integration-state.js';
 import * as inboundEvents from './009-inbound-events.js';
 import * as integrationRecords from './010-integration-records.js';
+import * as calculatorWidget from './011-calculator-widget.js';
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so that the set
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '008-integration-state': integrationState,
   '009-inbound-events': inboundEvents,
   '010-integration-records': integrationRecords,
+  '011-calculator-widget': calculatorWidget,
 };

@@ -3,10 +3,13 @@ import { z } from 'zod';
 import { idFromText } from '../../domain/ids.js';
 import type { AppServices } from '../../app.js';
 import { ORDER_STATUSES, PAYMENT_STATUS_CODES } from '../../domain/order-status.js';
+import type { Order } from '../../domain/orders.js';
 import { commentCreateSchema, orderCreateSchema, orderUpdateSchema, renderReportSchema, statusChangeSchema } from '../../domain/orders.js';
 import { findOrderStatus } from '../../domain/order-status.js';
 import { originOf } from '../auth.js';
 import { idempotentCreate } from '../idempotent-create.js';
+import { fillFromQuotes, quotesOfLines, withQuoteIds } from '../quoted-lines.js';
+import { transact } from '../../store/transaction.js';
 import { idParams, pageOf, pageQuery, standardErrors } from '../schemas/common.js';
 import { orderCommentResponse, orderResponse, orderStatusResponse, orderSummaryResponse } from '../schemas/orders.js';
 
@@ -27,7 +30,8 @@ const statusListQuery = z
 const isoDate = z.iso.datetime({ offset: true }).or(z.iso.date()).describe('ISO 8601 date or date-time');
 
 export const orderRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = async (server, { services }) => {
-  const { orders, idempotency } = services.stores;
+  const { orders, idempotency, issuedQuotes, products } = services.stores;
+  const linesFromQuotes = fillFromQuotes(issuedQuotes, products);
 
   server.get(
     '/order-statuses',
@@ -47,12 +51,25 @@ export const orderRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = asy
       schema: {
         tags,
         summary: 'Create an order',
-        description: 'Totals are computed from items, delivery and discount. Send `Idempotency-Key` to make retries safe.',
+        description:
+          'Totals are computed from items, delivery and discount. Send `Idempotency-Key` to make retries safe. ' +
+          'A line with `quoteId` is priced from that issued quote, and the order keeps it.',
         body: orderCreateSchema,
         response: { 201: orderResponse, ...standardErrors },
       },
+      preValidation: linesFromQuotes,
     },
-    async (request, reply) => idempotentCreate(idempotency, request, reply, (db) => orders.as(originOf(request)).create(request.body, db)),
+    async (request, reply) =>
+      idempotentCreate(idempotency, request, reply, async (db) => {
+        const store = orders.as(originOf(request));
+        if (!request.body.items.some((item) => item.quoteId)) return unquoted(await store.create(request.body, db));
+        const links = await quotesOfLines(request, issuedQuotes, request.body.items);
+        return transact(db ?? services.database.db, async (trx) => {
+          const order = await store.create(request.body, trx);
+          await issuedQuotes.linkOrder(trx, order.id, links);
+          return { ...order, items: order.items.map((item) => ({ ...item, quoteId: links.get(item.position) ?? null })) };
+        });
+      }),
   );
 
   server.get(
@@ -91,7 +108,7 @@ export const orderRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = asy
         response: { 200: orderResponse, ...standardErrors },
       },
     },
-    async (request) => orders.get(request.params.id),
+    async (request) => withQuoteIds(issuedQuotes, await orders.get(request.params.id)),
   );
 
   server.patch(
@@ -105,8 +122,19 @@ export const orderRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = asy
         body: orderUpdateSchema,
         response: { 200: orderResponse, ...standardErrors },
       },
+      preValidation: linesFromQuotes,
     },
-    async (request) => orders.as(originOf(request)).update(request.params.id, request.body),
+    async (request) => {
+      const store = orders.as(originOf(request));
+      const items = request.body.items;
+      if (!items) return withQuoteIds(issuedQuotes, await store.update(request.params.id, request.body));
+      const links = await quotesOfLines(request, issuedQuotes, items);
+      return transact(services.database.db, async (trx) => {
+        const order = await store.update(request.params.id, request.body, trx);
+        await issuedQuotes.linkOrder(trx, order.id, links);
+        return { ...order, items: order.items.map((item) => ({ ...item, quoteId: links.get(item.position) ?? null })) };
+      });
+    },
   );
 
   server.post(
@@ -152,6 +180,11 @@ export const orderRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = asy
   );
 
 };
+
+/** A new order none of whose lines came from a quote: each line says so, as GET /orders/{id} does. */
+function unquoted(order: Order): Order & { items: Array<Order['items'][number] & { quoteId: null }> } {
+  return { ...order, items: order.items.map((item) => ({ ...item, quoteId: null })) };
+}
 
 /** Dates from the query become UTC ISO strings, the form timestamps are stored in. */
 function toUtcIso(value: string | undefined): string | undefined {

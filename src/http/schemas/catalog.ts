@@ -1,9 +1,22 @@
 import { z } from 'zod';
 import { CALCULATOR_ENGINES, CALCULATOR_PRIMARY_LABEL } from '../../domain/catalog.js';
+import { WIDGET_TOGGLE_LABELS } from '../../domain/widget.js';
 
 export const calculatorEngineResponse = z
   .enum(CALCULATOR_ENGINES)
   .describe('builtin «Встроенный», asystem «ASystem», axiom «Axiom», poly1c «1С:Полиграфия»');
+
+export const widgetOptionsResponse = z.object({
+  continueCaption: z.boolean().describe(WIDGET_TOGGLE_LABELS.continueCaption),
+  continueCaptionText: z.string().nullable(),
+  addToCart: z.boolean().describe(WIDGET_TOGGLE_LABELS.addToCart),
+  fileUpload: z.boolean().describe(WIDGET_TOGGLE_LABELS.fileUpload),
+  unitPrice: z.boolean().describe(WIDGET_TOGGLE_LABELS.unitPrice),
+  stylesOnPages: z.boolean().describe(WIDGET_TOGGLE_LABELS.stylesOnPages),
+  stylesInEditor: z.boolean().describe(WIDGET_TOGGLE_LABELS.stylesInEditor),
+  customCss: z.string().nullable(),
+  grouping: z.boolean().describe(WIDGET_TOGGLE_LABELS.grouping),
+});
 
 export const categoryResponse = z.object({
   id: z.number(),
@@ -12,6 +25,7 @@ export const categoryResponse = z.object({
   calculatorEngine: calculatorEngineResponse,
   calculatorEngineLabel: z.string(),
   calculatorPrimary: z.boolean().describe(CALCULATOR_PRIMARY_LABEL),
+  widget: widgetOptionsResponse,
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number(),
@@ -95,5 +109,5 @@ export const calculatorResponse = z.object({
     }),
   ),
   quantity: z.object({ min: z.number().optional(), max: z.number().optional(), step: z.number().optional(), presets: z.array(z.number()).optional() }),
-});
   warnings: z.array(z.string()).optional().describe('what the form could not follow: a chosen value no longer possible, a preset the template lacks'),
+});

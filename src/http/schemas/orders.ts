@@ -11,6 +11,7 @@ export const orderItemResponse = z.object({
   unitPrice: z.number().describe('minor units (kopecks)'),
   total: z.number().describe('minor units (kopecks)'),
   parameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  quoteId: z.string().nullable().optional().describe('the issued quote this line was priced from (on GET /orders/{id}, POST and PATCH)'),
 });
 
 export const orderCommentResponse = z.object({ id: z.number(), author: z.string(), text: z.string(), createdAt: z.string() });

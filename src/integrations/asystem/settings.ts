@@ -16,10 +16,10 @@ export const DEFAULT_ASYSTEM_PORT = '3000';
 
 export const asystemSettingsSchema = settingsObject({
   apiHost: httpAddress(
-    { title: 'API Host:', description: 'Адрес сервера ASystem с портом: https://IP-адрес-сервера:порт (без порта — 3000)' },
+    { title: 'Api Host:', description: 'Адрес сервера ASystem с портом: https://IP-адрес-сервера:порт (без порта — 3000)' },
     { example: 'https://192.168.1.10:3000', normalize: withDefaultPort },
   ),
-  apiKey: text({ title: 'API Key:', description: 'Ключ, заданный в ASystem для авторизации' }, { max: 500 }),
+  apiKey: text({ title: 'Api Key:', description: 'Ключ, заданный в ASystem для авторизации' }, { max: 500 }),
   managerId: optionalText({ title: 'Идентификатор менеджера:', description: 'Заполняется кнопкой «Получить идентификаторы из ASystem»' }, { max: 100 }),
   counterpartyId: optionalText({ title: 'Идентификатор контрагента:', description: 'Заполняется кнопкой «Получить идентификаторы из ASystem»' }, { max: 100 }),
   autoSendAfterRender: toggle({ title: 'Автоматически отправлять заказы в ASystem после рендера' }),

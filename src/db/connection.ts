@@ -60,8 +60,9 @@ function openSqlite(location: string, url: string): DatabaseHandle {
   // The WAL file is cut back to 64 MB after a checkpoint.
   sqlite.pragma('wal_autocheckpoint = 10000');
   sqlite.pragma('journal_size_limit = 67108864');
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
-  registerWriteBatcher(db, new SqliteWriteBatcher(db));
+  const connection = withStatementCache(sqlite);
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: connection }) });
+  registerWriteBatcher(db, new SqliteWriteBatcher(db, connection));
   return { db, dialect: 'sqlite', displayUrl: url, postgresUrl: null, close: () => db.destroy() };
 }
 

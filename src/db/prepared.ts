@@ -2,6 +2,7 @@ import { createQueryId } from 'kysely';
 import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
 import type { Database } from './schema.js';
 import { isPostgres } from './dialect.js';
+import { directConnection, runDirect } from './direct.js';
 
 const MARK = '\u0000prepared:';
 
@@ -36,6 +37,9 @@ export class PreparedQuery<Row> {
       if (!(name in params)) throw new Error(`prepared query: parameter "${name}" was not given`);
       return params[name];
     });
+    // In a group commit on SQLite, straight on the connection the batch holds (db/direct.ts).
+    const direct = directConnection(db);
+    if (direct) return runDirect<Row>(direct, query.sql, parameters);
     return db.executeQuery<Row>({ ...query, parameters, queryId: createQueryId() });
   }
 

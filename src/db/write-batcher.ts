@@ -1,5 +1,6 @@
 import { CompiledQuery } from 'kysely';
-import type { Kysely } from 'kysely';
+import type { Kysely, SqliteDatabase } from 'kysely';
+import { bindDirect, directConnection, runDirect, unbindDirect } from './direct.js';
 import type { Database } from './schema.js';
 
 type Work<T> = (trx: Kysely<Database>) => Promise<T>;
@@ -32,6 +33,8 @@ export class SqliteWriteBatcher {
 
   constructor(
     private readonly db: Kysely<Database>,
+    /** The connection under `db`: the batch's statements then skip Kysely's layers (db/direct.ts). */
+    private readonly sqlite?: SqliteDatabase,
     private readonly maxUnitsPerCommit = 100,
   ) {}
 
@@ -58,26 +61,30 @@ export class SqliteWriteBatcher {
     const outcomes: Outcome[] = [];
     try {
       const trx = await this.db.startTransaction().execute();
+      if (this.sqlite) bindDirect(trx, this.sqlite);
       try {
         if (batch.length === 1) {
           // Alone, a unit needs no savepoint: if it fails, the whole transaction is its own.
           const outcome = await settle(() => batch[0]!.work(trx));
           outcomes.push(outcome);
+          unbindDirect(trx);
           if (outcome.ok) await trx.commit().execute();
           else await trx.rollback().execute();
         } else {
           for (const unit of batch) {
             // Plain statements rather than Kysely's savepoint objects: one savepoint at a time,
             // each released before the next, so one name serves them all.
-            await trx.executeQuery(SAVEPOINT);
+            await execute(trx, SAVEPOINT);
             const outcome = await settle(() => unit.work(trx));
-            if (!outcome.ok) await trx.executeQuery(ROLLBACK_TO_SAVEPOINT);
-            await trx.executeQuery(RELEASE_SAVEPOINT);
+            if (!outcome.ok) await execute(trx, ROLLBACK_TO_SAVEPOINT);
+            await execute(trx, RELEASE_SAVEPOINT);
             outcomes.push(outcome);
           }
+          unbindDirect(trx);
           await trx.commit().execute();
         }
       } catch (error) {
+        unbindDirect(trx);
         await trx.rollback().execute().catch(() => undefined);
         throw error;
       }
@@ -92,6 +99,12 @@ export class SqliteWriteBatcher {
       else unit.reject(outcome.error);
     });
   }
+}
+
+async function execute(trx: Kysely<Database>, query: CompiledQuery): Promise<void> {
+  const direct = directConnection(trx);
+  if (direct) runDirect(direct, query.sql, query.parameters);
+  else await trx.executeQuery(query);
 }
 
 async function settle(work: () => Promise<unknown>): Promise<Outcome> {

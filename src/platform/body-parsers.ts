@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import qs from 'qs';
 import { DomainError } from '../domain/errors.js';
+import { emptyMap, isReservedKey } from '../domain/keys.js';
 
 /**
  * Bodies an integration's routes accept besides JSON, installed in the integration's own route
@@ -27,18 +28,79 @@ export function phpForm(options: { depth?: number; parameterLimit?: number } = {
     contentTypes,
     install(scope) {
       scope.addContentTypeParser(contentTypes[0]!, { parseAs: 'string' }, (_request, body, done) => {
-        const parsed = qs.parse(body as string, {
-          depth: options.depth ?? 6,
-          parameterLimit: options.parameterLimit ?? 2_000,
-          arrayLimit: 500,
-          allowPrototypes: false,
-          plainObjects: true,
-          charset: 'utf-8',
-        });
-        done(null, parsed);
+        done(null, parsePhpForm(body as string, options));
       });
     },
   };
+}
+
+/** How `phpForm` reads a body: as qs reads it with these options. */
+export function parsePhpForm(body: string, options: { depth?: number; parameterLimit?: number } = {}): Record<string, unknown> {
+  const depth = options.depth ?? 6;
+  const parameterLimit = options.parameterLimit ?? 2_000;
+  return (
+    parseSimpleForm(body, depth, parameterLimit) ??
+    qs.parse(body, { depth, parameterLimit, arrayLimit: 500, allowPrototypes: false, plainObjects: true, charset: 'utf-8' })
+  );
+}
+
+const SIMPLE_NAME = '[A-Za-z_][A-Za-z0-9_]*';
+const SIMPLE_KEY = new RegExp(`^${SIMPLE_NAME}(?:\\[${SIMPLE_NAME}\\])*$`);
+const KEY_SEGMENT = /[A-Za-z0-9_]+/g;
+
+/**
+ * The usual form — every key a plain name with plain names in brackets (`auth[application_token]`,
+ * `data[FIELDS][ID]`), each key once — read exactly as qs reads it, in a fraction of the time (qs
+ * was the largest single cost of a Bitrix24 event, bench bitrix24-events). Anything else —
+ * numeric or empty brackets (arrays), a key given twice, a key that is both a value and a group,
+ * names objects inherit, keys deeper than `depth`, more than `parameterLimit` pairs, encoded
+ * characters in keys, an empty pair — is null, and qs reads it. A test holds the two equal.
+ */
+function parseSimpleForm(body: string, depth: number, parameterLimit: number): Record<string, unknown> | null {
+  if (body === '') return null;
+  // qs reads encoded brackets as brackets, in keys and values alike.
+  const text = body.replace(/%5B/gi, '[').replace(/%5D/gi, ']');
+  const pairs = text.split('&');
+  if (pairs.length > parameterLimit) return null;
+  const form = emptyMap<unknown>();
+  for (const pair of pairs) {
+    const equals = pair.indexOf('=');
+    if (equals <= 0) return null;
+    const key = pair.slice(0, equals);
+    const value = pair.slice(equals + 1);
+    // qs splits a pair at its first `]=` when there is one: a value holding one is left to it.
+    if (!SIMPLE_KEY.test(key) || value.includes(']=')) return null;
+    const names = key.match(KEY_SEGMENT)!;
+    if (names.length > depth + 1) return null;
+    let group = form;
+    for (let index = 0; index < names.length; index++) {
+      const name = names[index]!;
+      if (isReservedKey(name)) return null;
+      const existing = group[name];
+      if (index === names.length - 1) {
+        if (existing !== undefined) return null;
+        group[name] = decodeFormValue(value);
+      } else if (existing === undefined) {
+        group = group[name] = emptyMap<unknown>();
+      } else if (typeof existing === 'object') {
+        group = existing as Record<string, unknown>;
+      } else {
+        return null;
+      }
+    }
+  }
+  return form;
+}
+
+/** qs's decoder for UTF-8 forms: `+` is a space, then percent-decoding; a malformed escape leaves the text as it is. */
+function decodeFormValue(value: string): string {
+  const spaced = value.includes('+') ? value.replace(/\+/g, ' ') : value;
+  if (!spaced.includes('%')) return spaced;
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    return spaced;
+  }
 }
 
 /**

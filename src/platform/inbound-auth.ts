@@ -21,9 +21,16 @@ export interface InboundAuth {
 
 /** Compares secrets in time that does not depend on where they differ, nor on their lengths. */
 export function secretsEqual(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given, 'utf8').digest();
-  const b = createHash('sha256').update(expected, 'utf8').digest();
-  return timingSafeEqual(a, b);
+  return timingSafeEqual(sha256(given), expectedDigest(expected));
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+
+// The configured secret is the same request after request: its digest is kept (one at a time).
+let expectedCache: { text: string; digest: Buffer } | null = null;
+function expectedDigest(expected: string): Buffer {
+  if (expectedCache?.text !== expected) expectedCache = { text: expected, digest: sha256(expected) };
+  return expectedCache.digest;
 }
 
 export interface SharedTokenOptions {

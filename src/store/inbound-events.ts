@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { isUniqueViolation } from '../db/errors.js';
+import { prepare } from '../db/prepared.js';
 import type { Database } from '../db/schema.js';
 import { nowIso } from './json.js';
 
@@ -32,6 +33,22 @@ export interface LastInbound {
   settledAt: string | null;
 }
 
+// Every event another system posts is stored by this before it is answered: prepared once (db/prepared.ts).
+const insertEvent = prepare((db, p) =>
+  db
+    .insertInto('inbound_events')
+    .values({
+      system: p('system'),
+      dedupe_key: p('dedupeKey'),
+      event: p('event'),
+      entity_kind: p('entityKind'),
+      external_id: p('externalId'),
+      received_at: p('receivedAt'),
+      state: 'pending',
+    })
+    .onConflict((oc) => oc.columns(['system', 'dedupe_key']).doNothing()),
+);
+
 /**
  * The inbox of events other systems send. An event is stored before the sender gets its answer
  * (so it survives whatever happens next), once per its sender's key, and settled when the work it
@@ -44,20 +61,15 @@ export class InboundEventStore {
   /** Stores the event; false when the same event (by its key) was stored before. */
   async accept(event: InboundEvent, db: Kysely<Database> = this.db): Promise<boolean> {
     try {
-      const result = await db
-        .insertInto('inbound_events')
-        .values({
-          system: event.system,
-          dedupe_key: event.dedupeKey,
-          event: event.event,
-          entity_kind: event.entityKind,
-          external_id: event.externalId,
-          received_at: nowIso(),
-          state: 'pending',
-        })
-        .onConflict((oc) => oc.columns(['system', 'dedupe_key']).doNothing())
-        .executeTakeFirst();
-      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+      const { numAffectedRows } = await insertEvent.run(db, {
+        system: event.system,
+        dedupeKey: event.dedupeKey,
+        event: event.event,
+        entityKind: event.entityKind,
+        externalId: event.externalId,
+        receivedAt: nowIso(),
+      });
+      return Number(numAffectedRows ?? 0) > 0;
     } catch (error) {
       if (isUniqueViolation(error)) return false;
       throw error;

@@ -316,6 +316,8 @@ function originView(origin: Origin | null): StatusChangeOrigin | null {
 }
 
 // Prepared per number of lines (db/prepared.ts): an order create is the hottest write there is.
+// Only the new ids come back: the rest of each row is what was just written, and SQLite's
+// RETURNING of every column (names, parameters as text) cost more than the insert itself.
 const insertItemRows = new PreparedShapes((count) => (db, p) =>
   db
     .insertInto('order_items')
@@ -331,21 +333,35 @@ const insertItemRows = new PreparedShapes((count) => (db, p) =>
         parameters: p<string>(`parameters${index}`),
       })),
     )
-    .returningAll(),
+    .returning(['id', 'position']),
 );
 
 async function insertItems(trx: Db, orderId: number, items: OrderCreateInput['items']): Promise<OrderItem[]> {
   const params: Record<string, unknown> = { orderId };
-  items.forEach((item, index) => {
-    params[`productId${index}`] = item.productId ?? null;
-    params[`name${index}`] = item.name;
-    params[`quantity${index}`] = item.quantity;
-    params[`unitPrice${index}`] = item.unitPrice;
-    params[`total${index}`] = item.total;
-    params[`parameters${index}`] = toJson(item.parameters);
+  const written: OrderItemRow[] = items.map((item, index) => {
+    const row = {
+      id: 0,
+      order_id: orderId,
+      position: index + 1,
+      product_id: item.productId ?? null,
+      name: item.name,
+      quantity: item.quantity,
+      unit_price: item.unitPrice,
+      total: item.total,
+      parameters: toJson(item.parameters),
+    };
+    params[`productId${index}`] = row.product_id;
+    params[`name${index}`] = row.name;
+    params[`quantity${index}`] = row.quantity;
+    params[`unitPrice${index}`] = row.unit_price;
+    params[`total${index}`] = row.total;
+    params[`parameters${index}`] = row.parameters;
+    return row;
   });
   const { rows } = await insertItemRows.for(items.length).run(trx, params);
-  return rows.map(toItem);
+  // RETURNING promises no order: each id goes to its line by position.
+  for (const { id, position } of rows) written[position - 1]!.id = id;
+  return written.map(toItem);
 }
 
 /**
@@ -383,8 +399,11 @@ async function insertAutoNumbered(trx: Db, values: OrderValues): Promise<OrderRo
   const id = await nextIdentity(trx, 'orders');
   for (let suffix = 0; ; suffix++) {
     const number = suffix === 0 ? String(id) : `${id}-${suffix}`;
-    const [row] = (await insertNumberedOrder.run(trx, { ...values, id, number })).rows;
-    if (row) return row;
+    const row = { ...values, id, number } as OrderRow;
+    // The row is what was written (every column is given): reading it back with RETURNING cost
+    // as much again as the insert. No row inserted means the number was taken.
+    const { numAffectedRows } = await insertNumberedOrder.run(trx, row);
+    if (numAffectedRows !== undefined && numAffectedRows > 0n) return row;
   }
 }
 
@@ -400,8 +419,7 @@ const insertNumberedOrder = prepare((db, p) =>
   db
     .insertInto('orders')
     .values({ id: p('id'), number: p('number'), ...(Object.fromEntries(ORDER_COLUMNS.map((column) => [column, p(column)])) as OrderValues) })
-    .onConflict((oc) => oc.column('number').doNothing())
-    .returningAll(),
+    .onConflict((oc) => oc.column('number').doNothing()),
 );
 
 const insertFirstStatus = prepare((db, p) =>

@@ -1,5 +1,5 @@
 import fastifyMultipart from '@fastify/multipart';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import qs from 'qs';
 import { DomainError } from '../domain/errors.js';
@@ -131,16 +131,24 @@ export function xmlBody(): BodyParser {
 
 /**
  * `multipart/form-data` (a file upload from a form or a script): fields as strings, files as
- * Buffers, all in `request.body` by field name. Files count against the server's body limit.
+ * Buffers, all in `request.body` by field name; each file's name as the sender gave it in
+ * `request.uploads`. Files count against the server's body limit; a route that takes larger
+ * files says so with `config: { multipartOptions: { limits: { fileSize } } }` (a larger file is a 413).
  */
 export function multipartBody(options: { maxFiles?: number } = {}): BodyParser {
   return {
     contentTypes: ['multipart/form-data'],
     async install(scope) {
+      if (!scope.hasRequestDecorator('uploads')) scope.decorateRequest('uploads', null);
       await scope.register(fastifyMultipart, {
         attachFieldsToBody: 'keyValues',
         limits: { files: options.maxFiles ?? 5, fields: 100, parts: 200, fileSize: scope.initialConfig.bodyLimit },
         throwFileSizeLimit: true,
+        async onFile(this: FastifyRequest, part) {
+          await part.toBuffer();
+          this.uploads ??= {};
+          this.uploads[part.fieldname] = { fileName: part.filename, mimeType: part.mimetype };
+        },
       });
     },
   };
@@ -160,5 +168,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The XML body as text, on routes that accept XML (`xmlBody`). */
     rawXml: string | null;
+    /** On routes that accept `multipartBody`: each uploaded file's name and type by its field name. */
+    uploads: Record<string, { fileName: string; mimeType: string }> | null;
   }
 }

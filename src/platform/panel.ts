@@ -18,6 +18,37 @@ export interface PanelExtension {
   settingsSections?: readonly SettingsSection[];
   /** A block on the product card: which template of the integration's system prices the product. */
   productTemplate?: ProductTemplateSection;
+  /** A block on the product card for a template *file* the admin uploads (a 1C price matrix). */
+  productTemplateFile?: ProductTemplateFileSection;
+}
+
+/**
+ * A template file per product (P1C-2..P1C-5): upload it, see what was read, look at its JSON,
+ * unbind it; a switch to price by the product's own tiers instead; a preset value per parameter.
+ * The routes are relative to `/api/v1/integrations/<name>/`:
+ * - `GET products/{id}/template-file` → `{ template: { file, product, variants, … } | null, strategy, useTiers, restrictions: [{ name, values, preset, problem }] }`;
+ * - `POST products/{id}/template-file` multipart with the file in `file` → the same, or a 400 naming the line;
+ * - `DELETE products/{id}/template-file` → the same, without a template («Сбросить привязку»);
+ * - `PUT products/{id}/template-file/settings` with `{ useTiers?, strategy?, restrictions?: { name: value | null } }`;
+ * - `GET products/{id}/template-file/json` → the parsed template («Покажи внутренний JSON»).
+ */
+export interface ProductTemplateFileSection {
+  /** «Выбор шаблона 1С:Полиграфия». */
+  title: LocalizedText;
+  /** «Загрузить файл шаблона (.csv)». */
+  uploadLabel: LocalizedText;
+  /** What the file picker accepts, e.g. `.csv,text/csv`. */
+  accept: string;
+  /** «Брать стоимость шаблона из настроек тиражности продукта». */
+  useTiersLabel: LocalizedText;
+  /** «Ограничения по значениям параметров 1С:Полиграфия». */
+  restrictionsTitle: LocalizedText;
+  /** «Название параметра 1С:Полиграфия». */
+  parameterColumn: LocalizedText;
+  /** «Предзаданное значение параметра 1С:Полиграфия». */
+  presetColumn: LocalizedText;
+  /** Help text: what is assumed about the file. */
+  description?: LocalizedText;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { AppServices } from '../../app.js';
 import { notFound } from '../../domain/errors.js';
 import { emptyMap } from '../../domain/keys.js';
 import { ENTITY_TYPES } from '../../events/domain-events.js';
-import type { ExternalIdField, PanelExtension } from '../../platform/panel.js';
+import type { ExternalIdField, PanelExtension, ProductTemplateFileSection } from '../../platform/panel.js';
 import type { SettingsShape } from '../../settings/definition.js';
 import { standardErrors } from '../schemas/common.js';
 import { alertView, integrationAlertResponse, integrationNameParams } from '../schemas/integrations.js';
@@ -74,6 +74,19 @@ const panelResponse = z.object({
         })
         .nullable()
         .describe("a block on the product card: the product's template in the integration's system (routes in platform/panel.ts ProductTemplateSection)"),
+      productTemplateFile: z
+        .object({
+          title: text,
+          uploadLabel: text,
+          accept: z.string(),
+          useTiersLabel: text,
+          restrictionsTitle: text,
+          parameterColumn: text,
+          presetColumn: text,
+          description: text.nullable(),
+        })
+        .nullable()
+        .describe('a block on the product card: a template file the admin uploads per product (routes in platform/panel.ts ProductTemplateFileSection)'),
     }),
   ),
 });
@@ -212,6 +225,20 @@ function describePanel(panel: PanelExtension, settings: SettingsShape, publicUrl
           sourceNameColumn: { ...panel.productTemplate.sourceNameColumn },
         }
       : null,
+    productTemplateFile: panel.productTemplateFile ? describeTemplateFile(panel.productTemplateFile) : null,
+  };
+}
+
+function describeTemplateFile(section: ProductTemplateFileSection) {
+  return {
+    title: { ...section.title },
+    uploadLabel: { ...section.uploadLabel },
+    accept: section.accept,
+    useTiersLabel: { ...section.useTiersLabel },
+    restrictionsTitle: { ...section.restrictionsTitle },
+    parameterColumn: { ...section.parameterColumn },
+    presetColumn: { ...section.presetColumn },
+    description: section.description ? { ...section.description } : null,
   };
 }
 

@@ -1,4 +1,5 @@
 import { defineIntegration } from '../../platform/integration.js';
+import { poly1cTemplates } from './panel/index.js';
 import { poly1cSettings } from './settings.js';
 
 /**
@@ -9,5 +10,12 @@ export const poly1c = defineIntegration({
   name: 'poly1c',
   title: { ru: '1С:Полиграфия', en: '1C:Poligrafiya' },
   settings: poly1cSettings,
-  setup: () => ({}),
+  setup(context) {
+    const templates = poly1cTemplates(context);
+    return {
+      routes: { api: templates.api },
+      calculator: templates.calculator,
+      panel: templates.panel,
+    };
+  },
 });

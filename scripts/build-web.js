@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Builds the admin panel (web/ → web/dist) when it is missing or older than its sources, so a
+// Builds the admin panel (web/ → web/dist) and the storefront calculator widget
+// (web/widget → web/dist/widget/calculator.js) when it is missing or older than its sources, so a
 // fresh clone works however it is started: `npm install` runs this (postinstall), and so do
 // `printsync serve`, `npm start`, `npm run demo` and the browser tests.
 //   --force        build even when up to date
@@ -17,6 +18,7 @@ const args = process.argv.slice(2);
 const outIndex = args.indexOf('--out');
 const outDir = outIndex >= 0 && args[outIndex + 1] ? resolve(args[outIndex + 1]) : join(web, 'dist');
 const marker = join(outDir, 'index.html');
+const widgetFile = join(outDir, 'widget', 'calculator.js');
 
 function newestMtime(path) {
   const stat = statSync(path);
@@ -26,8 +28,9 @@ function newestMtime(path) {
   return newest;
 }
 
-const sources = [join(web, 'src'), join(web, 'index.html'), join(web, 'vite.config.ts'), join(root, 'package-lock.json')].filter(existsSync);
-const upToDate = existsSync(marker) && statSync(marker).mtimeMs >= Math.max(...sources.map(newestMtime));
+const sources = [join(web, 'src'), join(web, 'widget'), join(web, 'index.html'), join(web, 'vite.config.ts'), join(root, 'package-lock.json')].filter(existsSync);
+const newestSource = Math.max(...sources.map(newestMtime));
+const upToDate = [marker, widgetFile].every((file) => existsSync(file) && statSync(file).mtimeMs >= newestSource);
 
 if (upToDate && !args.includes('--force')) {
   process.exit(0);
@@ -49,4 +52,11 @@ const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn',
   // Called from Vitest, NODE_ENV is `test`, which would bundle React's development build.
   env: { ...process.env, NODE_ENV: 'production' },
 });
-process.exit(result.status ?? 1);
+if (result.status !== 0) process.exit(result.status ?? 1);
+// The widget after the panel: the panel's build empties the folder.
+const widget = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn', '--config', join(web, 'widget', 'vite.config.ts'), '--outDir', join(outDir, 'widget')], {
+  cwd: join(web, 'widget'),
+  stdio: 'inherit',
+  env: { ...process.env, NODE_ENV: 'production' },
+});
+process.exit(widget.status ?? 1);

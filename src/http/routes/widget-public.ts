@@ -110,7 +110,7 @@ export const widgetPublicRoutes: FastifyPluginAsyncZod<{ services: AppServices }
     {
       schema: {
         tags,
-        summary: "A category's widget: its options and, with grouping on, its products",
+        summary: "A category's widget: its options and its products",
         params: idParams,
         querystring: z.strictObject({ ...keyQuery }),
         response: {
@@ -118,25 +118,23 @@ export const widgetPublicRoutes: FastifyPluginAsyncZod<{ services: AppServices }
             id: z.number(),
             name: z.string(),
             options: widgetOptionsResponse,
-            products: z.array(z.object({ id: z.number(), name: z.string() })).describe('the products to switch between (grouping on), else empty'),
+            products: z.array(z.object({ id: z.number(), name: z.string() })).describe("the category's products: the first is shown when the snippet names none; with grouping on the shopper switches between them"),
           }),
           ...publicErrors,
         },
       },
     },
-    async (request, reply) => {
+    async (request) => {
+      // Read fresh each time (one per widget start): an admin's change of the options shows at the next page load.
       const id = request.params.id;
-      reply.header('cache-control', 'public, max-age=5');
-      return answers.get(`category:${id}`, async () => {
-        const category = await categories.get(id).catch(unknownAs(SHOPPER_MESSAGES.unknownProduct));
-        const list = category.widget.grouping ? (await products.list({ categoryId: id, limit: 200 })).items : [];
-        return {
-          id: category.id,
-          name: category.name,
-          options: category.widget,
-          products: list.map((p) => ({ id: p.id, name: p.name })).sort((a, b) => a.id - b.id),
-        };
-      });
+      const category = await categories.get(id).catch(unknownAs(SHOPPER_MESSAGES.unknownProduct));
+      const list = (await products.list({ categoryId: id, limit: 200 })).items;
+      return {
+        id: category.id,
+        name: category.name,
+        options: category.widget,
+        products: list.map((p) => ({ id: p.id, name: p.name })).sort((a, b) => a.id - b.id),
+      };
     },
   );
 

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { api, ApiError, query } from '../api';
 import { ActionForm, Button, Card, Empty, ErrorBanner, Field, Loading, Notice, PageHeader, Toggle, useLoad } from '../components/ui';
 import { ProductCalculatorPreview } from '../components/product-calculator';
+import { CategoryWidgetCard, WidgetSitesCard } from '../components/calculator-widget';
 import { ProductTemplates } from '../components/product-templates';
 import { loadCalculatorEngines } from '../data';
 import { formatMoney, parseRubles, rublesInput } from '../format';
@@ -61,6 +62,7 @@ export function CatalogPage() {
         </Notice>
       )}
       <div className="catalog-grid">
+        <div className="catalog-side">
         <Card title={t('catalog.categories')} className="catalog-categories">
           {categories.loading && !categories.data ? (
             <Loading />
@@ -97,11 +99,14 @@ export function CatalogPage() {
           )}
           <ErrorBanner error={error} />
         </Card>
+        {isAdmin && <WidgetSitesCard />}
+        </div>
         <div className="catalog-detail">
           {category ? (
             <>
               <AdminOnly>
                 <CategoryCard key={category.id} category={category} onSaved={() => void categories.reload()} />
+                <CategoryWidgetCard key={`widget-${category.id}-${category.version}`} category={category} onSaved={() => void categories.reload()} />
               </AdminOnly>
               <ProductsCard categoryId={category.id} productId={productId} onSelect={(id) => select(category.id, id)} />
             </>

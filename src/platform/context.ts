@@ -75,6 +75,8 @@ export interface IntegrationRecords {
   get<T>(kind: string, key: string, db?: Kysely<Database>): Promise<IntegrationRecord<T> | null>;
   list<T>(kind: string, db?: Kysely<Database>): Promise<Array<IntegrationRecord<T>>>;
   put<T>(kind: string, key: string, data: T, db?: Kysely<Database>): Promise<void>;
+  /** Drops one record; answers whether there was one. */
+  remove(kind: string, key: string, db?: Kysely<Database>): Promise<boolean>;
   /** Marks those of `kind` not in `present` as missing; answers the keys newly marked. */
   markMissing(kind: string, present: readonly string[], db?: Kysely<Database>): Promise<string[]>;
 }
@@ -205,6 +207,7 @@ export function createIntegrationContext<S extends SettingsShape>(
       get: (kind, key, trx) => recordStore.get(name, kind, key, trx),
       list: (kind, trx) => recordStore.list(name, kind, trx),
       put: (kind, key, data, trx) => recordStore.put(name, kind, key, data, trx),
+      remove: (kind, key, trx) => recordStore.remove(name, kind, key, trx),
       markMissing: (kind, present, trx) => recordStore.markMissing(name, kind, present, trx),
     },
     inbox: {

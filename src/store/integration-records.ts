@@ -46,6 +46,12 @@ export class IntegrationRecordStore {
       .execute();
   }
 
+  /** Drops the record (a piece of work done, a session ended); answers whether there was one. */
+  async remove(system: string, kind: string, key: string, db: Kysely<Database> = this.db): Promise<boolean> {
+    const result = await db.deleteFrom('integration_records').where('system', '=', system).where('kind', '=', kind).where('key', '=', key).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
   /** Marks the records of a kind whose keys are not in `present` as missing (those already missing keep their date). Answers the keys newly marked. */
   async markMissing(system: string, kind: string, present: readonly string[], db: Kysely<Database> = this.db): Promise<string[]> {
     let query = db

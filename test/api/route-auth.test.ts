@@ -41,7 +41,13 @@ const EXPECTED_PUBLIC = [
  * tokens, each authenticated by its integration's own scheme. The build's integrations have none
  * yet; the example integration of the tests (test/support/example-integration/) has one.
  */
-const EXPECTED_INBOUND = ['POST /api/example/events (example, shared-token)', 'POST /api/bitrix/events (bitrix24, shared-token)'];
+const EXPECTED_INBOUND = [
+  'POST /api/example/events (example, shared-token)',
+  'POST /api/bitrix/events (bitrix24, shared-token)',
+  'GET /1c_exchange (poly1c, basic)',
+  'HEAD /1c_exchange (poly1c, basic)',
+  'POST /1c_exchange (poly1c, basic)',
+];
 
 /**
  * Routes a manager may not call: integration settings, replaying dead jobs, catalog edits. Marking
@@ -64,6 +70,9 @@ const EXPECTED_ADMIN_ONLY = [
   'POST /api/v1/integrations/axiom/templates/sync',
   'PUT /api/v1/integrations/asystem/products/:id/template',
   'PUT /api/v1/integrations/axiom/products/:id/template',
+  'POST /api/v1/integrations/poly1c/products/:id/template-file',
+  'DELETE /api/v1/integrations/poly1c/products/:id/template-file',
+  'PUT /api/v1/integrations/poly1c/products/:id/template-file/settings',
   'POST /api/v1/integrations/:name/test-connection',
   'POST /api/v1/jobs/:id/replay',
   'POST /api/v1/products',

@@ -429,9 +429,26 @@ describe('integration settings of the four systems over HTTP', () => {
     });
   });
 
-  it('1С:Полиграфия is just switched on', async () => {
+  it('1С:Полиграфия is just switched on; the exchange login and password are optional, the password a secret', async () => {
     const saved = await request<SettingsBody>('PUT', '/api/v1/integrations/poly1c/settings', { version: 0, enabled: true, settings: {} });
     expect(saved.status).toBe(200);
-    expect(saved.body).toMatchObject({ enabled: true, version: 1, settings: {} });
+    expect(saved.body).toMatchObject({ enabled: true, version: 1, settings: { exchangeLogin: null, exchangePassword: null, schemaVersion: '2.08', encoding: 'utf-8' } });
+    const withLogin = await request<SettingsBody>('PUT', '/api/v1/integrations/poly1c/settings', {
+      version: 1,
+      enabled: true,
+      settings: { exchangeLogin: 'obmen', exchangePassword: 'секрет-обмена-1С', encoding: 'windows-1251' },
+    });
+    expect(withLogin.status).toBe(200);
+    expect(JSON.stringify(withLogin.body)).not.toContain('секрет-обмена-1С');
+    expect(withLogin.body).toMatchObject({ version: 2, settings: { exchangeLogin: 'obmen', encoding: 'windows-1251' } });
+    secrets.push('секрет-обмена-1С');
+    const form = await request<{ schema: { properties: Record<string, { title: string; 'x-secret'?: boolean }> } }>('GET', '/api/v1/integrations/poly1c/settings');
+    expect(form.body.schema.properties.exchangePassword).toMatchObject({ 'x-secret': true });
+    expect(Object.values(form.body.schema.properties).map((field) => field.title)).toEqual([
+      'Логин для обмена с 1С:',
+      'Пароль для обмена с 1С:',
+      'Версия схемы CommerceML:',
+      'Кодировка выгрузки заказов:',
+    ]);
   });
 });

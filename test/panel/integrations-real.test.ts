@@ -82,8 +82,9 @@ describe('admin panel: the real integrations', () => {
     await page.getByTestId('settings-asystem').getByLabel('Api Host:').fill('192.168.1.10');
     await page.getByTestId('settings-asystem').getByLabel('Api Key:').waitFor();
     for (const label of ['Api Domain:', 'Api Key:', 'Api URL:', 'Api Version:']) await page.getByTestId('settings-axiom').getByLabel(label).waitFor();
-    // No fields of its own: the form says so instead of showing an empty box.
-    await page.getByTestId('settings-poly1c').getByText('Полей для заполнения нет').waitFor();
+    // Only the exchange's fields, all optional: switched on and saved as it is.
+    await page.getByTestId('settings-poly1c').getByLabel('Логин для обмена с 1С:').waitFor();
+    await page.getByTestId('settings-poly1c').getByLabel('Пароль для обмена с 1С:').waitFor();
     await page.getByTestId('save-poly1c').click();
     await expect.poll(() => page.getByTestId('notice-poly1c').textContent()).toContain('Сохранено');
     expect(await api.services.stores.settings.latest('poly1c')).toMatchObject({ enabled: true });

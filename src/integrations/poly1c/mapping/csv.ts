@@ -1,4 +1,5 @@
 import { CsvError, parse } from 'csv-parse/sync';
+import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 import { MatrixBuilder, type Matrix } from './matrix.js';
 
@@ -46,48 +47,67 @@ export function parseTemplateFile(bytes: Buffer, fileName: string): ParsedTempla
   if (text.trim() === '') throw new TemplateFileError(1, 'файл пуст: нет ни заголовка, ни строк с вариантами');
   const delimiter = detectDelimiter(text);
 
-  let header: string[] | null = null;
-  let layout: Layout | null = null;
-  let builder: MatrixBuilder | null = null;
-  let headerLine = 1;
-  let failure: TemplateFileError | null = null;
+  const options = {
+    delimiter,
+    quote: '"',
+    escape: '"',
+    trim: true,
+    skip_empty_lines: true,
+    skip_records_with_empty_values: true,
+    relax_column_count: false,
+    max_record_size: MAX_FIELD_CHARS * MAX_COLUMNS,
+  } as const;
+  let records: string[][];
   try {
-    parse(text, {
-      delimiter,
-      quote: '"',
-      escape: '"',
-      trim: true,
-      skip_empty_lines: true,
-      skip_records_with_empty_values: true,
-      relax_column_count: false,
-      max_record_size: MAX_FIELD_CHARS * MAX_COLUMNS,
-      on_record: (record: string[], context: { lines: number }) => {
-        if (failure) return null;
-        try {
-          if (!header) {
-            header = record;
-            headerLine = context.lines;
-            layout = layoutOf(record, headerLine);
-            builder = new MatrixBuilder(fileName, layout.parameters.map((p) => p.name), layout.quantity !== null);
-            return null;
-          }
-          addRow(builder!, layout!, record, context.lines);
-        } catch (error) {
-          if (error instanceof TemplateFileError) failure = error;
-          else throw error;
-        }
-        return null;
-      },
-    });
+    records = parse(text, options) as string[][];
   } catch (error) {
-    if (error instanceof CsvError) throw csvProblem(error, header);
+    if (error instanceof CsvError) throw csvProblem(error, null);
     throw error;
   }
-  if (failure) throw failure;
-  if (!builder) throw new TemplateFileError(1, 'файл пуст: нет ни заголовка, ни строк с вариантами');
-  const done = builder as MatrixBuilder;
-  if (done.variants === 0) throw new TemplateFileError(headerLine + 1, 'после заголовка нет ни одной строки с вариантами');
-  return { encoding, delimiter, matrix: done.finish((layout as Layout | null)?.priceName ?? '', (layout as Layout | null)?.quantity?.name ?? null) };
+  const header = records[0];
+  if (!header) throw new TemplateFileError(1, 'файл пуст: нет ни заголовка, ни строк с вариантами');
+  // Records, not lines, are counted while reading (a quoted field may hold line breaks); a problem's line is found afterwards.
+  const lineOf = (record: number) => lineOfRecord(text, options, record);
+  let layout: Layout;
+  try {
+    layout = layoutOf(header, 1);
+  } catch (error) {
+    if (error instanceof TemplateFileError) throw new TemplateFileError(lineOf(0), error.reason);
+    throw error;
+  }
+  const builder = new MatrixBuilder(fileName, layout.parameters.map((p) => p.name), layout.quantity !== null);
+  for (let index = 1; index < records.length; index++) {
+    try {
+      addRow(builder, layout, records[index]!, index);
+    } catch (error) {
+      if (!(error instanceof TemplateFileError)) throw error;
+      // A clash names the earlier record by its index: turn it into its line too.
+      const reason = error.reason.replace(/^тот же вариант, что в записи (\d+)/, (_, earlier: string) => `тот же вариант, что в строке ${lineOf(Number(earlier))}`);
+      throw new TemplateFileError(lineOf(error.line ?? index), reason);
+    }
+  }
+  if (builder.variants === 0) throw new TemplateFileError(lineOf(0) + 1, 'после заголовка нет ни одной строки с вариантами');
+  return { encoding, delimiter, matrix: builder.finish(layout.priceName, layout.quantity?.name ?? null) };
+}
+
+/** The line (1-based) where record `target` (0-based, the header is 0) ends, read again with csv-parse's line count. */
+function lineOfRecord(text: string, options: Record<string, unknown>, target: number): number {
+  let line = 1;
+  let index = 0;
+  try {
+    parse(text, {
+      ...options,
+      on_record: (_record: string[], context: { lines: number }) => {
+        if (index === target) line = context.lines;
+        index++;
+        return null;
+      },
+      to_line: undefined,
+    });
+  } catch {
+    // The whole file was read before; nothing new here.
+  }
+  return line;
 }
 
 interface Layout {
@@ -171,7 +191,7 @@ function addRow(builder: MatrixBuilder, layout: Layout, record: string[], line: 
   });
   if (layout.product !== null) builder.noteProduct(record[layout.product]!);
   const clash = builder.add(values, quantity, price, line);
-  if (clash !== null) throw new TemplateFileError(line, `тот же вариант, что в строке ${clash}, но с другой ценой`);
+  if (clash !== null) throw new TemplateFileError(line, `тот же вариант, что в записи ${clash}, но с другой ценой`);
 }
 
 /**
@@ -180,6 +200,8 @@ function addRow(builder: MatrixBuilder, layout: Layout, record: string[], line: 
  * (`590 руб.`, `590 ₽`). Null when it is not a number.
  */
 export function parseNumber(raw: string): number | null {
+  const fast = plainNumber(raw);
+  if (fast !== null) return fast;
   let text = raw.replace(/[\s\u00a0\u202f']/g, '');
   text = text.replace(/(₽|руб\.?|р\.?|rub)$/i, '');
   if (text === '') return null;
@@ -197,6 +219,34 @@ export function parseNumber(raw: string): number | null {
   return Number.isFinite(value) ? value : null;
 }
 
+/**
+ * The usual cell read without regular expressions: digits, spaces or non-breaking spaces between
+ * them, one decimal comma or point. Null for anything else (the general reader decides).
+ */
+function plainNumber(text: string): number | null {
+  let whole = 0;
+  let fraction = 0;
+  let scale = 1;
+  let digits = 0;
+  let decimal = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      digits++;
+      if (decimal) {
+        scale *= 10;
+        fraction = fraction * 10 + (c - 48);
+      } else whole = whole * 10 + (c - 48);
+    } else if ((c === 32 || c === 0xa0 || c === 0x202f) && !decimal && digits > 0) {
+      continue;
+    } else if ((c === 44 || c === 46) && !decimal && digits > 0) {
+      decimal = true;
+    } else return null;
+  }
+  if (digits === 0 || digits > 15 || (decimal && scale === 1)) return null;
+  return decimal ? Number(`${whole}.${String(fraction).padStart(Math.log10(scale), '0')}`) : whole;
+}
+
 function clip(text: string): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
@@ -209,12 +259,9 @@ function decode(bytes: Buffer): { text: string; encoding: TemplateEncoding } {
   const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   const body = bom ? bytes.subarray(3) : bytes;
   assertText(body);
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(body), encoding: bom ? 'utf-8-bom' : 'utf-8' };
-  } catch {
-    if (bom) throw new TemplateFileError(lineOfUtf8Error(body), 'файл помечен как UTF-8, но в этой строке байты не UTF-8');
-    return { text: iconv.decode(body, 'win1251'), encoding: 'windows-1251' };
-  }
+  if (isUtf8(body)) return { text: body.toString('utf8'), encoding: bom ? 'utf-8-bom' : 'utf-8' };
+  if (bom) throw new TemplateFileError(lineOfUtf8Error(body), 'файл помечен как UTF-8, но в этой строке байты не UTF-8');
+  return { text: iconv.decode(body, 'win1251'), encoding: 'windows-1251' };
 }
 
 /** Control bytes other than tab, CR and LF: a binary file (a spreadsheet saved as .xlsx, an image, garbage). */
@@ -283,7 +330,8 @@ function csvProblem(error: CsvError, header: string[] | null): TemplateFileError
     case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH': {
       const record = (error as unknown as { record?: unknown[] }).record;
       const got = Array.isArray(record) ? record.length : '?';
-      return new TemplateFileError(line, `в строке ${got} ${fields(Number(got))}, а в заголовке ${header?.length ?? '?'}: строки разной длины`);
+      const expected = header?.length ?? /expect (\d+)/.exec(error.message)?.[1] ?? '?';
+      return new TemplateFileError(line, `в строке ${got} ${fields(Number(got))}, а в заголовке ${expected}: строки разной длины`);
     }
     case 'CSV_QUOTE_NOT_CLOSED':
       return new TemplateFileError(line, 'кавычка открыта и не закрыта до конца файла');

@@ -237,8 +237,8 @@ export const widgetPublicRoutes: FastifyPluginAsyncZod<{ services: AppServices }
   });
 };
 
-async function priced(services: AppServices, productId: number, request: z.output<typeof quoteRequestSchema>): Promise<ProductQuote> {
-  await services.stores.products.get(productId).catch(unknownAs(SHOPPER_MESSAGES.unknownProduct));
+/** An unknown product is the quote service's not-found: «Товар не найден» (toShopperError). */
+function priced(services: AppServices, productId: number, request: z.output<typeof quoteRequestSchema>): Promise<ProductQuote> {
   return services.quotes.quote(productId, request, 'body');
 }
 

@@ -6,6 +6,7 @@ import { startAsystemEmulator } from '../../emulators/asystem/server.js';
 import { startAxiomEmulator } from '../../emulators/axiom/server.js';
 import { startBitrix24Emulator, type Bitrix24EmulatorOptions } from '../../emulators/bitrix24/server.js';
 import { parseErpFaultSpec } from '../../emulators/erp/faults.js';
+import { OneCExchangeClient } from '../../emulators/poly1c/client.js';
 import type { ErpEmulatorOptions } from '../../emulators/erp/server.js';
 
 interface Bitrix24Flags {
@@ -182,10 +183,81 @@ function registerAxiom(emulate: Command): void {
     });
 }
 
+interface OneCFlags {
+  url: string;
+  login: string;
+  password: string;
+  encoding: string;
+  interval: string;
+  once?: boolean;
+  crashBeforeSuccess?: boolean;
+  status?: string;
+  paid?: boolean;
+  state?: string;
+}
+
+/**
+ * The emulated 1C is a client: it runs the site exchange against printsync on a schedule, as 1C
+ * does, printing one JSON line per exchange; with `--status` it sends that status back for every
+ * order it has (and `--paid` a payment date).
+ */
+function registerOneCExchange(emulate: Command): void {
+  emulate
+    .command('1c-exchange')
+    .description('an emulated 1С:Полиграфия running the CommerceML site exchange against printsync (checkauth, init, query, success, statuses back)')
+    .requiredOption('--url <url>', "printsync's exchange address, e.g. http://127.0.0.1:3000/1c_exchange")
+    .requiredOption('--login <login>', 'the exchange login of the 1С:Полиграфия settings')
+    .requiredOption('--password <password>', 'the exchange password of the 1С:Полиграфия settings')
+    .option('--encoding <encoding>', 'encoding of the status files it sends: utf-8 or windows-1251', 'utf-8')
+    .option('--interval <seconds>', 'seconds between exchanges', '60')
+    .option('--once', 'run one exchange and exit')
+    .option('--crash-before-success', 'take the orders but never confirm them (a 1C that crashed)')
+    .option('--status <status>', 'after each exchange send this 1C status back for every order it has, e.g. «Выполнен»')
+    .option('--paid', 'with the status, a payment date (today)')
+    .option('--state <file>', 'keep the orders 1C has in this JSON file across runs')
+    .action(async (flags: OneCFlags) => {
+      if (flags.encoding !== 'utf-8' && flags.encoding !== 'windows-1251') throw new Error('--encoding: utf-8 or windows-1251');
+      const intervalMs = number(flags.interval, '--interval', { min: 1 }) * 1000;
+      const oneC = new OneCExchangeClient({ url: flags.url, login: flags.login, password: flags.password, encoding: flags.encoding, ...(flags.state && { stateFile: flags.state }) });
+      await oneC.start();
+      let stopped = false;
+      const exchange = async (): Promise<void> => {
+        const line: Record<string, unknown> = { at: new Date().toISOString() };
+        try {
+          const result = await oneC.cycle({ crashBeforeSuccess: flags.crashBeforeSuccess === true });
+          Object.assign(line, { checkauth: result.checkauth.lines.slice(0, 2).join(' '), orders: result.orders.map((o) => ({ site: o.siteNumber, number: o.number, sum: o.sum })), acknowledged: result.acknowledged });
+          if (flags.status && result.checkauth.ok && !flags.crashBeforeSuccess) {
+            const today = new Date().toISOString().slice(0, 10);
+            for (const order of oneC.orders.values()) oneC.setStatus(order.siteId, { status: flags.status, ...(flags.paid && { paidAt: today }) });
+            line.statuses = (await oneC.reportAll()).lines[0];
+          }
+        } catch (error) {
+          line.error = error instanceof Error ? error.message : String(error);
+        }
+        process.stdout.write(`${JSON.stringify(line)}\n`);
+      };
+      if (flags.once) {
+        await exchange();
+        await oneC.stop();
+        return;
+      }
+      const done = serveUntilSignalled(async () => {
+        stopped = true;
+        await oneC.stop();
+      });
+      while (!stopped) {
+        await exchange();
+        await Promise.race([done, new Promise((resolve) => setTimeout(resolve, intervalMs).unref())]);
+      }
+      await done;
+    });
+}
+
 /** `printsync emulate <system>`: runs a stand-in for an external system (tests, demo, benchmarks). */
 export function registerEmulateCommand(program: Command): void {
   const emulate = program.command('emulate').description('run an emulator of an external system');
   registerBitrix24(emulate);
   registerAsystem(emulate);
   registerAxiom(emulate);
+  registerOneCExchange(emulate);
 }

@@ -7,7 +7,7 @@ import { launchBrowser } from '../support/browser.js';
 import { ASYSTEM, startErpHarness } from '../integrations/erp/harness.js';
 import type { ErpHarness } from '../integrations/erp/harness.js';
 import { widgetSite } from '../support/widget-fixtures.js';
-import { buildPanel, screenshot } from './support.js';
+import { buildPanel, logIn, openPanelPage, screenshot } from './support.js';
 
 // The ERP's prices are reused this long; the engine-error test waits past it.
 process.env.ERP_QUOTE_LIFETIME_MS = '300';
@@ -240,6 +240,54 @@ document.addEventListener('printsync:add-to-cart', (e) => shopEvents.push({ kind
     // And with no key at all.
     await page.goto(shopUrl({ product: cards, key: 'pk_wrong' }));
     await expect.poll(() => page.locator('[role="alert"]').textContent(), { timeout: 15_000 }).toBe('Калькулятор не подключён для этого сайта');
+  });
+
+  it("the category page: the seven options with the seed's labels, the snippet to copy, the sites", async () => {
+    await setOptions(ALL_OFF);
+    await h.api.services.stores.users.create({ login: 'owner', password: 'correct-horse', displayName: 'Олег Владимиров', role: 'admin' });
+    const panel = await openPanelPage(browser);
+    try {
+      await logIn(panel, h.api.baseUrl, { login: 'owner', password: 'correct-horse', displayName: 'Олег Владимиров' });
+      await panel.goto(`${h.api.baseUrl}/print/products?category=${categoryId}`);
+      const card = panel.getByTestId('category-widget').locator('..');
+      const labels = [
+        'Использовать опциональную подпись у кнопки продолжения заказа',
+        'Отображать кнопку добавления в корзину',
+        'Отображать блок загрузки файлов в калькуляторе',
+        'Отображать стоимость за единицу товара',
+        'Загружать с калькулятором кастомный файл стилей на страницах',
+        'Загружать с калькулятором кастомный файл стилей в редакторе',
+        'Использовать группировку товаров в калькуляторе',
+      ];
+      await panel.getByText(labels[0]!, { exact: true }).waitFor();
+      expect(await card.locator('.toggle-label').allTextContents()).toEqual(labels);
+      const snippet = await panel.getByTestId('widget-snippet').inputValue();
+      expect(snippet).toContain(`${h.api.baseUrl}/widget/calculator.js`);
+      expect(snippet).toContain(`data-key="${key}"`);
+      expect(snippet).toContain(`data-category="${categoryId}"`);
+
+      // Turn on the caption, type it, save: the shop's widget says it at the next load.
+      await panel.getByTestId('widget-continueCaption').click();
+      await panel.getByTestId('widget-caption').fill('Оформить визитки');
+      await panel.getByTestId('widget-addToCart').click();
+      await panel.getByTestId('widget-save').click();
+      await expect.poll(async () => (await h.api.request<{ widget: { continueCaptionText: string; addToCart: boolean } }>('GET', `/api/v1/categories/${categoryId}`)).body.widget).toMatchObject({
+        continueCaption: true,
+        continueCaptionText: 'Оформить визитки',
+        addToCart: true,
+      });
+      await screenshot(panel, 'widget-category-options');
+      await open();
+      expect(await page.locator('[data-role="continue"]').textContent()).toBe('Оформить визитки');
+
+      // A second site from the panel.
+      await panel.getByTestId('widget-site-name').fill('Второй магазин');
+      await panel.getByTestId('widget-site-origins').fill('https://second.example');
+      await panel.getByTestId('widget-site-add').click();
+      await expect.poll(() => panel.getByTestId('widget-sites').textContent()).toContain('https://second.example');
+    } finally {
+      await panel.context().close();
+    }
   });
 
   it("shows the shopper's message when the engine fails, and prices again once it is back", async () => {

@@ -77,7 +77,7 @@ export function CategoryWidgetCard({ category, onSaved }: { category: Category; 
     <Card title={t('widget.title')}>
       <div className="form" data-testid="category-widget">
         <Field label={t('widget.script')} htmlFor="widget-snippet" hint={t('widget.scriptHint')}>
-          <textarea id="widget-snippet" className="mono" rows={4} readOnly value={snippet} onFocus={(e) => e.currentTarget.select()} data-testid="widget-snippet" />
+          <textarea id="widget-snippet" className="mono" rows={6} readOnly value={snippet} onFocus={(e) => e.currentTarget.select()} data-testid="widget-snippet" />
         </Field>
         <div className="form-actions">
           <button type="button" className="btn btn-secondary" onClick={() => void copy()} data-testid="widget-snippet-copy">

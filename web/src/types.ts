@@ -104,6 +104,29 @@ export interface PanelIntegration {
   settingsSections: PanelSettingsSection[];
   /** A block on the product card: the product's template in the integration's system (older servers send none). */
   productTemplate?: PanelProductTemplate | null;
+  /** A block on the product card: a template file the admin uploads per product (older servers send none). */
+  productTemplateFile?: PanelProductTemplateFile | null;
+}
+
+/** An uploaded template file per product (src/platform/panel.ts ProductTemplateFileSection). */
+export interface PanelProductTemplateFile {
+  title: LocalizedText;
+  uploadLabel: LocalizedText;
+  accept: string;
+  useTiersLabel: LocalizedText;
+  restrictionsTitle: LocalizedText;
+  parameterColumn: LocalizedText;
+  presetColumn: LocalizedText;
+  description: LocalizedText | null;
+}
+
+/** GET /integrations/<name>/products/<id>/template-file. */
+export interface ProductTemplateFile {
+  template: { file: string; product: string | null; variants: number; parameters: string[]; encoding: string; delimiter: string; uploadedAt: string } | null;
+  strategy: 'floor' | 'exact' | 'interpolate';
+  useTiers: boolean;
+  restrictions: Array<{ name: string; values: string[]; preset: string | null; problem: string | null }>;
+  message?: string;
 }
 
 /** Which template of the integration's system prices a product (src/platform/panel.ts ProductTemplateSection). */

@@ -9,6 +9,8 @@ import { seedDemo } from '../demo/seed.js';
 import { EVENTS_PATH } from '../integrations/bitrix24/inbound/events.js';
 import { createAdminUser } from './users.js';
 import { connectDemoErps, startDemoErps } from './demo-erp.js';
+import { startDemo1c } from './demo-1c.js';
+import type { Demo1c } from './demo-1c.js';
 import { configFrom, withServerOptions } from './options.js';
 import { runUntilStopped, startApp } from './run-app.js';
 
@@ -42,7 +44,9 @@ export function registerDemoCommand(program: Command): void {
     // The way back: what a manager changes on the emulator's page (a deal moved, a contact
     // edited) comes to printsync as the portal's outgoing webhook would send it.
     bitrix24.events.addHandler(`${app.url}${EVENTS_PATH}`);
+    let oneC: Demo1c | null = null;
     const stopAll = async () => {
+      await oneC?.stop();
       await bitrix24.stop();
       await erps.stop();
       await app.stop();
@@ -54,6 +58,7 @@ export function registerDemoCommand(program: Command): void {
       const admin = await createAdminUser(app.services);
       const deals = await connectBitrix24Emulator(app.services, bitrix24);
       const erpProducts = await connectDemoErps(app.url ?? '', token, erps);
+      oneC = await startDemo1c(app.services, app.url ?? '');
       process.stdout.write(
         [
           '',
@@ -76,6 +81,10 @@ export function registerDemoCommand(program: Command): void {
           `    ASystem  ${erps.asystem.adminUrl}`,
           `    Axiom    ${erps.axiom.adminUrl}`,
           `    priced by them: ${erpProducts.join(', ')}; «Отправить в ASystem/Axiom» on an order with those products`,
+          '',
+          `  1С:Полиграфия (an emulated 1C runs the site exchange every 20 s: takes the orders, sends back its numbers)`,
+          `    exchange address     ${oneC.exchangeUrl}`,
+          `    login / password     ${oneC.login} / ${oneC.password}`,
           '',
           `  Try: curl -H "Authorization: Bearer ${token}" ${app.url}/api/v1/orders?limit=5`,
           '',

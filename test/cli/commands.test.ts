@@ -176,5 +176,14 @@ describe('printsync CLI', () => {
       const quote = await fetch(`${base}/api/v1/products/${found.items[0]!.id}/quote`, { method: 'POST', headers: auth, body: JSON.stringify({ quantity: 1000, parameters }) });
       expect(await quote.json()).toMatchObject({ engine, source: { engine, cached: false } });
     }
-  }, 90_000);
+    // The emulated 1C runs the site exchange: the demo orders come back with «Номер по 1С».
+    await demo.waitFor(/login \/ password/);
+    await expectEventually(
+      async () => {
+        const all = (await (await fetch(`${base}/api/v1/orders?limit=200`, { headers: auth })).json()) as { items: Array<{ externalIds: Record<string, Record<string, string>> }> };
+        expect(all.items.filter((o) => o.externalIds.poly1c?.number).length).toBeGreaterThanOrEqual(30);
+      },
+      { timeoutMs: 40_000, intervalMs: 500 },
+    );
+  }, 120_000);
 });

@@ -30,6 +30,7 @@ export const poly1c = defineIntegration({
       },
       calculator: templates.calculator,
       panel: { ...templates.panel, cards: [exchange.card], settingsSections: [exchange.settingsSection] },
+      backfill: exchange.backfill,
     };
   },
 });

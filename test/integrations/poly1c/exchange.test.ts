@@ -219,6 +219,25 @@ describe('1С:Полиграфия: orders to 1C over the CommerceML site exchan
     expect((await oneC.success()).ok).toBe(true);
   });
 
+  it('orders from before the exchange was on go with `printsync backfill poly1c`', async () => {
+    const current = await h.api.request<{ version: number }>('GET', '/api/v1/integrations/poly1c/settings');
+    const off = await h.api.request('PUT', '/api/v1/integrations/poly1c/settings', { version: current.body.version, enabled: false, settings: { exchangeLogin: LOGIN, exchangePassword: PASSWORD } });
+    expect(off.status).toBe(200);
+    const order = await h.order();
+    await h.configure();
+    // Switched off when it was made: nothing marked it.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await dueMark(order.id)).toBeNull();
+    const backfill = h.api.services.integrations.find('poly1c')!.backfill!;
+    const pending = await backfill.pending({ since: null });
+    expect(pending).toContain(order.id);
+    await backfill.enqueue(pending);
+    await h.due(order.id);
+    expect(await backfill.sent([order.id])).toBe(1);
+    expect((await h.oneC().cycle()).orders.map((o) => o.siteNumber)).toContain(order.number);
+    expect(await backfill.pending({ since: null })).not.toContain(order.id);
+  });
+
   describe('encodings', () => {
     it('hands orders over in windows-1251 when the settings say so; what the code page lacks comes as a character reference', async () => {
       await h.configure({ encoding: 'windows-1251', schemaVersion: '2.10' });

@@ -4,6 +4,8 @@ import type { CardSection, SettingsSection } from '../../../platform/panel.js';
 import type { DomainEventJobPayload } from '../../../events/domain-events.js';
 import type { JobDefinition } from '../../../jobs/catalog.js';
 import type { IntegrationSubscription } from '../../../platform/integration.js';
+import type { IntegrationBackfill } from '../../../platform/backfill.js';
+import { markOrdersJob, poly1cBackfill } from '../export/backfill.js';
 import { Handover } from '../export/handover.js';
 import { handoverJobs } from '../export/jobs.js';
 import type { Poly1cSettings } from '../settings.js';
@@ -14,12 +16,14 @@ import { StatusImport } from './status-file.js';
 
 /** The orders half of 1С:Полиграфия (P1C-6), as `setup` plugs it in: its job, routes and card. */
 export interface Poly1cExchange {
-  jobs: Array<JobDefinition<DomainEventJobPayload>>;
+  jobs: [JobDefinition<DomainEventJobPayload>, JobDefinition<{ orderIds: number[] }>];
   subscriptions: IntegrationSubscription[];
   inbound: InboundRoutes;
   /** Registers the card's API route among the integration's API routes. */
   registerApi(router: IntegrationRouter): void;
   card: CardSection;
+  /** `printsync backfill poly1c`: orders from before the exchange, marked due. */
+  backfill: IntegrationBackfill;
   /** «Обмен заказами с 1С» in the settings form: the exchange's fields and the address 1C is given. */
   settingsSection: SettingsSection;
 }
@@ -38,14 +42,16 @@ export const exchangeSettingsSection: SettingsSection = {
 export function poly1cExchange(context: IntegrationContext<Poly1cSettings>): Poly1cExchange {
   const handover = new Handover(context);
   const { markOrder, subscriptions } = handoverJobs(handover);
+  const markOrders = markOrdersJob(handover);
   const sessions = new ExchangeSessions(context);
   const statuses = new StatusImport(context);
   return {
-    jobs: [markOrder],
+    jobs: [markOrder, markOrders],
     subscriptions,
     inbound: exchangeRoutes(context, { sessions, handover, statuses }),
     registerApi: (router) => registerExchangeCardRoute(router, context),
     card: exchangeOrderCard,
+    backfill: poly1cBackfill(context, markOrders),
     settingsSection: exchangeSettingsSection,
   };
 }

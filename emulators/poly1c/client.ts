@@ -152,6 +152,11 @@ export class OneCExchangeClient implements Persistable<Snapshot> {
     this.counter = snapshot.counter;
   }
 
+  /** The `Cookie` header value of the current session (after a `checkauth` that passed), or null. */
+  sessionCookie(): string | null {
+    return this.cookie ? `${this.cookie.name}=${this.cookie.value}` : null;
+  }
+
   /** `checkauth` with HTTP Basic; on `success` the cookie is kept for the calls that follow. */
   async checkauth(credentials: { login?: string; password?: string } = {}): Promise<ExchangeAnswer> {
     const login = credentials.login ?? this.options.login;

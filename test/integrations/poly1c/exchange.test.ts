@@ -1,4 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppServices } from '../../../src/app.js';
+import { createApp } from '../../../src/app.js';
+import { loadConfig } from '../../../src/config.js';
+import { buildHttpServer } from '../../../src/http/server.js';
+import { poly1c } from '../../../src/integrations/poly1c/index.js';
+import { createLogger } from '../../../src/logger.js';
+import { TEST_DIALECTS } from '../../support/databases.js';
 import { expectEventually } from '../../support/eventually.js';
 import type { ExchangeHarness } from './exchange-harness.js';
 import { LOGIN, PASSWORD, startExchangeHarness } from './exchange-harness.js';
@@ -7,11 +14,11 @@ import { LOGIN, PASSWORD, startExchangeHarness } from './exchange-harness.js';
  * P1C-6: the site exchange with the emulated 1C (emulators/poly1c) against a real printsync over
  * HTTP — 1C logs in, takes the orders due, confirms them, and sends back statuses.
  */
-describe('1С:Полиграфия: orders to 1C over the CommerceML site exchange', () => {
+describe.each(TEST_DIALECTS)('1С:Полиграфия: orders to 1C over the CommerceML site exchange (%s)', (dialect) => {
   let h: ExchangeHarness;
 
   beforeAll(async () => {
-    h = await startExchangeHarness();
+    h = await startExchangeHarness({ dialect });
     await h.configure();
   });
   afterAll(() => h.close());
@@ -292,3 +299,47 @@ describe('1С:Полиграфия: orders to 1C over the CommerceML site exchan
 });
 
 void LOGIN;
+
+/** Sessions and marks live in the database: an exchange may hop between printsync processes. */
+describe('1С:Полиграфия exchange across two printsync instances on one PostgreSQL database', () => {
+  let h: ExchangeHarness;
+  let other: { services: AppServices; close(): Promise<void>; exchangeUrl: string };
+
+  beforeAll(async () => {
+    h = await startExchangeHarness({ dialect: 'postgres' });
+    await h.configure();
+    const config = loadConfig({ DATABASE_URL: h.api.services.config.databaseUrl, PORT: '0', LOG_LEVEL: 'silent' });
+    const services = await createApp(config, { logger: createLogger('silent'), integrations: [poly1c] });
+    const server = await buildHttpServer(services);
+    await server.listen({ host: '127.0.0.1', port: 0 });
+    const address = server.server.address() as { port: number };
+    other = {
+      services,
+      exchangeUrl: `http://127.0.0.1:${address.port}/1c_exchange`,
+      close: async () => {
+        await server.close();
+        await services.close();
+      },
+    };
+  });
+  afterAll(async () => {
+    await other?.close();
+    await h?.close();
+  });
+
+  it('checkauth on one, query on the other, success on the first: the order is handed over once', async () => {
+    const order = await h.order();
+    await h.due(order.id);
+    const first = h.oneC();
+    expect((await first.checkauth()).ok).toBe(true);
+    // The same 1C (its cookie) now reaches the other instance.
+    const query = await fetch(`${other.exchangeUrl}?type=sale&mode=query`, { headers: { cookie: first.sessionCookie()! } });
+    expect(query.status).toBe(200);
+    expect(await query.text()).toContain(`<Номер>${order.number}</Номер>`);
+    expect((await first.success()).ok).toBe(true);
+    expect((await h.card(order.id)).rows.map((r) => r.label)).toContain('Передан в 1С');
+    const again = await h.oneC({ url: other.exchangeUrl }).cycle();
+    expect(again.orders.map((o) => o.siteNumber)).not.toContain(order.number);
+  });
+});
+

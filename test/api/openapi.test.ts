@@ -24,9 +24,11 @@ describe('the OpenAPI document', () => {
     const missing: string[] = [];
     for (const { path, method, codes } of operations()) {
       const expected = ['500'];
-      // Routes other systems call: the example integration's, and Bitrix24's events.
-      const isInbound = path.startsWith('/api/example/') || path.startsWith('/api/bitrix/');
-      if (path !== '/api/v1/session' || method !== 'POST') expected.push(isInbound ? '403' : '401');
+      // Routes other systems call: the example integration's, Bitrix24's events (a shared token: 403)
+      // and the 1C exchange (HTTP Basic: 401).
+      const isBasicInbound = path === '/1c_exchange';
+      const isInbound = path.startsWith('/api/example/') || path.startsWith('/api/bitrix/') || isBasicInbound;
+      if (path !== '/api/v1/session' || method !== 'POST') expected.push(isInbound && !isBasicInbound ? '403' : '401');
       if (['POST', 'PUT', 'PATCH'].includes(method)) expected.push('413', '415');
       if (!isInbound && path !== '/api/v1/session' && ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) expected.push('403');
       for (const code of expected) if (!codes.includes(code)) missing.push(`${method} ${path}: ${code}`);
@@ -40,5 +42,6 @@ describe('the OpenAPI document', () => {
     const inbound = paths['/api/example/events']!.post!;
     expect(inbound.security).toEqual([]);
     expect(Object.keys(inbound.responses)).not.toContain('401');
+    expect(paths['/1c_exchange']!.get!.security).toEqual([]);
   });
 });

@@ -66,6 +66,11 @@ describe.each(TEST_DIALECTS)('public quote API on %s', (dialect) => {
     expect(form.body.name).toBe('Листовка А5');
     expect(form.body.parameters.map((p) => p.key)).toEqual(['paper', 'sides']);
 
+    // The values chosen so far narrow what an engine with dependent options offers.
+    const narrowed = await pub<{ parameters: Array<{ key: string; options: Array<{ value: string }> }> }>('GET', `/products/${productId}/calculator?parameters=${encodeURIComponent('{"paper":"designer"}')}`);
+    expect(narrowed.status).toBe(200);
+    expect(narrowed.body.parameters.find((p) => p.key === 'sides')!.options.map((o) => o.value)).toEqual(['1']);
+
     const preflight = await pub('OPTIONS', `/products/${productId}/quote`, undefined, { 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe(SHOP);
@@ -117,6 +122,9 @@ describe.each(TEST_DIALECTS)('public quote API on %s', (dialect) => {
       ['GET', `/products/999999/calculator`, undefined, 404, 'Товар не найден'],
       ['GET', `/categories/999999`, undefined, 404],
       ['GET', `/products/abc/calculator`, undefined, 400],
+      ['GET', `/products/${productId}/calculator?parameters=%7B`, undefined, 400],
+      ['GET', `/products/${productId}/calculator?parameters=${encodeURIComponent('{"paper":[1]}')}`, undefined, 400, 'Этот вариант недоступен'],
+      ['POST', `/products/${productId}/quote`, { quantity: 100, parameters: { paper: 'designer', sides: '2' } }, 400, 'Этот вариант недоступен'],
       ['POST', `/products/${productId}/quote`, { quantity: 0 }, 400, 'Этот вариант недоступен'],
       ['POST', `/products/${productId}/quote`, { quantity: 10 ** 12 }, 400, 'Этот вариант недоступен'],
       ['POST', `/products/${productId}/quote`, { quantity: 1.5 }, 400, 'Этот вариант недоступен'],

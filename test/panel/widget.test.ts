@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser.js';
 import { ASYSTEM, startErpHarness } from '../integrations/erp/harness.js';
 import type { ErpHarness } from '../integrations/erp/harness.js';
-import { widgetSite } from '../support/widget-fixtures.js';
+import { fakeEngine, widgetCatalog, widgetSite } from '../support/widget-fixtures.js';
 import { buildPanel, logIn, openPanelPage, screenshot } from './support.js';
 
 // The ERP's prices are reused this long; the engine-error test waits past it.
@@ -229,6 +229,21 @@ document.addEventListener('printsync:add-to-cart', (e) => shopEvents.push({ kind
     await page.keyboard.press('ArrowDown');
     await expect.poll(() => page.locator('[data-role="total"]').textContent(), { timeout: 15_000 }).not.toBe(before);
     await priced();
+  });
+
+  it('narrows the options an engine with dependent options still offers, keeping the focus', async () => {
+    // A price-matrix-like engine (test/support/widget-fixtures.ts): designer paper is one-sided only.
+    h.api.services.quotes.register(fakeEngine('poly1c'));
+    const matrix = await widgetCatalog(h.api, 'poly1c');
+    await page.goto(shopUrl({ category: matrix.categoryId, product: matrix.productIds[0]! }));
+    await priced();
+    const sides = page.locator('[data-parameter="sides"] option');
+    expect(await sides.allTextContents()).toEqual(['4+0', '4+4']);
+    await page.locator('[data-parameter="sides"]').selectOption({ label: '4+4' });
+    await page.locator('[data-parameter="paper"]').selectOption({ label: 'Дизайнерская' });
+    await expect.poll(() => sides.allTextContents(), { timeout: 15_000 }).toEqual(['4+0']);
+    expect(await page.evaluate<string | null>('document.getElementById("calc").shadowRoot.activeElement?.getAttribute("data-parameter") ?? null')).toBe('paper');
+    await expect.poll(() => page.locator('[data-role="total"]').textContent(), { timeout: 15_000 }).toBe(rubles(100 * 25_00 + 300_00));
   });
 
   it('is refused on a page of an origin the site does not allow', async () => {

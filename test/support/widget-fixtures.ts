@@ -9,17 +9,19 @@ import type { TestApi } from './api-server.js';
  * `fault` makes it fail as an engine whose system is down or refuses a choice.
  */
 export function fakeEngine(name: 'poly1c' | 'axiom' = 'poly1c'): CalculatorEngine & { fault: null | 'unavailable' | 'rejected' | 'crash'; quotes: number } {
-  const paper: Record<string, number> = { coated: 10_00, matte: 15_00 };
+  const paper: Record<string, number> = { coated: 10_00, matte: 15_00, designer: 25_00 };
   const engine = {
     engine: name,
     fault: null as null | 'unavailable' | 'rejected' | 'crash',
     quotes: 0,
-    async form() {
+    /** Options depend on each other, as in a price matrix: designer paper is printed on one side only. */
+    async form(_product: unknown, chosen: Record<string, unknown> = {}) {
+      const oneSided = chosen.paper === 'designer';
       return {
         engine: name,
         parameters: [
-          { key: 'paper', label: 'Бумага', sourceName: 'Бумага', group: 'Параметры заказа', type: 'select' as const, required: true, default: 'coated', options: [{ value: 'coated', label: 'Мелованная' }, { value: 'matte', label: 'Матовая' }] },
-          { key: 'sides', label: 'Печать', sourceName: 'Печать', group: 'Параметры заказа', type: 'select' as const, required: true, default: '1', options: [{ value: '1', label: '4+0' }, { value: '2', label: '4+4' }] },
+          { key: 'paper', label: 'Бумага', sourceName: 'Бумага', group: 'Параметры заказа', type: 'select' as const, required: true, default: 'coated', options: [{ value: 'coated', label: 'Мелованная' }, { value: 'matte', label: 'Матовая' }, { value: 'designer', label: 'Дизайнерская' }] },
+          { key: 'sides', label: 'Печать', sourceName: 'Печать', group: 'Параметры заказа', type: 'select' as const, required: true, default: '1', options: oneSided ? [{ value: '1', label: '4+0' }] : [{ value: '1', label: '4+0' }, { value: '2', label: '4+4' }] },
         ],
         quantity: { min: 10, max: 10_000, step: 10, presets: [100, 500, 1000] },
       };
@@ -33,7 +35,7 @@ export function fakeEngine(name: 'poly1c' | 'axiom' = 'poly1c'): CalculatorEngin
       const sides = String(request.parameters.sides ?? '1');
       for (const key of Object.keys(request.parameters)) if (key !== 'paper' && key !== 'sides') throw invalidField(`${path}.parameters.${key}`, 'is not a parameter of this product');
       if (!(chosenPaper in paper)) throw invalidField(`${path}.parameters.paper`, `«${chosenPaper}» is not offered`);
-      if (sides !== '1' && sides !== '2') throw invalidField(`${path}.parameters.sides`, `«${sides}» is not offered`);
+      if (sides !== '1' && (sides !== '2' || chosenPaper === 'designer')) throw invalidField(`${path}.parameters.sides`, `«${sides}» is not offered`);
       if (request.quantity < 10 || request.quantity > 10_000 || request.quantity % 10 !== 0) throw invalidField(`${path}.quantity`, 'must be 10…10000 in steps of 10');
       const print = request.quantity * paper[chosenPaper]! * Number(sides);
       const total = print + 300_00;

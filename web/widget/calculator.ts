@@ -312,7 +312,7 @@ export class CalculatorWidget {
       const value: Value = p.type === 'boolean' ? input.checked : p.type === 'number' || p.type === 'integer' ? Number(input.value) : input.value;
       if (p.type !== 'boolean' && input.value === '') delete this.#values[p.key];
       else this.#values[p.key] = value;
-      this.#reprice();
+      void this.#narrow(p.key);
     });
     return h('div', { class: 'row' }, label, control);
   }
@@ -321,7 +321,7 @@ export class CalculatorWidget {
     const q = this.#form!.quantity;
     let control: HTMLInputElement | HTMLSelectElement;
     if (q.min === undefined && q.presets?.length) {
-      control = h('select', { id }, ...q.presets.map((n) => h('option', { value: String(n) }, n.toLocaleString('ru-RU')))) as HTMLSelectElement;
+      control = h('select', { id }, ...q.presets.map((n) => h('option', { value: String(n), ...(n === this.#quantity && { selected: '' }) }, n.toLocaleString('ru-RU')))) as HTMLSelectElement;
     } else {
       control = h('input', {
         id,
@@ -347,6 +347,35 @@ export class CalculatorWidget {
       this.#reprice(400);
     });
     return h('div', { class: 'row' }, h('label', { for: id }, this.#t.quantity), control);
+  }
+
+  /**
+   * After a choice: asks the form again with the values chosen so far. An engine whose options
+   * depend on each other (a price matrix) may offer fewer now; the controls are redrawn only then,
+   * keeping the focus where it was. Then prices.
+   */
+  async #narrow(changedKey: string): Promise<void> {
+    const seq = this.#seq;
+    try {
+      const form = await this.#get<Form>(`/products/${this.#productId}/calculator`, `&parameters=${encodeURIComponent(JSON.stringify(this.#values))}`);
+      const current = this.#form!;
+      if (seq === this.#seq && JSON.stringify([form.parameters, form.quantity]) !== JSON.stringify([current.parameters, current.quantity])) {
+        this.#form = form;
+        const values: Record<string, Value> = {};
+        for (const p of form.parameters) {
+          const chosen = this.#values[p.key];
+          const offered = chosen !== undefined && (!p.options || p.options.some((o) => o.value === String(chosen)));
+          if (offered) values[p.key] = chosen;
+          else if (p.default !== undefined) values[p.key] = p.default;
+        }
+        this.#values = values;
+        this.#render();
+        (this.root.querySelector(`[data-parameter="${CSS.escape(changedKey)}"]`) as HTMLElement | null)?.focus();
+      }
+    } catch {
+      // The price request says what is wrong.
+    }
+    this.#reprice();
   }
 
   #choice(): { quantity: number; parameters: Record<string, Value> } {
@@ -406,8 +435,8 @@ export class CalculatorWidget {
     }
   }
 
-  #get<T>(path: string): Promise<T> {
-    return this.#send<T>(path, { method: 'GET' });
+  #get<T>(path: string, query = ''): Promise<T> {
+    return this.#send<T>(path, { method: 'GET' }, query);
   }
 
   #post<T>(path: string, body: unknown): Promise<T> {

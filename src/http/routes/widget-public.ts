@@ -144,17 +144,19 @@ export const widgetPublicRoutes: FastifyPluginAsyncZod<{ services: AppServices }
       schema: {
         tags,
         summary: "A product's calculator: its name, category, parameters and quantities",
+        description: 'With `parameters` (the values already chosen, JSON by key) an engine whose options depend on each other offers only those still possible.',
         params: idParams,
-        querystring: z.strictObject({ ...keyQuery }),
+        querystring: z.strictObject({ ...keyQuery, parameters: z.string().max(8_000).optional().describe('values already chosen, as a JSON object by parameter key') }),
         response: { 200: calculatorResponse.extend({ name: z.string(), categoryId: z.number().nullable(), currency: z.string() }), ...publicErrors },
       },
     },
     async (request, reply) => {
       const id = request.params.id;
       reply.header('cache-control', 'public, max-age=5');
-      return answers.get(`form:${id}`, async () => {
+      const chosen = chosenParameters(request.query.parameters);
+      return answers.get(`form:${id}:${chosen ? canonical(chosen) : ''}`, async () => {
         const product = await products.get(id).catch(unknownAs(SHOPPER_MESSAGES.unknownProduct));
-        const form: ProductCalculator = await services.quotes.form(id);
+        const form: ProductCalculator = await services.quotes.form(id, chosen);
         return { ...form, name: product.name, categoryId: product.categoryId, currency: product.currency };
       });
     },
@@ -247,6 +249,23 @@ function unknownAs(message: string) {
     if (error instanceof DomainError && error.code === 'not_found') throw new ShopperError(404, 'not_found', message, [{ path: 'params.id', message: error.message }]);
     throw error;
   };
+}
+
+/** `?parameters={"paper":"matte"}`: checked like a quote's parameters; a problem is a 400 on `querystring.parameters`. */
+function chosenParameters(text: string | undefined): Record<string, string | number | boolean> | undefined {
+  if (text === undefined || text === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ShopperError(400, 'validation_failed', SHOPPER_MESSAGES.badRequest, [{ path: 'querystring.parameters', message: 'must be a JSON object of values by key' }]);
+  }
+  const parsed = quoteRequestSchema.shape.parameters.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ShopperError(400, 'option_unavailable', SHOPPER_MESSAGES.unavailableOption, [{ path: ['querystring.parameters', ...issue.path.map(String)].join('.'), message: issue.message }]);
+  }
+  return parsed.data;
 }
 
 /** Parameters in one order, so the same choice is the same cache key. */

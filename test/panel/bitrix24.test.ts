@@ -232,7 +232,7 @@ describe('admin panel: Битрикс24', () => {
     await expect.poll(() => section.getByTestId('ext-notice-bitrix24').textContent()).toBe('Поставлено в очередь на отправку');
     await expect.poll(async () => (await portalCall<{ TITLE: string }>(b24, 'crm.deal.get', { id: dealId })).TITLE, { timeout: 20_000 }).toContain('PS-5001');
     await expect
-      .poll(async () => (await api.request<{ systems: Array<{ attempts: number }> }>('GET', `/api/v1/orders/${orderId}/sync`)).body.systems[0]?.attempts)
+      .poll(async () => (await api.request<{ systems: Array<{ system: string; attempts: number }> }>('GET', `/api/v1/orders/${orderId}/sync`)).body.systems.find((s) => s.system === 'bitrix24')?.attempts)
       .toBe(2);
     expect(await section.getByTestId('sync-state-bitrix24').textContent()).toBe('Отправлено');
     // Still the same deal: nothing duplicated.
@@ -252,7 +252,7 @@ describe('admin panel: Битрикс24', () => {
     await section.getByTestId('resend-bitrix24').click();
     await expect.poll(() => section.getByTestId('ext-notice-bitrix24').textContent()).toBe('Поставлено в очередь на отправку');
     await expect
-      .poll(async () => (await api.request<{ systems: Array<{ attempts: number }> }>('GET', `/api/v1/orders/${orderId}/sync`)).body.systems[0]?.attempts, { timeout: 20_000 })
+      .poll(async () => (await api.request<{ systems: Array<{ system: string; attempts: number }> }>('GET', `/api/v1/orders/${orderId}/sync`)).body.systems.find((s) => s.system === 'bitrix24')?.attempts, { timeout: 20_000 })
       .toBe(2);
   });
 
@@ -342,7 +342,7 @@ describe('admin panel: Битрикс24', () => {
     await page.reload();
     const section = page.getByTestId('sync-bitrix24');
     await section.getByTestId('action-bitrix24-call').click();
-    await expect.poll(() => section.getByTestId('ext-notice-bitrix24').textContent()).toMatch(/^Битрикс24 звонит: сначала вам на линии «Офис \(\+7 495 123-45-67\)», затем клиенту Морозов Павел \(\+7903111/);
+    await expect.poll(() => section.getByTestId('ext-notice-bitrix24').textContent()).toMatch(/^Битрикс24 звонит с линии ответственного менеджера «[^»]+»: сначала менеджеру, затем клиенту Морозов Павел \(\+7903111/);
     expect(b24.state.store.all('callback')).toHaveLength(before + 1);
     await screenshot(page, 'b24-12-order-call');
 

@@ -200,8 +200,12 @@ describe.each(TEST_DIALECTS)('the example integration on %s', (dialect) => {
       return found!;
     });
     expect(alert).toMatchObject({ kind: 'credentials', jobName: 'example.exportOrder', message: 'система не приняла ключ API (HTTP 401)' });
-    const [waiting] = (await jobsOf('example.exportOrder')).filter((j) => j.key === `order:${order.id}`);
-    expect(waiting).toMatchObject({ state: 'retrying', lastError: expect.stringContaining('приостановлено до исправления настроек') });
+    // The alert is raised inside the run; the run's failure is recorded just after it.
+    const waiting = await expectEventually(async () => {
+      const [job] = (await jobsOf('example.exportOrder')).filter((j) => j.key === `order:${order.id}`);
+      expect(job).toMatchObject({ state: 'retrying', lastError: expect.stringContaining('приостановлено до исправления настроек') });
+      return job!;
+    });
 
     // While parked nothing of the example runs, whatever its backoff says; the listener still works.
     const current = (await api.request<{ version: number }>('GET', `/api/v1/orders/${order.id}`)).body;
@@ -210,12 +214,12 @@ describe.each(TEST_DIALECTS)('the example integration on %s', (dialect) => {
     // Its backoff (at most 200 ms) has long passed: only parking keeps it from running. Proving a
     // non-event takes waiting a while; twice the longest backoff is enough.
     await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(await api.services.queue.get(waiting!.id)).toMatchObject({ state: 'retrying', attempts: 1 });
+    expect(await api.services.queue.get(waiting.id)).toMatchObject({ state: 'retrying', attempts: 1 });
 
     remote.faults.refuseKey = false;
     const saved = await api.request('PUT', '/api/v1/integrations/example/settings', settingsBody(await settingsVersion()));
     expect(saved.status).toBe(200);
-    await expectEventually(async () => expect((await api.services.queue.get(waiting!.id))?.state).toBe('completed'), { timeoutMs: 10_000 });
+    await expectEventually(async () => expect((await api.services.queue.get(waiting.id))?.state).toBe('completed'), { timeoutMs: 10_000 });
     const list = await api.request<{ items: Array<{ name: string; alert: unknown }> }>('GET', '/api/v1/integrations');
     expect(list.body.items.find((i) => i.name === 'example')?.alert).toBeNull();
   });

@@ -39,21 +39,17 @@ import type { IntegrationDefinition } from '../src/platform/integration.js';
 import { addOrders, switchOnBitrix24 } from '../test/support/backfill-shop.js';
 import { createTestDatabase } from '../test/support/databases.js';
 import type { TestDialect } from '../test/support/databases.js';
+import { benchOption } from './support/load.js';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string): string => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 && args[index + 1] !== undefined ? args[index + 1]! : fallback;
-};
-const seconds = Number(option('seconds', '12'));
-const slices = Number(option('slices', '4'));
-const connections = Number(option('connections', '16'));
-const dealCount = Number(option('deals', '100'));
-const everyMs = Number(option('every', '100'));
-const pollMs = option('poll-ms', '');
-const rate = Number(option('rate', '20'));
-const burst = Number(option('burst', '50'));
-const dialect = option('db', 'sqlite') as TestDialect;
+const seconds = Number(benchOption('seconds', '12'));
+const slices = Number(benchOption('slices', '4'));
+const connections = Number(benchOption('connections', '16'));
+const dealCount = Number(benchOption('deals', '100'));
+const everyMs = Number(benchOption('every', '100'));
+const pollMs = benchOption('poll-ms', '');
+const rate = Number(benchOption('rate', '20'));
+const burst = Number(benchOption('burst', '50'));
+const dialect = benchOption('db', 'sqlite') as TestDialect;
 const log = (text: string) => process.stdout.write(`${text}\n`);
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 

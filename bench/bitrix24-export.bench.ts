@@ -27,17 +27,13 @@ import { addOrders, switchOnBitrix24, withPrintsync } from '../test/support/back
 import { createTestDatabase } from '../test/support/databases.js';
 import type { TestDialect } from '../test/support/databases.js';
 import { naiveExport } from './targets/naive-bitrix24.js';
+import { benchOption } from './support/load.js';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string): string => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 && args[index + 1] !== undefined ? args[index + 1]! : fallback;
-};
-const orders = Number(option('orders', '2000'));
-const rate = Number(option('rate', '20'));
-const burst = Number(option('burst', '50'));
-const naiveOrders = Math.min(orders, Number(option('naive-orders', '150')));
-const dialect = option('db', 'sqlite') as TestDialect;
+const orders = Number(benchOption('orders', '2000'));
+const rate = Number(benchOption('rate', '20'));
+const burst = Number(benchOption('burst', '50'));
+const naiveOrders = Math.min(orders, Number(benchOption('naive-orders', '150')));
+const dialect = benchOption('db', 'sqlite') as TestDialect;
 const root = fileURLToPath(new URL('..', import.meta.url));
 const log = (text: string) => process.stdout.write(`${text}\n`);
 

@@ -19,16 +19,11 @@ import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import { benchOption, loadSlice, SliceTotals } from './support/load.js';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string): string => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 && args[index + 1] !== undefined ? args[index + 1]! : fallback;
-};
-const seconds = Number(option('seconds', '5'));
-const connections = Number(option('connections', '16'));
-const rounds = Number(option('rounds', '2'));
+const seconds = Number(benchOption('seconds', '5'));
+const connections = Number(benchOption('connections', '16'));
+const rounds = Number(benchOption('rounds', '2'));
 const log = (text: string) => process.stdout.write(`${text}\n`);
 
 interface Child {
@@ -77,36 +72,11 @@ const quoteBody = (c: Choice) => JSON.stringify({ quantity: c.quantity, paramete
 const calculateBody = (c: Choice) =>
   JSON.stringify({ quantity: c.quantity, orderParams: { Бумага: c.paper, Красочность: c.colors, Ламинация: c.lamination }, details: {}, operations: { Упаковка: { 'Изделий в упаковке': c.pack } } });
 
-async function load(label: string, requestUrl: string, headers: Record<string, string>, body: () => string): Promise<autocannon.Result> {
-  const result = await autocannon({
-    url: requestUrl,
-    connections,
-    duration: seconds,
-    requests: [{ method: 'POST', headers: { 'content-type': 'application/json', ...headers }, setupRequest: (request) => ({ ...request, body: body() }) }],
-  });
-  const failures = result.non2xx + result.errors + result.timeouts;
-  if (failures > 0) throw new Error(`${label}: ${failures} requests failed (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`);
-  return result;
-}
+const load = (label: string, url: string, headers: Record<string, string>, body: () => string) => loadSlice({ label, url, headers, body, connections, seconds });
 
-interface Totals {
-  requests: number;
-  seconds: number;
-  p50: number;
-  p99: number;
-}
-const totals: Record<'direct' | 'cold' | 'warm', Totals> = {
-  direct: { requests: 0, seconds: 0, p50: 0, p99: 0 },
-  cold: { requests: 0, seconds: 0, p50: 0, p99: 0 },
-  warm: { requests: 0, seconds: 0, p50: 0, p99: 0 },
-};
-const add = (name: keyof typeof totals, run: autocannon.Result) => {
-  const t = totals[name];
-  t.requests += run.requests.total;
-  t.seconds += run.duration;
-  t.p50 = Math.max(t.p50, run.latency.p50);
-  t.p99 = Math.max(t.p99, run.latency.p99);
-};
+type Name = 'direct' | 'cold' | 'warm';
+const totals = new SliceTotals<Name>();
+const add = (name: Name, run: Awaited<ReturnType<typeof loadSlice>>) => totals.add(name, run);
 
 try {
   log(`erp-quote: ${rounds} rounds of ${seconds} s slices, ${connections} connections; printsync (SQLite) and the ASystem emulator in their own processes`);
@@ -119,22 +89,21 @@ try {
     add('cold', await load('cold', quoteUrl, auth, () => quoteBody(freshChoice())));
     add('warm', await load('warm', quoteUrl, auth, () => quoteBody(warmChoices[warmIndex++ % warmChoices.length]!)));
   }
-  const rate = (t: Totals) => t.requests / t.seconds;
+  const rate = (name: Name) => totals.perSecond(name);
   log(`  ${'calls'.padEnd(34)} ${'per s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)}`);
   for (const [name, label] of [['direct', 'ASystem calculate, direct'], ['cold', 'printsync quote, cache cold'], ['warm', 'printsync quote, cache warm']] as const) {
-    const t = totals[name];
-    log(`  ${label.padEnd(34)} ${rate(t).toFixed(0).padStart(8)} ${String(t.p50).padStart(7)} ${String(t.p99).padStart(7)}`);
+    log(`  ${label.padEnd(34)} ${rate(name).toFixed(0).padStart(8)} ${String(totals.p50(name)).padStart(7)} ${String(totals.p99(name)).padStart(7)}`);
   }
   const figures = {
     benchmark: 'erp-quote',
-    directPerSecond: Math.round(rate(totals.direct)),
-    coldPerSecond: Math.round(rate(totals.cold)),
-    warmPerSecond: Math.round(rate(totals.warm)),
-    coldRatio: Number((rate(totals.cold) / rate(totals.direct)).toFixed(3)),
-    warmRatio: Number((rate(totals.warm) / rate(totals.direct)).toFixed(3)),
-    directP99Ms: totals.direct.p99,
-    coldP99Ms: totals.cold.p99,
-    warmP99Ms: totals.warm.p99,
+    directPerSecond: Math.round(rate('direct')),
+    coldPerSecond: Math.round(rate('cold')),
+    warmPerSecond: Math.round(rate('warm')),
+    coldRatio: Number((rate('cold') / rate('direct')).toFixed(3)),
+    warmRatio: Number((rate('warm') / rate('direct')).toFixed(3)),
+    directP99Ms: totals.p99('direct'),
+    coldP99Ms: totals.p99('cold'),
+    warmP99Ms: totals.p99('warm'),
   };
   log(`  cold ratio ${figures.coldRatio} (printsync cold ÷ direct), warm p99 ${figures.warmP99Ms} ms`);
   log(JSON.stringify(figures));

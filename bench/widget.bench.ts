@@ -19,16 +19,11 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import autocannon from 'autocannon';
+import { benchOption, loadSlice, SliceTotals } from './support/load.js';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string): string => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 && args[index + 1] !== undefined ? args[index + 1]! : fallback;
-};
-const seconds = Number(option('seconds', '5'));
-const connections = Number(option('connections', '16'));
-const rounds = Number(option('rounds', '2'));
+const seconds = Number(benchOption('seconds', '5'));
+const connections = Number(benchOption('connections', '16'));
+const rounds = Number(benchOption('rounds', '2'));
 const log = (text: string) => process.stdout.write(`${text}\n`);
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -55,32 +50,11 @@ let fresh = 1_000;
 const warm = Array.from({ length: 20 }, (_, i) => JSON.stringify({ quantity: 50 * (i + 1), parameters: {} }));
 let warmIndex = 0;
 
-async function load(label: string, requestUrl: string, headers: Record<string, string>, body: () => string): Promise<autocannon.Result> {
-  const result = await autocannon({
-    url: requestUrl,
-    connections,
-    duration: seconds,
-    requests: [{ method: 'POST', headers: { 'content-type': 'application/json', ...headers }, setupRequest: (request) => ({ ...request, body: body() }) }],
-  });
-  const failures = result.non2xx + result.errors + result.timeouts;
-  if (failures > 0) throw new Error(`${label}: ${failures} requests failed (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`);
-  return result;
-}
+const load = (label: string, url: string, headers: Record<string, string>, body: () => string) => loadSlice({ label, url, headers, body, connections, seconds });
 
 type Name = 'bare' | 'warm' | 'cold' | 'staff';
-const totals: Record<Name, { requests: number; seconds: number; p50: number; p99: number }> = {
-  bare: { requests: 0, seconds: 0, p50: 0, p99: 0 },
-  warm: { requests: 0, seconds: 0, p50: 0, p99: 0 },
-  cold: { requests: 0, seconds: 0, p50: 0, p99: 0 },
-  staff: { requests: 0, seconds: 0, p50: 0, p99: 0 },
-};
-const add = (name: Name, run: autocannon.Result) => {
-  const t = totals[name];
-  t.requests += run.requests.total;
-  t.seconds += run.duration;
-  t.p50 = Math.max(t.p50, run.latency.p50);
-  t.p99 = Math.max(t.p99, run.latency.p99);
-};
+const totals = new SliceTotals<Name>();
+const add = (name: Name, run: Awaited<ReturnType<typeof loadSlice>>) => totals.add(name, run);
 
 try {
   log(`widget: bundle ${bundle.length} bytes, ${gzipped} gzipped (target ≤ 30720)`);
@@ -95,7 +69,7 @@ try {
     add('cold', await load('public cold', publicUrl, origin, () => JSON.stringify({ quantity: fresh++, parameters: {} })));
     add('staff', await load('staff', `${url}/api/v1/products/${productId}/quote`, { authorization: `Bearer ${token}` }, () => JSON.stringify({ quantity: fresh++, parameters: {} })));
   }
-  const rate = (name: Name) => totals[name].requests / totals[name].seconds;
+  const rate = (name: Name) => totals.perSecond(name);
   log(`  ${'calls'.padEnd(40)} ${'per s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)}`);
   for (const [name, label] of [
     ['bare', 'bare route (same server)'],
@@ -103,7 +77,7 @@ try {
     ['cold', 'public quote, every quantity new'],
     ['staff', 'staff quote (token), every quantity new'],
   ] as const) {
-    log(`  ${label.padEnd(40)} ${rate(name).toFixed(0).padStart(8)} ${String(totals[name].p50).padStart(7)} ${String(totals[name].p99).padStart(7)}`);
+    log(`  ${label.padEnd(40)} ${rate(name).toFixed(0).padStart(8)} ${String(totals.p50(name)).padStart(7)} ${String(totals.p99(name)).padStart(7)}`);
   }
   const figures = {
     benchmark: 'widget',
@@ -116,10 +90,10 @@ try {
     staffPerSecond: Math.round(rate('staff')),
     warmRatio: Number((rate('warm') / rate('bare')).toFixed(3)),
     coldRatio: Number((rate('cold') / rate('bare')).toFixed(3)),
-    bareP99Ms: totals.bare.p99,
-    warmP99Ms: totals.warm.p99,
-    coldP99Ms: totals.cold.p99,
-    staffP99Ms: totals.staff.p99,
+    bareP99Ms: totals.p99('bare'),
+    warmP99Ms: totals.p99('warm'),
+    coldP99Ms: totals.p99('cold'),
+    staffP99Ms: totals.p99('staff'),
   };
   log(JSON.stringify(figures));
 } finally {

@@ -9,6 +9,7 @@ import { HealthPage } from './pages/health';
 import { IntegrationsPage } from './pages/integrations';
 import { LoginPage } from './pages/login';
 import { OrderPage } from './pages/order';
+import { NewOrderPage } from './pages/order-new';
 import { OrdersPage } from './pages/orders';
 import { OrganizationPage, OrganizationsPage } from './pages/organizations';
 import { PersonPage, PersonsPage } from './pages/persons';
@@ -20,6 +21,7 @@ type Route = { pattern: string; render(params: Record<string, string>): ReactNod
 
 const ROUTES: Route[] = [
   { pattern: '/orders', render: () => <OrdersPage /> },
+  { pattern: '/orders/new', render: () => <NewOrderPage /> },
   { pattern: '/orders/:id', render: (p) => <OrderPage id={Number(p.id)} /> },
   { pattern: '/clients/persons', render: () => <PersonsPage /> },
   { pattern: '/clients/persons/:id', render: (p) => <PersonPage id={Number(p.id)} /> },

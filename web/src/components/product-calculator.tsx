@@ -1,11 +1,12 @@
-import { useEffect, useRef, useState } from 'react';
-import { api, ApiError } from '../api';
+import { ApiError } from '../api';
 import { formatMoney } from '../format';
 import { useI18n } from '../i18n';
 import type { Locale, Translate } from '../i18n';
 import { localizeMessage } from '../server-messages';
-import type { CalculatorParameter, ParameterValue, ProductCalculator, Quote } from '../types';
-import { Card, describeError, ErrorBanner, Field, Loading, useLoad } from './ui';
+import { useProductQuote } from '../hooks/use-product-quote';
+import type { ProductQuote } from '../hooks/use-product-quote';
+import type { CalculatorParameter, ParameterValue, Quote } from '../types';
+import { Card, describeError, ErrorBanner, Field, Loading } from './ui';
 
 /**
  * «Калькулятор»: the product priced as a client would see it, by whichever calculator its category
@@ -13,73 +14,41 @@ import { Card, describeError, ErrorBanner, Field, Loading, useLoad } from './ui'
  */
 export function ProductCalculatorPreview({ productId }: { productId: number }) {
   const { t } = useI18n();
-  const form = useLoad(() => api<ProductCalculator>('GET', `/products/${productId}/calculator`), [productId]);
+  const calculator = useProductQuote(productId);
   return (
     <div data-testid="calculator-preview">
       <Card title={t('calc.title')}>
-        {form.loading && !form.data ? (
-          <Loading />
-        ) : form.data ? (
-          <CalculatorForm productId={productId} calculator={form.data} />
-        ) : (
-          <QuoteProblem error={form.error} onRetry={() => void form.reload()} />
-        )}
+        <CalculatorFields calculator={calculator} />
       </Card>
     </div>
   );
 }
 
-function initialValues(parameters: readonly CalculatorParameter[]): Record<string, ParameterValue> {
-  const values: Record<string, ParameterValue> = {};
-  for (const p of parameters) if (p.default !== undefined) values[p.key] = p.default;
-  return values;
-}
-
-function CalculatorForm({ productId, calculator }: { productId: number; calculator: ProductCalculator }) {
+/**
+ * The product's calculator form (quantity, the parameters as the engine offers them) and the
+ * price of the choice, or why there is none next to it. `idPrefix` keeps the inputs' ids apart
+ * when a page shows several (the lines of a new order).
+ */
+export function CalculatorFields({ calculator, idPrefix = 'calc' }: { calculator: ProductQuote; idPrefix?: string }) {
   const { t, locale } = useI18n();
-  const { quantity: limits } = calculator;
-  const [quantity, setQuantity] = useState(String(limits.presets?.[0] ?? limits.min ?? 1));
-  const [values, setValues] = useState(() => initialValues(calculator.parameters));
-  const [quote, setQuote] = useState<Quote | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const generation = useRef(0);
-
-  // Priced again a moment after the last change; an older answer never replaces a newer one.
-  useEffect(() => {
-    const mine = ++generation.current;
-    const timer = setTimeout(() => {
-      const body = { quantity: /^\d+$/.test(quantity.trim()) ? Number(quantity.trim()) : quantity, parameters: values };
-      api<Quote>('POST', `/products/${productId}/quote`, body).then(
-        (answer) => {
-          if (mine !== generation.current) return;
-          setQuote(answer);
-          setError(null);
-        },
-        (e: unknown) => {
-          if (mine !== generation.current) return;
-          setQuote(null);
-          setError(e);
-        },
-      );
-    }, 250);
-    return () => clearTimeout(timer);
-  }, [productId, quantity, values]);
-
+  const { form, quantity, values, quote, error } = calculator;
+  if (!form) return calculator.formLoading ? <Loading /> : <QuoteProblem error={calculator.formError} onRetry={() => void calculator.reloadForm()} />;
+  const limits = form.quantity;
   const problems = parameterProblems(error, locale);
   return (
     <div className="form form-stacked calculator-form">
-      <Field label={t('calc.quantity')} htmlFor="calc-quantity" error={problems.quantity}>
-        <input id="calc-quantity" className="input-short" inputMode="numeric" list="calc-presets" value={quantity} onChange={(e) => setQuantity(e.target.value)} data-testid="calc-quantity" />
+      <Field label={t('calc.quantity')} htmlFor={`${idPrefix}-quantity`} error={problems.quantity}>
+        <input id={`${idPrefix}-quantity`} className="input-short" inputMode="numeric" list={`${idPrefix}-presets`} value={quantity} onChange={(e) => calculator.setQuantity(e.target.value)} data-testid="calc-quantity" />
         {limits.presets?.length ? (
-          <datalist id="calc-presets">
+          <datalist id={`${idPrefix}-presets`}>
             {limits.presets.map((q) => (
               <option key={q} value={q} />
             ))}
           </datalist>
         ) : null}
       </Field>
-      {calculator.parameters.map((parameter) => (
-        <ParameterInput key={parameter.key} parameter={parameter} value={values[parameter.key]} error={problems[`parameters.${parameter.key}`]} onChange={(v) => setValues({ ...values, [parameter.key]: v })} />
+      {form.parameters.map((parameter) => (
+        <ParameterInput key={parameter.key} idPrefix={idPrefix} parameter={parameter} value={values[parameter.key]} error={problems[`parameters.${parameter.key}`]} onChange={(v) => calculator.setValue(parameter.key, v)} />
       ))}
       {quote ? <QuoteView quote={quote} /> : error ? <QuoteProblem error={error} inline={Object.keys(problems).length > 0} /> : <Loading />}
     </div>
@@ -87,9 +56,9 @@ function CalculatorForm({ productId, calculator }: { productId: number; calculat
 }
 
 /** A select for a parameter with options, a checkbox for a yes/no one, an input otherwise. */
-function ParameterInput({ parameter, value, error, onChange }: { parameter: CalculatorParameter; value: ParameterValue | undefined; error?: string | undefined; onChange(value: ParameterValue): void }) {
+function ParameterInput({ idPrefix, parameter, value, error, onChange }: { idPrefix: string; parameter: CalculatorParameter; value: ParameterValue | undefined; error?: string | undefined; onChange(value: ParameterValue): void }) {
   const { t } = useI18n();
-  const id = `calc-${parameter.key.replace(/[^\w-]/g, '_')}`;
+  const id = `${idPrefix}-${parameter.key.replace(/[^\w-]/g, '_')}`;
   const label = `${parameter.label}${parameter.unit ? `, ${parameter.unit}` : ''}:`;
   if (parameter.type === 'boolean') {
     return (
@@ -163,7 +132,7 @@ function QuoteView({ quote }: { quote: Quote }) {
 }
 
 /** Why there is no price: the other system is down or refused (its own words), or the usual text. */
-function QuoteProblem({ error, inline, onRetry }: { error: unknown; inline?: boolean; onRetry?: () => void }) {
+export function QuoteProblem({ error, inline, onRetry }: { error: unknown; inline?: boolean; onRetry?: () => void }) {
   const { t, locale } = useI18n();
   if (error instanceof ApiError && (error.status === 502 || error.status === 503 || error.status === 409 || error.status === 422)) {
     return (
@@ -185,7 +154,7 @@ function quoteProblemText(error: ApiError, t: Translate, locale: Locale): string
 }
 
 /** `body.parameters.<key>` and `body.quantity` → the input that shows the complaint. */
-function parameterProblems(error: unknown, locale: Locale): Record<string, string> {
+export function parameterProblems(error: unknown, locale: Locale): Record<string, string> {
   const result: Record<string, string> = {};
   if (!(error instanceof ApiError)) return result;
   for (const d of error.details) {

@@ -5,7 +5,7 @@ import { Badge, PageHeader, useLoad } from '../components/ui';
 import { loadPerson, loadStatuses, personName, statusLabel, statusTone } from '../data';
 import { formatDateTime, formatMoney } from '../format';
 import { useI18n } from '../i18n';
-import { navigate, useLocation } from '../router';
+import { Link, navigate, useLocation } from '../router';
 import type { OrderSummary, Person } from '../types';
 
 const PAGE_SIZE = 20;
@@ -55,7 +55,14 @@ export function OrdersPage() {
 
   return (
     <div className="page">
-      <PageHeader title={t('orders.title')} />
+      <PageHeader
+        title={t('orders.title')}
+        actions={
+          <Link to="/orders/new" className="btn btn-primary" data-testid="new-order-button">
+            {t('orders.new')}
+          </Link>
+        }
+      />
       <div className="filters card">
         <SearchForm value={numberText} onChange={setNumberText} onSearch={(text) => setFilter('number', text)} placeholder={t('orders.filter.number')} testId="filter-number" />
         <label className="filter">

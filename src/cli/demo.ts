@@ -11,6 +11,8 @@ import { createAdminUser } from './users.js';
 import { connectDemoErps, startDemoErps } from './demo-erp.js';
 import { startDemo1c } from './demo-1c.js';
 import type { Demo1c } from './demo-1c.js';
+import { startDemoShop } from './demo-shop.js';
+import type { DemoShop } from './demo-shop.js';
 import { configFrom, withServerOptions } from './options.js';
 import { runUntilStopped, startApp } from './run-app.js';
 
@@ -45,7 +47,9 @@ export function registerDemoCommand(program: Command): void {
     // edited) comes to printsync as the portal's outgoing webhook would send it.
     bitrix24.events.addHandler(`${app.url}${EVENTS_PATH}`);
     let oneC: Demo1c | null = null;
+    let shop: DemoShop | null = null;
     const stopAll = async () => {
+      await shop?.stop();
       await oneC?.stop();
       await bitrix24.stop();
       await erps.stop();
@@ -59,6 +63,7 @@ export function registerDemoCommand(program: Command): void {
       const deals = await connectBitrix24Emulator(app.services, bitrix24);
       const erpProducts = await connectDemoErps(app.url ?? '', token, erps);
       oneC = await startDemo1c(app.services, app.url ?? '');
+      shop = await startDemoShop(config.host, app.url ?? '', token);
       process.stdout.write(
         [
           '',
@@ -85,6 +90,9 @@ export function registerDemoCommand(program: Command): void {
           `  1С:Полиграфия (an emulated 1C runs the site exchange every 20 s: takes the orders, sends back its numbers)`,
           `    exchange address     ${oneC.exchangeUrl}`,
           `    login / password     ${oneC.login} / ${oneC.password}`,
+          '',
+          `  Sample shop with the calculator («Магазин с калькулятором»: a shop's page on another origin, the widget on demo products)`,
+          `    shop page            ${shop.url}/`,
           '',
           `  Try: curl -H "Authorization: Bearer ${token}" ${app.url}/api/v1/orders?limit=5`,
           '',

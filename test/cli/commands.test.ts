@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../support/browser.js';
 import { expectEventually } from '../support/eventually.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'printsync.js');
@@ -91,7 +92,7 @@ describe('printsync CLI', () => {
     expect(result.stderr).toContain('DATABASE_URL');
   });
 
-  it('demo fills a fresh database and serves it: orders through the API, the docs page', async () => {
+  it('demo fills a fresh database and serves it: orders through the API, the docs page, the sample shop with the widget', async () => {
     const db = `sqlite:${join(tempDir(), 'demo.db')}`;
     const demo = startCli(['demo', '--db', db, '--port', '0'], { LOG_LEVEL: 'warn' });
     children.push(demo.child);
@@ -175,6 +176,28 @@ describe('printsync CLI', () => {
       const parameters = engine === 'axiom' ? { 'Вид оплаты': 'cash' } : {};
       const quote = await fetch(`${base}/api/v1/products/${found.items[0]!.id}/quote`, { method: 'POST', headers: auth, body: JSON.stringify({ quantity: 1000, parameters }) });
       expect(await quote.json()).toMatchObject({ engine, source: { engine, cached: false } });
+    }
+    // The sample shop: its own origin, a snippet per product pointing at printsync's widget…
+    const shopUrl = (await demo.waitFor(/shop page/)).trim().split(/\s+/).at(-1)!;
+    expect(new URL(shopUrl).origin).not.toBe(base);
+    const shopPage = await (await fetch(shopUrl)).text();
+    expect(shopPage).toContain('<html lang="ru">');
+    const snippets = [...shopPage.matchAll(/<div id="(printsync-calc-[\d-]+)"><\/div>\s*<script src="([^"]+)" async data-container="([^"]+)" data-key="(pk_\w+)"/g)];
+    expect(snippets.length).toBeGreaterThanOrEqual(3);
+    for (const [, container, src, named] of snippets) expect([src, named]).toEqual([`${base}/widget/calculator.js`, container]);
+    expect(shopPage).toContain('Визитная карточка ASystem');
+    // …and in a browser the widget prices the ASystem product there and hands the page a quote id.
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      await page.goto(shopUrl);
+      const section = page.locator('section', { hasText: 'Визитная карточка ASystem' });
+      await expect.poll(async () => (await section.locator('[data-role="total"]').textContent({ timeout: 15_000 })) ?? '', { timeout: 15_000 }).toMatch(/\d/);
+      await section.locator('[data-role="add-to-cart"]').click();
+      await expect.poll(async () => page.locator('#handover-quote').textContent(), { timeout: 10_000 }).toMatch(/^q_[a-z2-7]{24}$/);
+      expect(await page.locator('#handover').isVisible()).toBe(true);
+    } finally {
+      await browser.close();
     }
     // The emulated 1C runs the site exchange: the demo orders come back with «Номер по 1С».
     await demo.waitFor(/login \/ password/);

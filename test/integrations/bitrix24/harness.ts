@@ -170,6 +170,19 @@ export async function admin<T = unknown>(b24: Bitrix24Emulator, method: string, 
  * Counts the REST requests the portal receives (each one takes a slot of its rate limit, which
  * is where the emulator sees every request arrive).
  */
+/**
+ * Waits until nothing of printsync's talks to the portal: the reconciliation schedule has fired
+ * its first run (it fires as soon as the integration is on, then every «Сверка с порталом»
+ * minutes) and no job is waiting or running. A test counting the export's requests starts here.
+ */
+export async function portalQuiet(h: Harness): Promise<void> {
+  await expectEventually(async () => {
+    const fired = await h.api.services.database.db.selectFrom('schedules').select('last_fired_at').where('name', '=', 'bitrix24.reconcile').executeTakeFirst();
+    expect(fired?.last_fired_at).toBeTruthy();
+    for (const state of ['pending', 'active', 'retrying']) expect((await h.api.request<unknown[]>('GET', `/api/v1/jobs?state=${state}`)).body).toEqual([]);
+  }, { timeoutMs: 15_000, intervalMs: 100 });
+}
+
 export function countRequests(b24: Bitrix24Emulator): { readonly count: number; readonly refused: number; stop(): void } {
   const limiter = b24.limits.rate;
   const original = limiter.admit.bind(limiter);

@@ -1,40 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'node:https';
-import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
+import { emulatorCli, exited } from '../../support/emulator-cli.js';
 import { startBitrix24Emulator } from '../../../emulators/bitrix24/server.js';
 import { expectEventually } from '../../support/eventually.js';
 import { result } from './helpers.js';
 
-const root = join(import.meta.dirname, '..', '..', '..');
-const children: ChildProcess[] = [];
+const cli = emulatorCli();
 
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-});
-
-/** Starts the real CLI and resolves with the one JSON line it prints. */
-function startCli(args: string[]): Promise<{ child: ChildProcess; line: Record<string, string> }> {
-  const child = spawn(process.execPath, ['bin/printsync.js', 'emulate', 'bitrix24', '--port', '0', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', (text) => resolve({ child, line: JSON.parse(text) as Record<string, string> }));
-    child.once('exit', (code) => reject(new Error(`CLI exited with ${String(code)}: ${stderr}`)));
-  });
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
+afterEach(() => cli.killAll());
 
 describe('printsync emulate bitrix24', () => {
   it('prints one JSON line, serves the portal, and stops on SIGTERM', async () => {
-    const { child, line } = await startCli(['--webhook-code', 'clitestcode', '--rate', '0']);
+    const { child, line } = await cli.start('bitrix24', ['--webhook-code', 'clitestcode', '--rate', '0']);
     expect(Object.keys(line).sort()).toEqual(['adminUrl', 'applicationToken', 'webhookUrl']);
     expect(line.webhookUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/rest\/1\/clitestcode\/$/);
     expect(await result(line.webhookUrl!, 'crm.settings.mode.get')).toBe(1);
@@ -44,7 +24,7 @@ describe('printsync emulate bitrix24', () => {
   });
 
   it('serves HTTPS with --tls and prints the certificate file to trust', async () => {
-    const { child, line } = await startCli(['--tls']);
+    const { child, line } = await cli.start('bitrix24', ['--tls']);
     expect(line.webhookUrl).toMatch(/^https:\/\//);
     const ca = await readFile(line.caFile!, 'utf8');
     const agent = new Agent({ ca });
@@ -64,7 +44,7 @@ describe('printsync emulate bitrix24', () => {
   });
 
   it('refuses a bad flag with a clear message', async () => {
-    await expect(startCli(['--auth-status', '418'])).rejects.toThrow(/--auth-status/);
+    await expect(cli.start('bitrix24', ['--auth-status', '418'])).rejects.toThrow(/--auth-status/);
   });
 });
 

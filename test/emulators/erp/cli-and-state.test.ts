@@ -1,38 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
+import { emulatorCli, exited } from '../../support/emulator-cli.js';
 import { startAsystemEmulator } from '../../../emulators/asystem/server.js';
 
-const root = join(import.meta.dirname, '..', '..', '..');
-const children: ChildProcess[] = [];
+const cli = emulatorCli();
 
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-});
-
-/** Starts the real CLI and resolves with the one JSON line it prints. */
-function startCli(system: string, args: string[]): Promise<{ child: ChildProcess; line: Record<string, string> }> {
-  const child = spawn(process.execPath, ['bin/printsync.js', 'emulate', system, '--port', '0', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', (text) => resolve({ child, line: JSON.parse(text) as Record<string, string> }));
-    child.once('exit', (code) => reject(new Error(`CLI exited with ${String(code)}: ${stderr}`)));
-  });
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
+afterEach(() => cli.killAll());
 
 describe('printsync emulate asystem|axiom', () => {
   it('asystem prints what goes into the settings, serves the API, and stops on SIGTERM', async () => {
-    const { child, line } = await startCli('asystem', ['--api-key', 'cli-key', '--faults', 'error=1,paths=/orders']);
+    const { child, line } = await cli.start('asystem', ['--api-key', 'cli-key', '--faults', 'error=1,paths=/orders']);
     expect(Object.keys(line).sort()).toEqual(['adminUrl', 'apiHost', 'apiKey']);
     expect(line).toMatchObject({ apiKey: 'cli-key', apiHost: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
     const ping = await fetch(`${line.apiHost!}/api/v1/ping`, { headers: { 'x-api-key': 'cli-key' } });
@@ -45,7 +25,7 @@ describe('printsync emulate asystem|axiom', () => {
   });
 
   it('axiom prints apiUrl, apiVersion, apiDomain and apiKey, and serves HTTPS with --tls', async () => {
-    const { child, line } = await startCli('axiom', ['--tls', '--api-domain', 'tenant-7']);
+    const { child, line } = await cli.start('axiom', ['--tls', '--api-domain', 'tenant-7']);
     expect(Object.keys(line).sort()).toEqual(['adminUrl', 'apiDomain', 'apiKey', 'apiUrl', 'apiVersion', 'caFile']);
     expect(line).toMatchObject({ apiVersion: 'v1', apiDomain: 'tenant-7', apiUrl: expect.stringMatching(/^https:\/\//) });
     const agent = new Agent({ ca: await readFile(line.caFile!, 'utf8') });
@@ -65,7 +45,7 @@ describe('printsync emulate asystem|axiom', () => {
   });
 
   it('refuses a bad --faults spec with a clear message', async () => {
-    await expect(startCli('asystem', ['--faults', 'explode=1'])).rejects.toThrow(/--faults/);
+    await expect(cli.start('asystem', ['--faults', 'explode=1'])).rejects.toThrow(/--faults/);
   });
 });
 

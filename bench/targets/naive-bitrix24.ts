@@ -9,7 +9,7 @@ import type { AppServices } from '../../src/app.js';
 import { contactFields } from '../../src/integrations/bitrix24/mapping/clients.js';
 import { dealFields, productRows, responsibleOf, timelineComment } from '../../src/integrations/bitrix24/mapping/deal.js';
 import type { Bitrix24Settings } from '../../src/integrations/bitrix24/settings.js';
-import { SharedRateBucket } from '../../src/platform/rate-bucket.js';
+import { SharedRateBucket } from '../../src/store/rate-bucket.js';
 
 export interface NaiveRun {
   orders: number;

@@ -1,6 +1,9 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { PostgresAdapter } from 'kysely';
+import { directConnection, runDirect } from './direct.js';
+
+const SQLITE_SEQUENCE = 'select seq from sqlite_sequence where name = ?';
 
 /** For the few places where the dialects differ (identity columns, row locks). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema; only the adapter is read
@@ -31,6 +34,9 @@ export async function nextIdentity(db: Kysely<any>, table: string): Promise<numb
     const { rows } = await sql<{ id: number }>`select nextval(pg_get_serial_sequence(${table}, 'id'))::int as id`.execute(db);
     return rows[0]!.id;
   }
-  const { rows } = await sql<{ seq: number }>`select seq from sqlite_sequence where name = ${table}`.execute(db);
+  // In a group commit, on the batch's connection directly (db/direct.ts): building and compiling
+  // this query through Kysely cost more than SQLite takes to answer it, once per order created.
+  const direct = directConnection(db);
+  const { rows } = direct ? runDirect<{ seq: number }>(direct, SQLITE_SEQUENCE, [table]) : await db.executeQuery<{ seq: number }>(CompiledQuery.raw(SQLITE_SEQUENCE, [table]));
   return (rows[0]?.seq ?? 0) + 1;
 }

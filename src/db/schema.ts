@@ -357,7 +357,7 @@ export interface IntegrationAlertsTable {
   raised_at: Timestamp;
 }
 
-/** A leaky bucket of a remote system's request limit, shared by every process (src/platform/rate-bucket.ts). */
+/** A leaky bucket of a remote system's request limit, shared by every process (src/store/rate-bucket.ts). */
 export interface RateBucketsTable {
   /** e.g. `bitrix24:https://shop.bitrix24.ru`. */
   key: string;

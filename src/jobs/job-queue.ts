@@ -64,11 +64,15 @@ class StoreBackedJobQueue implements JobQueue {
     // A payload the handler could not read is refused here, failing the caller's transaction,
     // rather than dying at claim long after whoever wrote it has gone.
     parseJobPayload(definition, job.payload);
-    return this.store.enqueue(trx, job, {
+    const id = await this.store.enqueue(trx, job, {
       maxAttempts: definition.retry.maxAttempts,
       leaseMs: definition.leaseMs,
       baseDelayMs: definition.retry.baseDelayMs,
     });
+    // A worker in this process takes it at once. On SQLite its claim waits for the connection the
+    // enqueuing transaction holds, so it sees the job once that commits.
+    if (!job.runAt || job.runAt.getTime() <= Date.now()) this.#runner.nudge();
+    return id;
   }
 
   hasUnfinished(db: Kysely<Database>, name: string, key: string): Promise<boolean> {

@@ -17,6 +17,12 @@ export interface JobLogger {
 
 export const silentLogger: JobLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
+/**
+ * How soon a nudged worker looks again when its claim found nothing: on PostgreSQL the claim runs
+ * on another connection and may come before the enqueuing transaction has committed.
+ */
+const NUDGE_RETRY_MS = 50;
+
 interface Running {
   done: Promise<void>;
   controller: AbortController;
@@ -32,6 +38,7 @@ export class JobRunner {
   #loop: Promise<void> | null = null;
   #stopping = false;
   #wake: (() => void) | null = null;
+  #nudged = false;
 
   constructor(
     private readonly store: JobStore,
@@ -56,6 +63,15 @@ export class JobRunner {
     const leaseMsByName = new Map(names.map((name) => [name, this.catalog.require(name).leaseMs]));
     this.#stopping = false;
     this.#loop = this.#poll(names, leaseMsByName, concurrency, pollIntervalMs, options.paused);
+  }
+
+  /**
+   * A job was enqueued in this process: claim it now rather than at the next poll, so a change
+   * reaches the other system (or comes back from it) in milliseconds, not up to a poll interval later.
+   */
+  nudge(): void {
+    this.#nudged = true;
+    this.#wake?.();
   }
 
   async stop(options: StopOptions = {}): Promise<void> {
@@ -88,6 +104,8 @@ export class JobRunner {
     paused: WorkerOptions['paused'],
   ): Promise<void> {
     while (!this.#stopping) {
+      const byNudge = this.#nudged;
+      this.#nudged = false;
       const free = concurrency - this.#running.size;
       let claimed: ClaimedJob[] = [];
       if (free > 0) {
@@ -102,8 +120,17 @@ export class JobRunner {
       }
       // A full batch suggests more is waiting: poll again at once rather than after a pause.
       if (free > 0 && claimed.length === free) continue;
+      // A nudge that came while claiming means more work: claim again at once (or soon, if this
+      // claim found nothing). A nudge whose job was not visible yet (PostgreSQL, see
+      // NUDGE_RETRY_MS) gets one more look soon. With every slot busy, a finishing job wakes the loop.
+      const nudgedSince = this.#nudged && free > 0;
+      const missedNudge = byNudge && free > 0 && claimed.length === 0;
+      const pause = nudgedSince && claimed.length > 0 ? 0 : nudgedSince || missedNudge ? NUDGE_RETRY_MS : pollIntervalMs;
+      if (pause === 0) continue;
+      // stop() may have come while claiming, when there was no wait to cut short.
+      if (this.#stopping) break;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, pollIntervalMs);
+        const timer = setTimeout(done, Math.min(pause, pollIntervalMs));
         function done(): void {
           clearTimeout(timer);
           resolve();

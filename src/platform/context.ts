@@ -22,8 +22,8 @@ import type { IntegrationRecord } from '../store/integration-records.js';
 import type { EntityState } from '../store/integration-state.js';
 import type { LinkedEntityType } from '../store/external-links.js';
 import { transact } from '../store/transaction.js';
-import { SharedRateBucket } from './rate-bucket.js';
-import type { RateLimit } from './rate-bucket.js';
+import { SharedRateBucket } from '../store/rate-bucket.js';
+import type { RateLimit } from '../store/rate-bucket.js';
 import { runStep } from './steps.js';
 import type { StepTarget, StepWork } from './steps.js';
 

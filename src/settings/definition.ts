@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { FieldProblem } from '../domain/errors.js';
 import type { LocalizedText } from '../domain/localized-text.js';
+import type { RateLimit, SharedRateBucket } from '../store/rate-bucket.js';
 
 /** Plain-object settings; every integration's settings are one JSON document. */
 export type SettingsShape = Record<string, unknown>;
@@ -8,6 +9,11 @@ export type SettingsShape = Record<string, unknown>;
 export interface SettingsHookContext {
   /** Aborted when the caller gives up (request timeout); pass it to HTTP calls. */
   signal: AbortSignal;
+  /**
+   * The same shared request budget the integration's jobs take from (`context.rateBucket`): a
+   * check made while they run waits for its turn instead of being refused by the other system.
+   */
+  rateBucket(key: string, limit: RateLimit): SharedRateBucket;
 }
 
 export interface ConnectionTestResult {

@@ -4,7 +4,7 @@ import type { Database, SettingsTable } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
 import type { FieldProblem } from '../domain/errors.js';
 import { redactText } from '../domain/redaction.js';
-import type { ConnectionTestResult, SettingsDefinition, SettingsShape } from '../settings/definition.js';
+import type { ConnectionTestResult, SettingsDefinition, SettingsHookContext, SettingsShape } from '../settings/definition.js';
 import type { SettingsActionResult } from '../settings/definition.js';
 
 /** What a settings action answers: a failure (the system is down, the key refused) is an answer too, like «Проверить подключение». */
@@ -15,6 +15,7 @@ import type { SettingsRegistry } from '../settings/registry.js';
 import { restoreSecrets, secretsMovedElsewhere, secretValues } from '../settings/secrets.js';
 import { runHook } from '../settings/run-hook.js';
 import type { IntegrationAlertStore } from './integration-alerts.js';
+import { SharedRateBucket } from './rate-bucket.js';
 import { flag, nowIso, parseJson, toJson } from './json.js';
 import type { Page } from './pagination.js';
 import { DEFAULT_PAGE_SIZE, decodeCursor, toPage } from './pagination.js';
@@ -198,6 +199,11 @@ export class SettingsStore {
     }
   }
 
+  #hookContext(integration: string, signal: AbortSignal): SettingsHookContext {
+    // Keyed as the integration's own context keys them (platform/context.ts), so both share one budget.
+    return { signal, rateBucket: (key, limit) => new SharedRateBucket(this.db, `${integration}:${key}`, limit) };
+  }
+
   /**
    * Runs the integration's connection test on `draft` (the form's unsaved values, secrets
    * restored from the saved version) or, without a draft, on the saved settings.
@@ -208,7 +214,7 @@ export class SettingsStore {
     if (!test) throw new DomainError('not_found', `${integration} has no connection test`);
     const { settings, secrets } = await this.draftOrSaved(definition, draft, options);
     try {
-      const result = await runHook((signal) => test.call(definition, settings, { signal }));
+      const result = await runHook((signal) => test.call(definition, settings, this.#hookContext(integration, signal)));
       return { ok: result.ok, message: redactText(result.message, { secrets }) };
     } catch (error) {
       return { ok: false, message: redactText(errorMessage(error), { secrets }) };
@@ -222,7 +228,7 @@ export class SettingsStore {
     if (!action) throw new DomainError('not_found', `${integration} has no settings action ${actionId}`);
     const { settings, secrets } = await this.draftOrSaved(definition, draft, options);
     try {
-      const result = await runHook((signal) => action.run(settings, { signal }));
+      const result = await runHook((signal) => action.run(settings, this.#hookContext(integration, signal)));
       return { ok: true, values: result.values, message: redactText(result.message, { secrets }) };
     } catch (error) {
       return { ok: false, values: {}, message: redactText(errorMessage(error), { secrets }) };
@@ -277,7 +283,7 @@ export class SettingsStore {
     const secrets = secretValues(settings, definition.secretFields);
     let problems: readonly FieldProblem[];
     try {
-      problems = (await runHook((signal) => definition.validateLive!(settings, { signal }))) ?? [];
+      problems = (await runHook((signal) => definition.validateLive!(settings, this.#hookContext(definition.integration, signal)))) ?? [];
     } catch (error) {
       problems = [{ path: '', message: `could not be checked against ${definition.title.en}: ${errorMessage(error)}` }];
     }

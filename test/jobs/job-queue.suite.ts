@@ -67,6 +67,32 @@ export function runJobQueueSuite(name: string, subject: QueueUnderTest): void {
       expect(view?.completedAt).toEqual(expect.any(String));
     });
 
+    it('takes a job enqueued in this process at once, not at its next poll', async () => {
+      const work = job<{ n: number }>({ handler: async () => {} });
+      const queue = await open(work);
+      await queue.start({ pollIntervalMs: 60_000 });
+      // The worker has polled and found nothing: the next poll is a minute away.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const id = await enqueueCommitted(queue, work.request({ n: 1 }));
+      await expectEventually(async () => expect((await queue.get(id!))?.state).toBe('completed'), { timeoutMs: 5_000 });
+    });
+
+    it('stops at once when stop() comes while the worker is claiming, whatever its poll interval', async () => {
+      const work = job({ handler: async () => {} });
+      const queue = await open(work);
+      let claiming!: () => void;
+      const claimStarted = new Promise<void>((resolve) => (claiming = resolve));
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      // The claim first asks which names are paused: hold it there.
+      await queue.start({ pollIntervalMs: 600_000, paused: async () => (claiming(), await released, new Set<string>()) });
+      await claimStarted;
+      const stopped = queue.stop();
+      release();
+      // Before the fix, the loop went on to wait out the whole poll interval (past this test's timeout).
+      await stopped;
+    });
+
     it('leaves no job behind when the transaction rolls back', async () => {
       const work = job({ handler: async () => {} });
       const queue = await open(work);

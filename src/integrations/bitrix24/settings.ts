@@ -3,9 +3,10 @@ import { ORDER_STATUSES } from '../../domain/order-status.js';
 import type { OrderStatus } from '../../domain/order-status.js';
 import type { FieldProblem } from '../../domain/errors.js';
 import { defineSettings } from '../../settings/definition.js';
-import type { ConnectionTestResult } from '../../settings/definition.js';
+import type { ConnectionTestResult, SettingsHookContext } from '../../settings/definition.js';
 import { choice, httpAddress, optionalId, optionalText, requiredId, settingsObject, text, toggle } from '../common/fields.js';
 import { Bitrix24Error, Bitrix24Transport } from './transport/client.js';
+import { PortalPacing } from './transport/pacing.js';
 import { dealStages } from './transport/portal-lists.js';
 
 /**
@@ -286,8 +287,9 @@ export const bitrix24Settings = defineSettings<Bitrix24Settings>({
     reconcileMinutes: 10,
   },
 
-  async validateLive(settings, { signal }) {
-    const transport = new Bitrix24Transport(settings);
+  async validateLive(settings, context) {
+    const { signal } = context;
+    const transport = pacedTransport(settings, context);
     let identity: PortalIdentity;
     try {
       identity = await identify(transport, signal);
@@ -305,8 +307,9 @@ export const bitrix24Settings = defineSettings<Bitrix24Settings>({
     }
   },
 
-  async testConnection(settings, { signal }): Promise<ConnectionTestResult> {
-    const transport = new Bitrix24Transport(settings);
+  async testConnection(settings, context): Promise<ConnectionTestResult> {
+    const { signal } = context;
+    const transport = pacedTransport(settings, context);
     let identity: PortalIdentity;
     try {
       identity = await identify(transport, signal);
@@ -321,3 +324,13 @@ export const bitrix24Settings = defineSettings<Bitrix24Settings>({
     };
   },
 });
+
+/**
+ * A transport for the settings form's checks that takes its requests from the portal's shared
+ * budget, as the export does: «Проверить подключение» during a backfill waits for its turn (and
+ * retries a refusal for the rate) instead of being refused with QUERY_LIMIT_EXCEEDED.
+ */
+function pacedTransport(settings: Bitrix24Settings, context: SettingsHookContext): Bitrix24Transport {
+  const bucket = context.rateBucket(settings.portalUrl, { perSecond: settings.requestsPerSecond, burst: settings.requestBurst });
+  return new Bitrix24Transport(settings, { pacing: new PortalPacing(bucket) });
+}

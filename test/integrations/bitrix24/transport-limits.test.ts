@@ -4,9 +4,11 @@ import type { Bitrix24Emulator } from '../../../emulators/bitrix24/server.js';
 import { Bitrix24Error, Bitrix24Transport } from '../../../src/integrations/bitrix24/transport/client.js';
 import { PortalPacing } from '../../../src/integrations/bitrix24/transport/pacing.js';
 import { parseOutboundPolicy, setOutboundPolicy } from '../../../src/platform/outbound-policy.js';
-import { SharedRateBucket } from '../../../src/platform/rate-bucket.js';
+import { SharedRateBucket } from '../../../src/store/rate-bucket.js';
 import { webhookFields } from '../../support/bitrix24-portal.js';
 import { openTestDatabase, TEST_DIALECTS } from '../../support/databases.js';
+import type { Harness } from './harness.js';
+import { startHarness } from './harness.js';
 
 /**
  * The Bitrix24 transport against the emulator: batches with `$result` references and
@@ -127,5 +129,25 @@ describe('Bitrix24 transport: operating-time budget', () => {
     expect(pacing.blocked().has('crm.deal.list')).toBe(true);
     expect(b24.state.store.all('deal').length).toBe(requestsBefore);
     await expect(transport.call('crm.contact.list', { select: ['ID'] })).resolves.toHaveProperty('result');
+  });
+});
+
+describe('Bitrix24 settings checks share the portal’s budget with the export', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    // A small portal budget: a dozen new orders spend it at once.
+    h = await startHarness({ emulator: { rate: { drainPerSecond: 2, burst: 6 } }, settings: { requestsPerSecond: 2, requestBurst: 6 } });
+    await h.connect();
+  });
+  afterAll(async () => h?.close());
+
+  it('«Проверить подключение» while orders are being exported waits for its turn instead of being refused for the rate', async () => {
+    const person = await h.person({ firstName: 'Ольга', phones: ['+79001112233'] });
+    for (let i = 0; i < 12; i++) await h.order({ personId: person });
+    // The exports have taken the portal's burst: an unpaced request now would get QUERY_LIMIT_EXCEEDED.
+    const tested = await h.api.request<{ ok: boolean; message: string }>('POST', '/api/v1/integrations/bitrix24/test-connection', {});
+    expect(tested.body, tested.body.message).toMatchObject({ ok: true });
+    expect(h.b24.limits.rate.counts.refused).toBe(0);
   });
 });

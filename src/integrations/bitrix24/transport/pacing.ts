@@ -1,4 +1,4 @@
-import type { SharedRateBucket } from '../../../platform/rate-bucket.js';
+import type { SharedRateBucket } from '../../../store/rate-bucket.js';
 import { Bitrix24Error } from './client.js';
 import type { Pacing, PortalTime } from './client.js';
 

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { lockedForWrite } from '../db/dialect.js';
-import { transact } from '../store/transaction.js';
+import { transact } from './transaction.js';
 
 export interface RateLimit {
   /** Requests the other side drains per second (Bitrix24: 2, Enterprise 5). */

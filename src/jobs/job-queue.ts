@@ -69,9 +69,10 @@ class StoreBackedJobQueue implements JobQueue {
       leaseMs: definition.leaseMs,
       baseDelayMs: definition.retry.baseDelayMs,
     });
-    // A worker in this process takes it at once. On SQLite its claim waits for the connection the
-    // enqueuing transaction holds, so it sees the job once that commits.
-    if (!job.runAt || job.runAt.getTime() <= Date.now()) this.#runner.nudge();
+    // A worker in this process takes it at once (its claim waits for the connection the enqueuing
+    // transaction holds, so it sees the job once that commits). A store that tells every process
+    // itself, after the commit (PostgreSQL), needs no nudge from here.
+    if (!this.store.watch && (!job.runAt || job.runAt.getTime() <= Date.now())) this.#runner.nudge();
     return id;
   }
 

@@ -18,10 +18,11 @@ export interface JobLogger {
 export const silentLogger: JobLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 /**
- * How soon a nudged worker looks again when its claim found nothing: on PostgreSQL the claim runs
- * on another connection and may come before the enqueuing transaction has committed.
+ * How soon a worker claims again when jobs were committed while a claim that found nothing ran:
+ * soon enough not to keep them waiting, not so soon that a stream of jobs it may not take (an
+ * integration parked) turns into a stream of empty claims.
  */
-const NUDGE_RETRY_MS = 50;
+const RECLAIM_AFTER_EMPTY_MS = 50;
 
 interface Running {
   done: Promise<void>;
@@ -39,6 +40,9 @@ export class JobRunner {
   #stopping = false;
   #wake: (() => void) | null = null;
   #nudged = false;
+  /** False while the loop pauses after an empty claim, which a new nudge must not cut short. */
+  #nudgeWakes = true;
+  #watching: Promise<() => Promise<void>> | null = null;
 
   constructor(
     private readonly store: JobStore,
@@ -63,15 +67,17 @@ export class JobRunner {
     const leaseMsByName = new Map(names.map((name) => [name, this.catalog.require(name).leaseMs]));
     this.#stopping = false;
     this.#loop = this.#poll(names, leaseMsByName, concurrency, pollIntervalMs, options.paused);
+    this.#watching = this.store.watch?.(() => this.nudge()) ?? null;
   }
 
   /**
-   * A job was enqueued in this process: claim it now rather than at the next poll, so a change
-   * reaches the other system (or comes back from it) in milliseconds, not up to a poll interval later.
+   * A job was committed (by this process, or by any on PostgreSQL, see `JobStore.watch`): claim
+   * now rather than at the next poll, so a change reaches the other system (or comes back from it)
+   * in milliseconds, not up to a poll interval later.
    */
   nudge(): void {
     this.#nudged = true;
-    this.#wake?.();
+    if (this.#nudgeWakes) this.#wake?.();
   }
 
   async stop(options: StopOptions = {}): Promise<void> {
@@ -81,6 +87,9 @@ export class JobRunner {
     this.#wake?.();
     await this.#loop;
     this.#loop = null;
+    const unwatch = await this.#watching;
+    this.#watching = null;
+    await unwatch?.();
 
     const pending = [...this.#running.values()];
     if (pending.length === 0) return;
@@ -104,7 +113,6 @@ export class JobRunner {
     paused: WorkerOptions['paused'],
   ): Promise<void> {
     while (!this.#stopping) {
-      const byNudge = this.#nudged;
       this.#nudged = false;
       const free = concurrency - this.#running.size;
       let claimed: ClaimedJob[] = [];
@@ -120,24 +128,23 @@ export class JobRunner {
       }
       // A full batch suggests more is waiting: poll again at once rather than after a pause.
       if (free > 0 && claimed.length === free) continue;
-      // A nudge that came while claiming means more work: claim again at once (or soon, if this
-      // claim found nothing). A nudge whose job was not visible yet (PostgreSQL, see
-      // NUDGE_RETRY_MS) gets one more look soon. With every slot busy, a finishing job wakes the loop.
-      const nudgedSince = this.#nudged && free > 0;
-      const missedNudge = byNudge && free > 0 && claimed.length === 0;
-      const pause = nudgedSince && claimed.length > 0 ? 0 : nudgedSince || missedNudge ? NUDGE_RETRY_MS : pollIntervalMs;
-      if (pause === 0) continue;
+      // A job committed while this claim ran may have come too late for it: claim again. With
+      // every slot busy there is nothing to claim into; a finishing job wakes the loop.
+      const reclaim = this.#nudged && free > 0;
+      if (reclaim && claimed.length > 0) continue;
       // stop() may have come while claiming, when there was no wait to cut short.
       if (this.#stopping) break;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, Math.min(pause, pollIntervalMs));
+        const timer = setTimeout(done, reclaim ? Math.min(RECLAIM_AFTER_EMPTY_MS, pollIntervalMs) : pollIntervalMs);
         function done(): void {
           clearTimeout(timer);
           resolve();
         }
         this.#wake = done;
+        this.#nudgeWakes = !reclaim;
       });
       this.#wake = null;
+      this.#nudgeWakes = true;
     }
   }
 

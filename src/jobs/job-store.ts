@@ -42,5 +42,11 @@ export interface JobStore {
   replay(id: string, maxAttempts: number | undefined): Promise<boolean>;
   stats(): Promise<JobNameStats[]>;
   throughput(hours: number): Promise<JobThroughputBucket[]>;
+  /**
+   * Calls `onEnqueued` whenever any process commits a job, so every worker takes it at once
+   * instead of at its next poll; resolves to a function that stops watching. Absent where a
+   * store cannot tell other processes (SQLite): the queue then wakes only its own worker.
+   */
+  watch?(onEnqueued: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

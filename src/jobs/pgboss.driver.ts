@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CompiledQuery, sql } from 'kysely';
 import type { Kysely, RawBuilder } from 'kysely';
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import type { Database } from '../db/schema.js';
 import type { JobListFilter, JobNameStats, JobRequest, JobState, JobThroughputBucket, JobView } from './driver.js';
@@ -28,6 +29,10 @@ const KEYLESS_PREFIX = 'job-id:';
 // Dead letters stay in the live table this long, so `jobs dead` and replay see them.
 const DEAD_RETENTION_SECONDS = 30 * 24 * 3_600;
 const PENDING_RETENTION = "interval '30 days'";
+// Told (NOTIFY) when a job commits, so workers in every process take it at once.
+const JOBS_CHANNEL = 'printsync_jobs';
+// A lost LISTEN connection only costs latency (workers still poll); it is opened again after this.
+const LISTEN_RETRY_MS = 5_000;
 
 /**
  * Jobs in pg-boss 10 (schema `pgboss`), for any number of API and worker processes.
@@ -55,6 +60,8 @@ export class PgBossJobStore implements JobStore {
     private readonly boss: PgBoss,
     private readonly db: Kysely<Database>,
     schema: string,
+    private readonly postgresUrl: string,
+    private readonly logger: JobLogger,
   ) {
     this.#schema = sql.raw(schema);
   }
@@ -81,12 +88,12 @@ export class PgBossJobStore implements JobStore {
       // Idempotent (insert … on conflict do nothing); every API and worker process runs it.
       await boss.createQueue(name, { name, policy: 'short' });
     }
-    return new PgBossJobStore(boss, db, schema);
+    return new PgBossJobStore(boss, db, schema, postgresUrl, logger);
   }
 
   async enqueue(trx: Kysely<Database>, job: JobRequest, defaults: EnqueueDefaults): Promise<string | null> {
     const id = randomUUID();
-    return this.boss.send(job.name, job.payload, {
+    const sent = await this.boss.send(job.name, job.payload, {
       id,
       singletonKey: job.key ?? `${KEYLESS_PREFIX}${id}`,
       ...(job.runAt ? { startAfter: job.runAt } : {}),
@@ -99,6 +106,47 @@ export class PgBossJobStore implements JobStore {
       retentionDays: 30,
       db: { executeSql: (text, values) => trx.executeQuery(CompiledQuery.raw(text, values)) },
     });
+    // Delivered when the caller's transaction commits, and never if it rolls back (see watch()).
+    if (sent !== null && (!job.runAt || job.runAt.getTime() <= Date.now())) {
+      await trx.executeQuery(CompiledQuery.raw('select pg_notify($1, $2)', [JOBS_CHANNEL, job.name]));
+    }
+    return sent;
+  }
+
+  async watch(onEnqueued: () => void): Promise<() => Promise<void>> {
+    let client: pg.Client | null = null;
+    let stopped = false;
+    let retry: NodeJS.Timeout | undefined;
+    const lost = (from: pg.Client, error?: unknown) => {
+      if (stopped || client !== from) return;
+      client = null;
+      this.logger.warn({ err: error }, `job notifications lost; listening again in ${LISTEN_RETRY_MS / 1000} s (workers poll meanwhile)`);
+      from.end().catch(() => undefined);
+      retry = setTimeout(() => void listen(), LISTEN_RETRY_MS);
+    };
+    const listen = async () => {
+      const next = new pg.Client({ connectionString: this.postgresUrl });
+      client = next;
+      next.on('notification', () => onEnqueued());
+      next.on('error', (error) => lost(next, error));
+      next.on('end', () => lost(next));
+      try {
+        await next.connect();
+        await next.query(`LISTEN ${JOBS_CHANNEL}`);
+        // Jobs committed while nobody listened are waiting: look now.
+        if (!stopped) onEnqueued();
+      } catch (error) {
+        lost(next, error);
+      }
+    };
+    await listen();
+    return async () => {
+      stopped = true;
+      clearTimeout(retry);
+      const last = client;
+      client = null;
+      await last?.end().catch(() => undefined);
+    };
   }
 
   async claim(names: readonly string[], limit: number): Promise<ClaimedJob[]> {

@@ -175,6 +175,18 @@ export async function admin<T = unknown>(b24: Bitrix24Emulator, method: string, 
  * its first run (it fires as soon as the integration is on, then every «Сверка с порталом»
  * minutes) and no job is waiting or running. A test counting the export's requests starts here.
  */
+/**
+ * Every event the portal fired has arrived and been settled: none on the wire (the emulator
+ * delivers over HTTP, after printsync's request that caused it has been answered), none pending in
+ * the inbox. Checking the inbox alone can pass while an event of an export is still on its way.
+ */
+export async function eventsSettled(h: Harness): Promise<void> {
+  await expectEventually(async () => {
+    expect(h.b24.events.pendingCount()).toBe(0);
+    expect((await h.api.services.integrations.find('bitrix24')!.context.inbox.counts()).pending).toBe(0);
+  }, { timeoutMs: 10_000, intervalMs: 50 });
+}
+
 export async function portalQuiet(h: Harness): Promise<void> {
   await expectEventually(async () => {
     const fired = await h.api.services.database.db.selectFrom('schedules').select('last_fired_at').where('name', '=', 'bitrix24.reconcile').executeTakeFirst();

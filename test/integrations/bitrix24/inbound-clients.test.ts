@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Contact, Harness } from './harness.js';
 import { TEST_DIALECTS } from '../../support/databases.js';
-import { admin, expectEventually, portalCall, portalList, startHarness } from './harness.js';
+import { admin, eventsSettled, expectEventually, portalCall, portalList, startHarness } from './harness.js';
 
 interface PersonBody {
   lastName: string | null;
@@ -40,7 +40,7 @@ describe.each(TEST_DIALECTS)('Bitrix24 back-sync: contacts, companies, leads on 
   const inbox = () => h.api.services.integrations.find('bitrix24')!.context.inbox;
   const person = async (id: number) => (await h.api.request<PersonBody>('GET', `/api/v1/persons/${id}`)).body;
   const organization = async (id: number) => (await h.api.request<OrganizationBody>('GET', `/api/v1/organizations/${id}`)).body;
-  const quiet = () => expectEventually(async () => expect((await inbox().counts()).pending).toBe(0), { timeoutMs: 10_000, intervalMs: 50 });
+  const quiet = () => eventsSettled(h);
   const eventually = (check: () => Promise<void>) => expectEventually(check, { timeoutMs: 10_000, intervalMs: 50 });
   const contact = (id: string) => portalCall<Omit<Contact, 'PHONE' | 'EMAIL'> & { PHONE?: PortalMultifield[]; EMAIL?: PortalMultifield[] }>(h.b24, 'crm.contact.get', { id });
 

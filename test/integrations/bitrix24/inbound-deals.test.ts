@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness } from './harness.js';
 import { TEST_DIALECTS } from '../../support/databases.js';
 import type { TestDialect } from '../../support/databases.js';
-import { expectEventually, startHarness } from './harness.js';
+import { eventsSettled, expectEventually, startHarness } from './harness.js';
 
 interface OrderBody {
   status: string;
@@ -24,7 +24,7 @@ function setup(dialect: TestDialect, settings: Record<string, unknown> = {}): Pr
 const order = async (h: Harness, id: number) => (await h.api.request<OrderBody>('GET', `/api/v1/orders/${id}`)).body;
 const counts = (h: Harness) => h.api.services.integrations.find('bitrix24')!.context.inbox.counts();
 const exports = async (h: Harness, orderId: number) => (await h.syncLog('order', orderId)).filter((e) => e.operation === 'deal.export').length;
-const quiet = async (h: Harness) => expectEventually(async () => expect((await counts(h)).pending).toBe(0), { timeoutMs: 10_000, intervalMs: 50 });
+const quiet = eventsSettled;
 const statusOf = async (h: Harness, id: number, status: string) =>
   expectEventually(async () => expect((await order(h, id)).status).toBe(status), { timeoutMs: 10_000, intervalMs: 50 });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness } from './harness.js';
 import { TEST_DIALECTS } from '../../support/databases.js';
-import { expectEventually, startHarness } from './harness.js';
+import { eventsSettled, expectEventually, startHarness } from './harness.js';
 
 interface OrderBody {
   status: string;
@@ -28,7 +28,7 @@ describe.each(TEST_DIALECTS)('Bitrix24 back-sync: events on %s', (dialect) => {
     const created = await h.order({ personId });
     const deal = await h.dealOf(created.id);
     // The deal printsync made fired events; they were read and dropped as printsync's own.
-    await expectEventually(async () => expect((await counts()).pending).toBe(0));
+    await eventsSettled(h);
     const before = await order(created.id);
     expect(before.status).toBe('NotProcessed');
     const afterExport = await counts();
@@ -52,7 +52,7 @@ describe.each(TEST_DIALECTS)('Bitrix24 back-sync: events on %s', (dialect) => {
     const deal = await h.dealOf(created.id);
     expect(deal.STAGE_ID).toBe('NEW');
     // The deal's own events are read and settled…
-    await expectEventually(async () => expect((await counts()).pending).toBe(0));
+    await eventsSettled(h);
     // …and the order is still «В печать», not moved back to «Новый».
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await order(created.id)).status).toBe('Printing');

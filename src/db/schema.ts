@@ -107,6 +107,8 @@ export interface OrdersTable {
   delivery: JsonText | null;
   manager: string | null;
   comment: string | null;
+  /** When the order is to be ready for the client («Дата готовности» / «Дата выдачи»), ISO UTC. */
+  ready_at: Timestamp | null;
   render_status: string;
   archive_url: string | null;
   created_at: Timestamp;

@@ -72,6 +72,15 @@ export const settableStatusSchema = z.string().transform((value, ctx): OrderStat
   return status.code;
 });
 
+/**
+ * When the order is to be ready for the client: «Дата готовности» when it is created, «Дата выдачи»
+ * on its card and in the ERPs' extra parameter. An ISO 8601 date-time with its offset; kept in UTC.
+ */
+export const readyAtSchema = z.iso
+  .datetime({ offset: true, error: 'must be an ISO 8601 date-time with an offset, e.g. 2026-12-05T15:00:00+03:00' })
+  .transform((value) => new Date(value).toISOString())
+  .describe('when the order is to be ready for the client («Дата готовности» / «Дата выдачи»), ISO 8601 with an offset');
+
 const orderNumber = z
   .string()
   .trim()
@@ -93,6 +102,7 @@ export const orderCreateSchema = z.strictObject({
   discount: money.default(0),
   manager: z.string().trim().max(255).nullish(),
   comment: z.string().max(10_000).nullish(),
+  readyAt: readyAtSchema.nullish(),
 });
 export type OrderCreateInput = z.output<typeof orderCreateSchema>;
 
@@ -108,6 +118,7 @@ export const orderUpdateSchema = z.strictObject({
   discount: money.optional(),
   manager: z.string().trim().max(255).nullish(),
   comment: z.string().max(10_000).nullish(),
+  readyAt: readyAtSchema.nullish(),
 });
 export type OrderUpdateInput = z.output<typeof orderUpdateSchema>;
 
@@ -200,6 +211,8 @@ export interface OrderSummary {
   totals: OrderTotals;
   manager: string | null;
   comment: string | null;
+  /** «Дата выдачи», ISO UTC. */
+  readyAt: string | null;
   render: { status: RenderStatus; archiveUrl: string | null };
   externalIds: ExternalIds;
   createdAt: string;

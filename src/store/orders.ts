@@ -95,6 +95,7 @@ export class OrderStore {
         delivery: input.delivery ? toJson(toDelivery(input.delivery)) : null,
         manager: input.manager ?? null,
         comment: input.comment ?? null,
+        ready_at: input.readyAt ?? null,
         render_status: 'pending',
         archive_url: null,
         created_at: now,
@@ -178,6 +179,7 @@ export class OrderStore {
           ...(input.payment?.status !== undefined && { payment_status: input.payment.status }),
           ...(input.payment?.method !== undefined && { payment_method: input.payment.method }),
           ...(input.manager !== undefined && { manager: input.manager }),
+          ...(input.readyAt !== undefined && { ready_at: input.readyAt }),
           ...(input.comment !== undefined && { comment: input.comment }),
           delivery: delivery ? toJson(delivery) : null,
           items_total: totals.items,
@@ -412,7 +414,7 @@ type OrderValues = Omit<Insertable<OrdersTable>, 'id' | 'number'>;
 // The hottest writes there are, prepared once (db/prepared.ts).
 const ORDER_COLUMNS = [
   'site', 'source', 'person_id', 'organization_id', 'status', 'payment_status', 'payment_method', 'currency', 'items_total',
-  'delivery_price', 'discount', 'total', 'delivery', 'manager', 'comment', 'render_status', 'archive_url', 'created_at', 'updated_at', 'version',
+  'delivery_price', 'discount', 'total', 'delivery', 'manager', 'comment', 'ready_at', 'render_status', 'archive_url', 'created_at', 'updated_at', 'version',
 ] as const satisfies ReadonlyArray<keyof OrderValues>;
 
 const insertNumberedOrder = prepare((db, p) =>
@@ -499,6 +501,7 @@ function toSummary(row: OrderRow, items: OrderItem[], externalIds: ExternalIds):
     currency: row.currency,
     totals: { items: row.items_total, delivery: row.delivery_price, discount: row.discount, total: row.total },
     manager: row.manager,
+    readyAt: row.ready_at,
     comment: row.comment,
     render: { status: row.render_status as RenderStatus, archiveUrl: row.archive_url },
     externalIds,

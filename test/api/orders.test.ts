@@ -200,6 +200,28 @@ describe.each(TEST_DIALECTS)('orders API on %s', (dialect) => {
     expect(read.body.version).toBe(updated.body.version);
   });
 
+  it('keeps «Дата выдачи» (readyAt) given with an offset, in UTC; changes and clears it; refuses a date without a time or offset', async () => {
+    type WithReadyAt = OrderBody & { readyAt: string | null };
+    const created = await api.request<WithReadyAt>('POST', '/api/v1/orders', orderInput({ readyAt: '2026-12-05T15:00:00+03:00' }));
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.readyAt).toBe('2026-12-05T12:00:00.000Z');
+    expect((await api.request<WithReadyAt>('GET', `/api/v1/orders/${created.body.id}`)).body.readyAt).toBe('2026-12-05T12:00:00.000Z');
+
+    const moved = await api.request<WithReadyAt>('PATCH', `/api/v1/orders/${created.body.id}`, { version: created.body.version, readyAt: '2026-12-07T10:30:00Z' });
+    expect(moved.body.readyAt).toBe('2026-12-07T10:30:00.000Z');
+    const cleared = await api.request<WithReadyAt>('PATCH', `/api/v1/orders/${created.body.id}`, { version: moved.body.version, readyAt: null });
+    expect(cleared.body.readyAt).toBeNull();
+    expect((await api.request<WithReadyAt>('POST', '/api/v1/orders', orderInput())).body.readyAt).toBeNull();
+
+    const before = await countOrders();
+    for (const readyAt of ['2026-12-05', 'завтра', '2026-12-05T15:00:00']) {
+      const refused = await api.request<ErrorBody>('POST', '/api/v1/orders', orderInput({ readyAt }));
+      expect(refused.status).toBe(400);
+      expect(refused.body.details.map((d) => d.path)).toContain('body.readyAt');
+    }
+    expect(await countOrders()).toBe(before);
+  });
+
   describe('bad input gets 400 naming the field, and nothing is stored', () => {
     const cases: Array<[string, () => unknown, string]> = [
       ['negative quantity', () => orderInput({ items: [{ name: 'X', quantity: -5, unitPrice: 100 }] }), 'body.items[0].quantity'],

@@ -21,6 +21,7 @@ interface OrderAnswer {
   source: string;
   manager: string | null;
   comment: string | null;
+  readyAt: string | null;
   delivery: { method: string; address: string | null; recipient: string | null; price: number } | null;
   totals: { items: number; delivery: number; total: number };
   items: Array<{ productId: number | null; name: string; quantity: number; total: number; unitPrice: number; parameters: Record<string, unknown>; quoteId: string | null }>;
@@ -138,6 +139,8 @@ describe('admin panel: a manager creates an order priced by the calculators', ()
     await page.getByLabel('Получатель заказа:').fill('Анна Иванова');
     await page.getByLabel('Стоимость доставки, руб.:').fill('350');
     await page.getByTestId('new-order-comment').fill('Срочно, к пятнице');
+    // «Дата готовности», in the manager's local time: the panel's browser is in Moscow (UTC+3).
+    await page.getByTestId('new-order-ready-at').fill('2026-12-11T17:00');
     const grand = 1_990_00 + expected.body.total + 350_00;
     await expect.poll(() => text(page.getByTestId('new-order-total'))).toBe(money(grand));
     await screenshot(page, 'new-order-filled');
@@ -152,6 +155,12 @@ describe('admin panel: a manager creates an order priced by the calculators', ()
     expect(panelMoney(await rows.nth(1).locator('td').last().textContent())).toBe(money(expected.body.total));
     expect(await rows.nth(1).textContent()).toContain('Визитки 90x50');
     await screenshot(page, 'new-order-card');
+    expect(await text(page.getByTestId('order-ready-at'))).toContain('11.12.2026, 17:00');
+    // «Дата выдачи (редактировать)» on the card moves it.
+    await page.getByTestId('order-ready-at-edit').click();
+    await page.getByTestId('order-ready-at-input').fill('2026-12-12T10:30');
+    await page.getByTestId('order-ready-at-save').click();
+    await expect.poll(() => text(page.getByTestId('order-ready-at'))).toContain('12.12.2026, 10:30');
 
     // The API: each line carries its quote, priced as POST /products/{id}/quote prices that choice.
     const order = (await h.api.request<OrderAnswer>('GET', `/api/v1/orders/${orderId}`)).body;
@@ -159,6 +168,7 @@ describe('admin panel: a manager creates an order priced by the calculators', ()
     expect(order.source).toBe('panel');
     expect(order.manager).toBe('Ольга Смирнова');
     expect(order.comment).toBe('Срочно, к пятнице');
+    expect(order.readyAt).toBe('2026-12-12T07:30:00.000Z');
     expect(order.delivery).toEqual({ method: 'Курьер', address: 'Москва, ул. Лесная, 5', recipient: 'Анна Иванова', price: 350_00 });
     expect(order.totals).toMatchObject({ items: 1_990_00 + expected.body.total, delivery: 350_00, total: grand });
     const [flyerLine, cardLine] = order.items;

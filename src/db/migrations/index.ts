@@ -10,6 +10,7 @@ import * as integrationState from './008-integration-state.js';
 import * as inboundEvents from './009-inbound-events.js';
 import * as integrationRecords from './010-integration-records.js';
 import * as calculatorWidget from './011-calculator-widget.js';
+import * as orderReadyAt from './012-order-ready-at.js';
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so that the set
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '009-inbound-events': inboundEvents,
   '010-integration-records': integrationRecords,
   '011-calculator-widget': calculatorWidget,
+  '012-order-ready-at': orderReadyAt,
 };

@@ -35,6 +35,7 @@ const orderSummaryShape = {
     .describe('minor units (kopecks)'),
   manager: z.string().nullable(),
   comment: z.string().nullable(),
+  readyAt: z.string().nullable().describe('when the order is to be ready for the client («Дата выдачи»), ISO UTC'),
   render: z.object({ status: z.enum(RENDER_STATUSES), archiveUrl: z.string().nullable() }),
   externalIds: externalIdsResponse,
   createdAt: z.string(),

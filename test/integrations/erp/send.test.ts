@@ -34,6 +34,8 @@ describe.each(ERP_KINDS)('orders to $product', (kind) => {
     const order = await h.order([{ productId: cards, quantity: 500, name: 'Визитки', parameters: { 'p-paper': 'Мелованная 350 г/м²', 'p-colors': '4+4' } }], {
       delivery: { method: 'Курьер', address: 'Москва, ул. Полиграфистов, 1', recipient: 'Иванова Ольга, +7 916 123-45-67', price: 300_00 },
       payment: { status: 'paid', method: 'Банковская карта' },
+      // Late evening in UTC is already the next day in Moscow, where the shop hands the order over.
+      readyAt: '2026-12-05T21:30:00Z',
     });
     await h.api.request('POST', `/api/v1/orders/${order.id}/comments`, { author: 'Анна Лебедева', text: 'Макет согласован' });
     await h.render(order.id);
@@ -54,6 +56,7 @@ describe.each(ERP_KINDS)('orders to $product', (kind) => {
       'Получатель заказа': 'Иванова Ольга, +7 916 123-45-67',
       'Способ доставки': 'Курьер',
       'Адрес доставки': 'Москва, ул. Полиграфистов, 1',
+      'Дата выдачи': '2026-12-06',
     });
     expect(params['Комментарий']).toMatch(/^\[Анна Лебедева\]\[\d{4}-\d{2}-\d{2} \d{2}:\d{2}\]\[Макет согласован\]$/);
 

@@ -54,6 +54,8 @@ export function NewOrderPage() {
   const [withDelivery, setWithDelivery] = useState(false);
   const [delivery, setDelivery] = useState({ method: '', address: '', recipient: '', price: '' });
   const [comment, setComment] = useState('');
+  // `datetime-local`: the manager's local time, sent with its offset.
+  const [readyAt, setReadyAt] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
 
@@ -111,6 +113,7 @@ export function NewOrderPage() {
           ? { method: delivery.method.trim(), address: delivery.address.trim() || null, recipient: delivery.recipient.trim() || null, price: deliveryPrice ?? 0 }
           : null,
         comment: comment.trim() || null,
+        readyAt: readyAt ? new Date(readyAt).toISOString() : null,
       });
       navigate(`/orders/${order.id}`);
     } catch (e) {
@@ -240,6 +243,11 @@ export function NewOrderPage() {
         </Card>
         <Card title={t('newOrder.comment')}>
           <textarea aria-label={t('newOrder.comment')} rows={5} value={comment} onChange={(e) => setComment(e.target.value)} data-testid="new-order-comment" />
+        </Card>
+        <Card title={t('newOrder.readyAt')}>
+          <Field label={t('newOrder.readyAtLabel')} htmlFor="ready-at">
+            <input id="ready-at" type="datetime-local" value={readyAt} onChange={(e) => setReadyAt(e.target.value)} data-testid="new-order-ready-at" />
+          </Field>
         </Card>
       </div>
 

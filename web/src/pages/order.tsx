@@ -73,6 +73,7 @@ export function OrderPage({ id }: { id: number }) {
                     <Link to={`/clients/organizations/${o.organizationId}`}>{client.organization?.title ?? `#${o.organizationId}`}</Link>,
                   ],
                   [t('order.manager'), o.manager ?? t('common.notSet')],
+                  [t('order.readyAt'), <ReadyAt order={o} onSaved={order.reload} />],
                 ]}
               />
             </div>
@@ -331,4 +332,64 @@ function Discussion({ order, onAdded }: { order: Order; onAdded(): void }) {
       </div>
     </Card>
   );
+}
+
+/** «Дата выдачи: … (редактировать)»: when the order is to be ready for the client, changed in place. */
+function ReadyAt({ order, onSaved }: { order: Order; onSaved: () => unknown }) {
+  const { t, locale } = useI18n();
+  const [editing, setEditing] = useState(false);
+  const [value, setValue] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const save = (readyAt: string | null) => async () => {
+    try {
+      await api<Order>('PATCH', `/orders/${order.id}`, { version: order.version, readyAt });
+      setEditing(false);
+      setError(null);
+      await onSaved();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const saving = useAction(save(value ? new Date(value).toISOString() : null));
+  const clearing = useAction(save(null));
+  if (!editing) {
+    return (
+      <span data-testid="order-ready-at">
+        {order.readyAt ? formatDateTime(order.readyAt, locale) : t('common.notSet')}{' '}
+        <button
+          type="button"
+          className="btn btn-link"
+          onClick={() => {
+            setValue(order.readyAt ? toLocalInput(order.readyAt) : '');
+            setEditing(true);
+          }}
+          data-testid="order-ready-at-edit"
+        >
+          ({t('order.readyAtEdit')})
+        </button>
+      </span>
+    );
+  }
+  return (
+    <span className="inline-edit">
+      <input type="datetime-local" aria-label={t('order.readyAt')} value={value} onChange={(e) => setValue(e.target.value)} data-testid="order-ready-at-input" />
+      <Button variant="primary" disabled={!value} onClick={saving.run} pending={saving.pending} pendingLabel={t('common.saving')} data-testid="order-ready-at-save">
+        {t('common.save')}
+      </Button>
+      {order.readyAt && (
+        <Button onClick={clearing.run} pending={clearing.pending} pendingLabel={t('common.saving')}>
+          {t('order.readyAtClear')}
+        </Button>
+      )}
+      <Button onClick={() => setEditing(false)}>{t('common.cancel')}</Button>
+      {error !== null && <ErrorBanner error={error} />}
+    </span>
+  );
+}
+
+/** An ISO instant as the `datetime-local` input shows it: the browser's local time, to the minute. */
+function toLocalInput(iso: string): string {
+  const date = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }

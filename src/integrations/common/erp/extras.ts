@@ -57,7 +57,9 @@ export function extraParamValues(order: Order): Partial<Record<ExtraParamKey, st
     paymentStatus: paymentText(order),
   };
   if (order.render.status === 'ready' && order.render.archiveUrl) values.files = order.render.archiveUrl;
-  if (order.comments.length) values.comment = order.comments.map((c) => `[${c.author}][${commentDate(c.createdAt)}][${c.text}]`).join('\n');
+  if (order.comments.length) values.comment = order.comments.map((c) => `[${c.author}][${moscowTime(c.createdAt)}][${c.text}]`).join('\n');
+  // A `date` parameter of the contract (docs/erp-contract.md): the day, in the shop's time.
+  if (order.readyAt) values.issueDate = moscowTime(order.readyAt).slice(0, 'YYYY-MM-DD'.length);
   if (order.delivery) {
     values.deliveryMethod = order.delivery.method;
     if (order.delivery.address) values.deliveryAddress = order.delivery.address;
@@ -71,8 +73,8 @@ function paymentText(order: Order): string {
   return order.payment.method ? `${status}, ${order.payment.method}` : status;
 }
 
-/** `2026-12-01 14:05` in Moscow time: a print shop reads its feed in local time. */
-function commentDate(iso: string): string {
+/** `2026-12-01 14:05` in Moscow time: a print shop reads its feed and its dates in local time. */
+function moscowTime(iso: string): string {
   const parts = new Intl.DateTimeFormat('ru-RU', { timeZone: 'Europe/Moscow', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(iso));
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;

@@ -30,3 +30,15 @@ export function parseRubles(text: string): number | null {
 export function rublesInput(minor: number): string {
   return (minor / 100).toFixed(2).replace(/\.00$/, '');
 }
+
+/** A `datetime-local` input's value (the browser's local time) → an ISO instant; null when empty. */
+export function parseDateTimeInput(value: string): string | null {
+  return value ? new Date(value).toISOString() : null;
+}
+
+/** An ISO instant as a `datetime-local` input shows it: the browser's local time, to the minute. */
+export function dateTimeInput(iso: string): string {
+  const date = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}

@@ -4,29 +4,19 @@ import { idFromText } from '../../domain/ids.js';
 import { invalidField } from '../../domain/errors.js';
 import type { AppServices } from '../../app.js';
 import { productCreateSchema, productUpdateSchema, quoteRequestSchema } from '../../domain/catalog.js';
+import { readChosenParameters } from '../chosen-parameters.js';
+import type { ChosenParameters } from '../chosen-parameters.js';
 import { idempotentCreate } from '../idempotent-create.js';
 import { calculatorResponse, productResponse, quoteResponse } from '../schemas/catalog.js';
 import { idParams, pageOf, pageQuery, standardErrors } from '../schemas/common.js';
 
 const tags = ['Catalog'];
 
-const chosenSchema = quoteRequestSchema.shape.parameters;
-
-/** `?parameters={"format":"A4"}` of the calculator form: checked like a quote's parameters, problems at `querystring.parameters`. */
-function chosenParameters(text: string | undefined): Record<string, string | number | boolean> | undefined {
-  if (text === undefined || text === '') return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw invalidField('querystring.parameters', 'must be a JSON object of parameter values by key');
-  }
-  const parsed = chosenSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw invalidField(['querystring.parameters', ...issue.path.map(String)].join('.'), issue.message);
-  }
-  return parsed.data;
+/** `?parameters=` of the calculator form: problems at `querystring.parameters` (…`.<key>`). */
+function chosenParameters(text: string | undefined): ChosenParameters | undefined {
+  return readChosenParameters(text, (problem) =>
+    problem.kind === 'not_json' ? invalidField('querystring.parameters', 'must be a JSON object of parameter values by key') : invalidField(problem.path, problem.message),
+  );
 }
 
 /** Everyone reads the catalog (and quotes); creating, changing and deleting it is for administrators. */

@@ -12,6 +12,8 @@ import type { WidgetSite } from '../../domain/widget.js';
 import { SHOPPER_MESSAGES, quoteIdSchema } from '../../domain/widget.js';
 import { IntegrationError } from '../../platform/errors.js';
 import { MAX_QUOTE_FILE_BYTES } from '../../store/widget.js';
+import { readChosenParameters } from '../chosen-parameters.js';
+import type { ChosenParameters } from '../chosen-parameters.js';
 import { TokenBuckets } from '../rate-limit.js';
 import { fieldPath } from '../errors.js';
 import { calculatorResponse, quoteResponse, widgetOptionsResponse } from '../schemas/catalog.js';
@@ -252,20 +254,12 @@ function unknownAs(message: string) {
 }
 
 /** `?parameters={"paper":"matte"}`: checked like a quote's parameters; a problem is a 400 on `querystring.parameters`. */
-function chosenParameters(text: string | undefined): Record<string, string | number | boolean> | undefined {
-  if (text === undefined || text === '') return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new ShopperError(400, 'validation_failed', SHOPPER_MESSAGES.badRequest, [{ path: 'querystring.parameters', message: 'must be a JSON object of values by key' }]);
-  }
-  const parsed = quoteRequestSchema.shape.parameters.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ShopperError(400, 'option_unavailable', SHOPPER_MESSAGES.unavailableOption, [{ path: ['querystring.parameters', ...issue.path.map(String)].join('.'), message: issue.message }]);
-  }
-  return parsed.data;
+function chosenParameters(text: string | undefined): ChosenParameters | undefined {
+  return readChosenParameters(text, (problem) =>
+    problem.kind === 'not_json'
+      ? new ShopperError(400, 'validation_failed', SHOPPER_MESSAGES.badRequest, [{ path: 'querystring.parameters', message: 'must be a JSON object of values by key' }])
+      : new ShopperError(400, 'option_unavailable', SHOPPER_MESSAGES.unavailableOption, [{ path: problem.path, message: problem.message }]),
+  );
 }
 
 /** Parameters in one order, so the same choice is the same cache key. */

@@ -5,7 +5,7 @@ import type { PickerChoice } from '../components/client-picker';
 import { CalculatorFields, QuoteProblem } from '../components/product-calculator';
 import { Button, Card, ErrorBanner, Field, PageHeader, Toggle } from '../components/ui';
 import { personName } from '../data';
-import { formatMoney, parseRubles } from '../format';
+import { formatMoney, parseDateTimeInput, parseRubles } from '../format';
 import { useI18n } from '../i18n';
 import { useProductQuote } from '../hooks/use-product-quote';
 import type { QuoteChoice } from '../hooks/use-product-quote';
@@ -113,7 +113,7 @@ export function NewOrderPage() {
           ? { method: delivery.method.trim(), address: delivery.address.trim() || null, recipient: delivery.recipient.trim() || null, price: deliveryPrice ?? 0 }
           : null,
         comment: comment.trim() || null,
-        readyAt: readyAt ? new Date(readyAt).toISOString() : null,
+        readyAt: parseDateTimeInput(readyAt),
       });
       navigate(`/orders/${order.id}`);
     } catch (e) {

@@ -3,7 +3,7 @@ import { api, ApiError } from '../api';
 import { IntegrationSections } from '../components/integration-sections';
 import { Badge, Button, Card, Dl, ErrorBanner, Loading, Notice, PageHeader, useAction, useLoad } from '../components/ui';
 import { loadPerson, loadStatuses, personName, statusLabel, statusTone } from '../data';
-import { formatDateTime, formatMoney } from '../format';
+import { dateTimeInput, formatDateTime, formatMoney, parseDateTimeInput } from '../format';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
 import { useSession } from '../session';
@@ -350,7 +350,7 @@ function ReadyAt({ order, onSaved }: { order: Order; onSaved: () => unknown }) {
       setError(e);
     }
   };
-  const saving = useAction(save(value ? new Date(value).toISOString() : null));
+  const saving = useAction(save(parseDateTimeInput(value)));
   const clearing = useAction(save(null));
   if (!editing) {
     return (
@@ -360,7 +360,7 @@ function ReadyAt({ order, onSaved }: { order: Order; onSaved: () => unknown }) {
           type="button"
           className="btn btn-link"
           onClick={() => {
-            setValue(order.readyAt ? toLocalInput(order.readyAt) : '');
+            setValue(order.readyAt ? dateTimeInput(order.readyAt) : '');
             setEditing(true);
           }}
           data-testid="order-ready-at-edit"
@@ -385,11 +385,4 @@ function ReadyAt({ order, onSaved }: { order: Order; onSaved: () => unknown }) {
       {error !== null && <ErrorBanner error={error} />}
     </span>
   );
-}
-
-/** An ISO instant as the `datetime-local` input shows it: the browser's local time, to the minute. */
-function toLocalInput(iso: string): string {
-  const date = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }

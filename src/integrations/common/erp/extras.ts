@@ -59,7 +59,7 @@ export function extraParamValues(order: Order): Partial<Record<ExtraParamKey, st
   if (order.render.status === 'ready' && order.render.archiveUrl) values.files = order.render.archiveUrl;
   if (order.comments.length) values.comment = order.comments.map((c) => `[${c.author}][${moscowTime(c.createdAt)}][${c.text}]`).join('\n');
   // A `date` parameter of the contract (docs/erp-contract.md): the day, in the shop's time.
-  if (order.readyAt) values.issueDate = moscowTime(order.readyAt).slice(0, 'YYYY-MM-DD'.length);
+  if (order.readyAt) values.issueDate = moscowTime(order.readyAt).split(' ')[0]!;
   if (order.delivery) {
     values.deliveryMethod = order.delivery.method;
     if (order.delivery.address) values.deliveryAddress = order.delivery.address;

@@ -421,7 +421,9 @@ export function runJobQueueSuite(name: string, subject: QueueUnderTest): void {
       const hanging = job({
         maxRunMs: 150,
         maxAttempts: 3,
-        backoff: { baseDelayMs: 10 },
+        // Long enough that the check below sees the job between attempts: a worker woken by the
+        // enqueue notification takes a retry the moment its backoff ends.
+        backoff: { baseDelayMs: 400 },
         // Ignores its signal and never ends on the first two attempts: what a stuck HTTP call does.
         handler: async (_payload, ctx) => {
           attempts++;

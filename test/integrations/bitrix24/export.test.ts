@@ -53,7 +53,8 @@ describe('Bitrix24 export: orders become deals', () => {
 
   it('a new order becomes one deal with its contact, product rows and comments, in two requests', async () => {
     const personId = await createPerson({ lastName: 'Смирнова', firstName: 'Анна', phones: ['+7 (912) 345-67-89'], emails: ['anna@example.ru'] });
-    const order = await createOrder({ personId });
+    // Ready at 01:30 on 5 December in Moscow, still the 4th in UTC: the deal closes on the shop's day.
+    const order = await createOrder({ personId, readyAt: '2026-12-04T22:30:00Z' });
     await api.request('POST', `/api/v1/orders/${order.id}/comments`, { author: 'Анна', text: 'Срочно, к пятнице 🙏' });
     const deal = await dealOf(order.id);
     expect(deal.TITLE).toBe(`Заказ №${order.number}`);
@@ -64,6 +65,7 @@ describe('Bitrix24 export: orders become deals', () => {
     expect(deal.SOURCE_DESCRIPTION).toBe('print.example.ru');
     expect(deal.ASSIGNED_BY_ID).toBe('3');
     expect(deal.UF_CRM_PRINTSYNC_ADDRESS).toBe('Москва, ул. Печатников, 1');
+    expect(deal.CLOSEDATE.slice(0, 10)).toBe('2026-12-05');
     const contact = await portalCall<{ NAME: string; LAST_NAME: string; PHONE: Array<{ VALUE: string; VALUE_TYPE: string }>; EMAIL: Array<{ VALUE: string; VALUE_TYPE: string }> }>(
       b24,
       'crm.contact.get',

@@ -31,6 +31,8 @@ export interface Deal {
   SOURCE_DESCRIPTION: string;
   ORIGINATOR_ID: string;
   ORIGIN_ID: string;
+  /** Date-only: the portal's midnight of that day, with its offset. */
+  CLOSEDATE: string;
   UF_CRM_PRINTSYNC_ADDRESS?: string;
 }
 

@@ -42,11 +42,12 @@ describe('Bitrix24 export: order changes update the deal', () => {
     });
     const deal = await h.dealOf(order.id);
     expect(await rowsOf(deal.ID)).toEqual(['Визитки', 'Календари']);
-    await patch(order.id, { items: [{ name: 'Визитки', quantity: 200, unitPrice: 1_000 }], comment: 'Только визитки' });
+    await patch(order.id, { items: [{ name: 'Визитки', quantity: 200, unitPrice: 1_000 }], comment: 'Только визитки', readyAt: '2026-12-10T15:00:00+03:00' });
     await expectEventually(async () => {
       const [now] = await h.dealsOf(order.id);
       expect(Number(now!.OPPORTUNITY)).toBe(2000);
       expect(now!.COMMENTS).toContain('Только визитки');
+      expect(now!.CLOSEDATE.slice(0, 10)).toBe('2026-12-10');
       expect(await rowsOf(deal.ID)).toEqual(['Визитки']);
     }, { timeoutMs: 15_000, intervalMs: 100 });
     const rows = await portalCall<Row[]>(h.b24, 'crm.deal.productrows.get', { id: deal.ID });

@@ -176,7 +176,7 @@ describe.each(TEST_DIALECTS)('1С:Полиграфия: orders to 1C over the Co
   it('the query is CommerceML in shape: root, schema version, a document per order with the client, lines, delivery and requisites', async () => {
     const organizationId = await h.organization();
     const personId = await h.person(organizationId);
-    const order = await h.order({ personId, organizationId, discount: 50_50, payment: { status: 'paid', method: 'Счёт' } });
+    const order = await h.order({ personId, organizationId, discount: 50_50, payment: { status: 'paid', method: 'Счёт' }, readyAt: '2026-12-04T22:30:00Z' });
     await h.due(order.id);
     const oneC = h.oneC();
     await oneC.checkauth();
@@ -222,6 +222,8 @@ describe.each(TEST_DIALECTS)('1С:Полиграфия: orders to 1C over the Co
       'Отменен': 'false',
       'Способ доставки': 'Курьер',
       'Адрес доставки': 'Москва, ул. Полиграфистов, 1',
+      // 01:30 on the 5th in Moscow, the 4th in UTC: 1C gets the shop's day.
+      'Дата выдачи': '2026-12-05',
     });
     expect((await oneC.success()).ok).toBe(true);
   });

@@ -1,5 +1,6 @@
 import type { Order, OrderComment } from '../../../domain/orders.js';
 import { orderStatusLabel } from '../../../domain/order-status.js';
+import { moscowDay } from '../../../domain/shop-time.js';
 import type { Bitrix24Settings } from '../settings.js';
 import { ORIGINATOR_ID, originId } from './origin.js';
 
@@ -55,6 +56,9 @@ export function dealFields(order: Order, links: DealLinks, settings: Bitrix24Set
     SOURCE_ID: 'STORE',
     SOURCE_DESCRIPTION: order.site ?? 'printsync',
     BEGINDATE: order.createdAt,
+    // «Дата выдачи» is when the deal is to close; the shop's day, which the portal reads as its
+    // own midnight. Without one the portal's default (a week after creation) stays.
+    ...(order.readyAt ? { CLOSEDATE: moscowDay(order.readyAt) } : {}),
     COMMENTS: dealComments(order, links.orderUrl),
     UF_CRM_PRINTSYNC_DELIVERY: order.delivery?.method ?? '',
     UF_CRM_PRINTSYNC_ADDRESS: order.delivery?.address ?? '',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Order } from '../../../domain/orders.js';
 import { PAYMENT_STATUSES } from '../../../domain/order-status.js';
+import { moscowDay, moscowMinute } from '../../../domain/shop-time.js';
 
 /**
  * The template's optional info-only order parameters (AS-3): never shown to the buyer, never
@@ -57,9 +58,9 @@ export function extraParamValues(order: Order): Partial<Record<ExtraParamKey, st
     paymentStatus: paymentText(order),
   };
   if (order.render.status === 'ready' && order.render.archiveUrl) values.files = order.render.archiveUrl;
-  if (order.comments.length) values.comment = order.comments.map((c) => `[${c.author}][${moscowTime(c.createdAt)}][${c.text}]`).join('\n');
+  if (order.comments.length) values.comment = order.comments.map((c) => `[${c.author}][${moscowMinute(c.createdAt)}][${c.text}]`).join('\n');
   // A `date` parameter of the contract (docs/erp-contract.md): the day, in the shop's time.
-  if (order.readyAt) values.issueDate = moscowTime(order.readyAt).split(' ')[0]!;
+  if (order.readyAt) values.issueDate = moscowDay(order.readyAt);
   if (order.delivery) {
     values.deliveryMethod = order.delivery.method;
     if (order.delivery.address) values.deliveryAddress = order.delivery.address;
@@ -71,11 +72,4 @@ export function extraParamValues(order: Order): Partial<Record<ExtraParamKey, st
 function paymentText(order: Order): string {
   const status = PAYMENT_STATUSES.find((s) => s.code === order.payment.status)?.ru ?? order.payment.status;
   return order.payment.method ? `${status}, ${order.payment.method}` : status;
-}
-
-/** `2026-12-01 14:05` in Moscow time: a print shop reads its feed and its dates in local time. */
-function moscowTime(iso: string): string {
-  const parts = new Intl.DateTimeFormat('ru-RU', { timeZone: 'Europe/Moscow', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(iso));
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
 }

@@ -3,6 +3,7 @@ import iconv from 'iconv-lite';
 import type { Organization, Person } from '../../../domain/clients.js';
 import { orderStatusLabel, PAYMENT_STATUSES } from '../../../domain/order-status.js';
 import type { Order, OrderItem } from '../../../domain/orders.js';
+import { moscowDateTime, moscowDay } from '../../../domain/shop-time.js';
 import type { ExchangeEncoding, SchemaVersion } from '../settings.js';
 
 /**
@@ -191,6 +192,7 @@ function requisites(order: Order) {
     if (order.delivery.address) list.push({ Наименование: 'Адрес доставки', Значение: text(order.delivery.address) });
     if (order.delivery.recipient) list.push({ Наименование: 'Получатель', Значение: text(order.delivery.recipient) });
   }
+  if (order.readyAt) list.push({ Наименование: 'Дата выдачи', Значение: moscowDay(order.readyAt) });
   if (order.site) list.push({ Наименование: 'Сайт', Значение: text(order.site) });
   if (order.render.archiveUrl) list.push({ Наименование: 'Файлы заказа', Значение: text(order.render.archiveUrl) });
   return list.filter((entry) => entry.Значение !== '');
@@ -211,21 +213,4 @@ export function money(minor: number): string {
 /** Text without the control characters XML 1.0 cannot carry. */
 function text(value: string): string {
   return value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
-}
-
-const MOSCOW = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/Moscow',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
-
-/** `YYYY-MM-DDTHH:MM:SS` in Moscow time. */
-export function moscowDateTime(at: Date): string {
-  const parts = Object.fromEntries(MOSCOW.formatToParts(at).map((part) => [part.type, part.value]));
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
 }

@@ -9,6 +9,7 @@ import { SubscriptionRegistry } from './events/subscriptions.js';
 import { JobCatalog } from './jobs/catalog.js';
 import type { JobQueue, JobQueueDriver, StopOptions, WorkerOptions } from './jobs/driver.js';
 import { createJobQueue } from './jobs/index.js';
+import { housekeepingJob, housekeepingSchedule } from './jobs/housekeeping.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { systemClock } from './platform/context.js';
 import type { Clock } from './platform/context.js';
@@ -152,9 +153,12 @@ export async function createApp(config: Config, options: CreateAppOptions): Prom
       { db, logger, clock, publicUrl: config.publicUrl ?? null, stores, queue: () => queueDriver, alerts, settingsStore: settings },
     );
     const booted = host;
+    const housekeeping = housekeepingJob(db, logger, () => clock.now());
+    catalog.add(housekeeping);
     queueRef = await createJobQueue(database, { catalog, logger, paused: () => booted.pausedJobs() });
     const jobs = queueRef;
-    const scheduler = new Scheduler(db, jobs, booted.schedules, logger, { tickMs: options.schedulerTickMs, now: () => clock.now() });
+    const schedules = [housekeepingSchedule(housekeeping), ...booted.schedules];
+    const scheduler = new Scheduler(db, jobs, schedules, logger, { tickMs: options.schedulerTickMs, now: () => clock.now() });
     logger.info({ database: database.displayUrl, queue: jobs.kind, integrations: integrations.map((i) => i.name) }, 'printsync ready');
 
     return {

@@ -3,6 +3,7 @@ import { registerBackfillCommand } from './cli/backfill.js';
 import { registerDemoCommand } from './cli/demo.js';
 import { registerReconcileCommand } from './cli/reconcile.js';
 import { registerEmulateCommand } from './cli/emulate.js';
+import { registerHousekeepingCommand } from './cli/housekeeping.js';
 import { registerJobsCommand } from './cli/jobs.js';
 import { registerMigrateCommand } from './cli/migrate.js';
 import { registerServeCommand } from './cli/serve.js';
@@ -23,6 +24,7 @@ registerUsersCommand(program);
 registerJobsCommand(program);
 registerBackfillCommand(program);
 registerReconcileCommand(program);
+registerHousekeepingCommand(program);
 registerDemoCommand(program);
 registerEmulateCommand(program);
 

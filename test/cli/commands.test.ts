@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser.js';
 import { expectEventually } from '../support/eventually.js';
@@ -85,6 +86,23 @@ describe('printsync CLI', () => {
     expect(bundle).toContain('Войти');
     expect(await stop(serve.child)).toBe(0);
   }, 60_000);
+
+  it('housekeeping deletes what outlived its retention and says what, per kind', () => {
+    const file = join(tempDir(), 'p.db');
+    expect(spawnSync(process.execPath, [BIN, 'migrate', '--db', `sqlite:${file}`], { encoding: 'utf8' }).status).toBe(0);
+    const sqlite = new BetterSqlite3(file);
+    const insert = sqlite.prepare("insert into domain_events (type, entity_type, entity_id, payload, occurred_at) values ('order.updated', 'order', 1, '{}', ?)");
+    insert.run(new Date(Date.now() - 91 * 86_400_000).toISOString());
+    insert.run(new Date().toISOString());
+    sqlite.close();
+    const run = spawnSync(process.execPath, [BIN, 'housekeeping', '--db', `sqlite:${file}`], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('domain events: 1 deleted (kept 90 days)\n');
+    expect(run.stdout).toContain('finished jobs: 0 deleted (kept 14 days)\n');
+    const after = new BetterSqlite3(file, { readonly: true });
+    expect(after.prepare('select count(*) as n from domain_events').get()).toEqual({ n: 1 });
+    after.close();
+  });
 
   it('refuses a malformed DATABASE_URL with a message naming it', () => {
     const result = spawnSync(process.execPath, [BIN, 'migrate'], { env: { ...process.env, DATABASE_URL: 'mysql://x' }, encoding: 'utf8' });

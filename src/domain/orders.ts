@@ -72,12 +72,21 @@ export const settableStatusSchema = z.string().transform((value, ctx): OrderStat
   return status.code;
 });
 
+/** The years a «Дата выдачи» may fall in (the panel checks the same before it sends). */
+export const READY_AT_YEARS = { from: 2000, to: 2100 } as const;
+
+function isYearInRange(year: number): boolean {
+  return year >= READY_AT_YEARS.from && year <= READY_AT_YEARS.to;
+}
+
 /**
  * When the order is to be ready for the client: «Дата готовности» when it is created, «Дата выдачи»
  * on its card and in the ERPs' extra parameter. An ISO 8601 date-time with its offset; kept in UTC.
  */
 export const readyAtSchema = z.iso
   .datetime({ offset: true, error: 'must be an ISO 8601 date-time with an offset, e.g. 2026-12-05T15:00:00+03:00' })
+  // The day goes to the ERPs and Bitrix24 as `YYYY-MM-DD`: a typo's year 20266 or 0026 is refused here.
+  .refine((value) => isYearInRange(new Date(value).getUTCFullYear()), { error: `must be between ${READY_AT_YEARS.from} and ${READY_AT_YEARS.to}` })
   .transform((value) => new Date(value).toISOString())
   .describe('when the order is to be ready for the client («Дата готовности» / «Дата выдачи»), ISO 8601 with an offset');
 

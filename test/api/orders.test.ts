@@ -219,6 +219,15 @@ describe.each(TEST_DIALECTS)('orders API on %s', (dialect) => {
       expect(refused.status).toBe(400);
       expect(refused.body.details.map((d) => d.path)).toContain('body.readyAt');
     }
+    // A year the ERPs' and Bitrix24's `YYYY-MM-DD` cannot carry is a typo: refused, on create and on change.
+    for (const readyAt of ['9999-12-31T23:59:59Z', '0026-12-05T15:00:00+03:00']) {
+      const refused = await api.request<ErrorBody>('POST', '/api/v1/orders', orderInput({ readyAt }));
+      expect(refused.status).toBe(400);
+      expect(refused.body.details).toContainEqual(expect.objectContaining({ path: 'body.readyAt', message: 'must be between 2000 and 2100' }));
+    }
+    const typo = await api.request<ErrorBody>('PATCH', `/api/v1/orders/${created.body.id}`, { version: cleared.body.version, readyAt: '9999-12-31T23:59:59Z' });
+    expect(typo.status).toBe(400);
+    expect((await api.request<WithReadyAt>('GET', `/api/v1/orders/${created.body.id}`)).body.readyAt).toBeNull();
     expect(await countOrders()).toBe(before);
   });
 

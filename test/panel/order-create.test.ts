@@ -156,9 +156,19 @@ describe('admin panel: a manager creates an order priced by the calculators', ()
     expect(await rows.nth(1).textContent()).toContain('Визитки 90x50');
     await screenshot(page, 'new-order-card');
     expect(await text(page.getByTestId('order-ready-at'))).toContain('11.12.2026, 17:00');
-    // «Дата выдачи (редактировать)» on the card moves it.
+    // «Дата выдачи (редактировать)» on the card moves it. A year the browser lets one type but no
+    // ERP can take (20266) is refused in place: the page stays, nothing is sent.
     await page.getByTestId('order-ready-at-edit').click();
+    // Set as the browser would after typing (React hears the native setter's input event).
+    await page.getByTestId('order-ready-at-input').evaluate((input) => {
+      const browser = globalThis as unknown as { HTMLInputElement: { prototype: object }; Event: new (type: string, init: object) => unknown };
+      Object.getOwnPropertyDescriptor(browser.HTMLInputElement.prototype, 'value')!.set!.call(input, '20266-12-12T10:30');
+      input.dispatchEvent(new browser.Event('input', { bubbles: true }) as never);
+    });
+    await expect.poll(() => text(page.getByTestId('order-ready-at-invalid'))).toContain('Такой даты не может быть');
+    expect(await page.getByTestId('order-ready-at-save').isDisabled()).toBe(true);
     await page.getByTestId('order-ready-at-input').fill('2026-12-12T10:30');
+    expect(await page.getByTestId('order-ready-at-invalid').count()).toBe(0);
     await page.getByTestId('order-ready-at-save').click();
     await expect.poll(() => text(page.getByTestId('order-ready-at'))).toContain('12.12.2026, 10:30');
 

@@ -237,6 +237,8 @@ describe('admin panel', () => {
     await page.getByRole('link', { name: 'Состояние синхронизации' }).click();
     const row = page.getByTestId(`dead-job-${dead!.id}`);
     await row.getByText('no "crm" scope').waitFor();
+    // Why, in the panel's words: the decision in Russian, the error's class name left out.
+    expect(await row.locator('td.reason').textContent()).toBe('Повтор не поможет: portal answered 403: the webhook has no "crm" scope');
     expect(await page.getByTestId('dead-count-testcrm').textContent()).toBe('1');
     await screenshot(page, '07-health');
     await page.getByTestId(`replay-${dead!.id}`).click();

@@ -31,9 +31,19 @@ export function rublesInput(minor: number): string {
   return (minor / 100).toFixed(2).replace(/\.00$/, '');
 }
 
-/** A `datetime-local` input's value (the browser's local time) → an ISO instant; null when empty. */
-export function parseDateTimeInput(value: string): string | null {
-  return value ? new Date(value).toISOString() : null;
+/** The years the server takes for a «Дата выдачи» (src/domain/orders.ts READY_AT_YEARS). */
+const READY_AT_YEARS = { from: 2000, to: 2100 };
+
+/**
+ * A `datetime-local` input's value (the browser's local time) → an ISO instant; null when empty,
+ * `'invalid'` when it is no date the server takes (the browser lets one type a year like 20266).
+ */
+export function parseDateTimeInput(value: string): string | null | 'invalid' {
+  if (!value) return null;
+  const date = new Date(value);
+  const year = date.getFullYear();
+  if (Number.isNaN(date.getTime()) || year < READY_AT_YEARS.from || year > READY_AT_YEARS.to) return 'invalid';
+  return date.toISOString();
 }
 
 /** An ISO instant as a `datetime-local` input shows it: the browser's local time, to the minute. */

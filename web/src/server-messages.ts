@@ -75,3 +75,20 @@ export function localizeMessage(message: string, locale: Locale): string {
 export function requestReference(message: string): string {
   return /request (\S+)$/.exec(message)?.[1] ?? message;
 }
+
+/**
+ * Why a job is dead (src/jobs/retry-policy.ts `decideAfterFailure`), for the health page:
+ * `permanent error: IntegrationError: в заказе 36 нет товаров…` → «Повтор не поможет: в заказе 36
+ * нет товаров…». The error's class name is for developers; the message after it is the news
+ * (an integration's own messages are Russian already).
+ */
+export function jobFailureReason(lastError: string, locale: Locale): string {
+  if (locale !== 'ru') return lastError;
+  const withoutClass = (text: string) => localizeMessage(text.replace(/^(?:[A-Z]\w*Error): /, ''), locale);
+  const permanent = /^permanent error: (.*)$/s.exec(lastError);
+  if (permanent) return `Повтор не поможет: ${withoutClass(permanent[1]!)}`;
+  const gaveUp = /^gave up after (\d+) attempts?: (.*)$/s.exec(lastError);
+  if (gaveUp) return `Не получилось (попыток: ${gaveUp[1]}): ${withoutClass(gaveUp[2]!)}`;
+  return withoutClass(lastError);
+}
+

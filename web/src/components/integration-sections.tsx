@@ -58,7 +58,8 @@ export function IntegrationSections<T extends SectionEntity>({
       if (e instanceof ApiError && e.status === 404 && e.message.includes('not a known route')) return null;
       throw e;
     }
-  }, [path]);
+    // Again when the record changed or another system gave it an id (the card follows the record).
+  }, [path, entity.version, JSON.stringify(entity.externalIds)]);
 
   const sections = view.data ? entitySections(view.data, entityType, entity.externalIds, sync.data ?? null) : [];
   const refresh = () => {
@@ -202,7 +203,7 @@ function SystemSection<T extends SectionEntity>({
         ]}
       />
       {section.details.map((details) => (
-        <DetailsBlock key={details.id} system={system} details={details} entityId={entity.id} version={entity.version} />
+        <DetailsBlock key={details.id} system={system} details={details} entityId={entity.id} version={entity.version} lastAttempt={sync?.lastEntryId ?? null} />
       ))}
       {editing.length > 0 && onSaved && (
         <ExternalIdsEditor
@@ -265,9 +266,22 @@ function SystemSection<T extends SectionEntity>({
  * Facts the integration gives about the record (e.g. the last change the other system sent): read
  * when the card opens and again whenever the record changes.
  */
-function DetailsBlock({ system, details, entityId, version }: { system: string; details: PanelCardDetails; entityId: number; version: number }) {
+function DetailsBlock({
+  system,
+  details,
+  entityId,
+  version,
+  lastAttempt,
+}: {
+  system: string;
+  details: PanelCardDetails;
+  entityId: number;
+  version: number;
+  /** The system's newest sync attempt for the record: a send that changed nothing else changed this. */
+  lastAttempt: number | null;
+}) {
   const { locale } = useI18n();
-  const answer = useLoad(() => api<CardDetailsAnswer>('GET', detailsPath(system, details.route, entityId)), [system, details.route, entityId, version]);
+  const answer = useLoad(() => api<CardDetailsAnswer>('GET', detailsPath(system, details.route, entityId)), [system, details.route, entityId, version, lastAttempt]);
   const testId = `details-${system}-${details.id}`;
   return (
     <div className="ext-details" data-testid={testId}>

@@ -9,6 +9,7 @@ import type { InboundCounts, IntegrationSummary, Job, JobStats } from '../types'
 import { loadIntegrationTitles, systemTitle } from '../data';
 import { parkedReason } from '../integrations';
 import { Link } from '../router';
+import { jobFailureReason } from '../server-messages';
 import { useIsAdmin } from '../session';
 
 const HOURS = 72;
@@ -215,7 +216,7 @@ export function HealthPage() {
                     <div className="mono small">{job.name}</div>
                     <div className="muted small">#{job.id}{job.key ? ` · ${job.key}` : ''}</div>
                   </td>
-                  <td className="reason">{job.lastError ?? '—'}</td>
+                  <td className="reason">{job.lastError ? jobFailureReason(job.lastError, locale) : '—'}</td>
                   <td className="nowrap">{formatDateTime(job.failedAt, locale)}</td>
                   <td className="num">
                     {job.attempts}/{job.maxAttempts}

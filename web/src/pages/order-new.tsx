@@ -85,6 +85,8 @@ export function NewOrderPage() {
     if (!chosen.length) return setProblem(t('newOrder.needLine'));
     if (withDelivery && !delivery.method.trim()) return setProblem(t('newOrder.needDeliveryMethod'));
     if (deliveryPrice === null) return setProblem(t('newOrder.badDeliveryPrice'));
+    const readyAtIso = parseDateTimeInput(readyAt);
+    if (readyAtIso === 'invalid') return setProblem(t('newOrder.badReadyAt'));
 
     // Each line as an issued quote: the order is priced from them, and keeps them.
     const errors: Record<number, unknown> = {};
@@ -113,7 +115,7 @@ export function NewOrderPage() {
           ? { method: delivery.method.trim(), address: delivery.address.trim() || null, recipient: delivery.recipient.trim() || null, price: deliveryPrice ?? 0 }
           : null,
         comment: comment.trim() || null,
-        readyAt: parseDateTimeInput(readyAt),
+        readyAt: readyAtIso,
       });
       navigate(`/orders/${order.id}`);
     } catch (e) {

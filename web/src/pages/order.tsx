@@ -4,6 +4,7 @@ import { IntegrationSections } from '../components/integration-sections';
 import { Badge, Button, Card, Dl, ErrorBanner, Loading, Notice, PageHeader, useAction, useLoad } from '../components/ui';
 import { loadPerson, loadStatuses, personName, statusLabel, statusTone } from '../data';
 import { dateTimeInput, formatDateTime, formatMoney, parseDateTimeInput } from '../format';
+import { useFreshRecord } from '../hooks/use-fresh-record';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
 import { useSession } from '../session';
@@ -12,6 +13,8 @@ import type { Order, Organization, Person } from '../types';
 export function OrderPage({ id }: { id: number }) {
   const { t, locale } = useI18n();
   const order = useLoad(() => api<Order>('GET', `/orders/${id}`), [id]);
+  // A change made in another system or by a colleague shows without a reload.
+  useFreshRecord(order.data, () => api<Order>('GET', `/orders/${id}`), order.setData);
   const statuses = useLoad(loadStatuses, []);
   const [client, setClient] = useState<{ person: Person | null; organization: Organization | null }>({ person: null, organization: null });
 
@@ -350,7 +353,10 @@ function ReadyAt({ order, onSaved }: { order: Order; onSaved: () => unknown }) {
       setError(e);
     }
   };
-  const saving = useAction(save(parseDateTimeInput(value)));
+  const typed = parseDateTimeInput(value);
+  const saving = useAction(async () => {
+    if (typed !== 'invalid') await save(typed)();
+  });
   const clearing = useAction(save(null));
   if (!editing) {
     return (
@@ -373,7 +379,7 @@ function ReadyAt({ order, onSaved }: { order: Order; onSaved: () => unknown }) {
   return (
     <span className="inline-edit">
       <input type="datetime-local" aria-label={t('order.readyAt')} value={value} onChange={(e) => setValue(e.target.value)} data-testid="order-ready-at-input" />
-      <Button variant="primary" disabled={!value} onClick={saving.run} pending={saving.pending} pendingLabel={t('common.saving')} data-testid="order-ready-at-save">
+      <Button variant="primary" disabled={!value || typed === 'invalid'} onClick={saving.run} pending={saving.pending} pendingLabel={t('common.saving')} data-testid="order-ready-at-save">
         {t('common.save')}
       </Button>
       {order.readyAt && (
@@ -382,6 +388,11 @@ function ReadyAt({ order, onSaved }: { order: Order; onSaved: () => unknown }) {
         </Button>
       )}
       <Button onClick={() => setEditing(false)}>{t('common.cancel')}</Button>
+      {typed === 'invalid' && (
+        <span className="field-error" role="alert" data-testid="order-ready-at-invalid">
+          {t('order.badReadyAt')}
+        </span>
+      )}
       {error !== null && <ErrorBanner error={error} />}
     </span>
   );

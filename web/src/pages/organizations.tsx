@@ -6,6 +6,7 @@ import { LinkRow, ListState, Pager, SearchForm, usePagedList } from '../componen
 import { EditForm, TextField } from '../components/edit-form';
 import { Badge, Card, Dl, ErrorBanner, Loading, Notice, PageHeader, useLoad } from '../components/ui';
 import { useEditCard } from '../hooks/use-edit-card';
+import { useFreshRecord } from '../hooks/use-fresh-record';
 import { useI18n } from '../i18n';
 import { headingOf, listColumns, loadIntegrationsView } from '../integrations';
 import { Link } from '../router';
@@ -87,6 +88,8 @@ const bodyOf = (form: OrgForm) => ({
 export function OrganizationPage({ id }: { id: number }) {
   const { t } = useI18n();
   const org = useLoad(() => api<Organization>('GET', `/organizations/${id}`), [id]);
+  // A change from another system or a colleague shows without a reload; what is being typed stays (useEditCard merges).
+  useFreshRecord(org.data, () => api<Organization>('GET', `/organizations/${id}`), org.setData);
   const employees = useLoad(() => api<Page<Person>>('GET', `/organizations/${id}/employees${query({ limit: 100 })}`), [id]);
   const card = useEditCard(org, {
     path: `/organizations/${id}`,

@@ -8,6 +8,7 @@ import { Badge, Card, Dl, ErrorBanner, Field, Loading, PageHeader, useLoad } fro
 import { forgetPerson, loadStatuses, statusLabel, statusTone } from '../data';
 import { formatDateTime, formatMoney } from '../format';
 import { useEditCard } from '../hooks/use-edit-card';
+import { useFreshRecord } from '../hooks/use-fresh-record';
 import { useI18n } from '../i18n';
 import { headingOf, listColumns, loadIntegrationsView } from '../integrations';
 import { Link } from '../router';
@@ -105,6 +106,8 @@ const bodyOf = (form: PersonForm) => ({
 export function PersonPage({ id }: { id: number }) {
   const { t, locale } = useI18n();
   const person = useLoad(() => api<Person>('GET', `/persons/${id}`), [id]);
+  // A change from another system or a colleague shows without a reload; what is being typed stays (useEditCard merges).
+  useFreshRecord(person.data, () => api<Person>('GET', `/persons/${id}`), person.setData);
   const orders = useLoad(() => api<Page<OrderSummary>>('GET', `/orders${query({ personId: id, limit: 5 })}`), [id]);
   const statuses = useLoad(loadStatuses, []);
   const [organization, setOrganization] = useState<Organization | null>(null);

@@ -42,7 +42,7 @@ export class JobRunner {
   #nudged = false;
   /** False while the loop pauses after an empty claim, which a new nudge must not cut short. */
   #nudgeWakes = true;
-  #watching: Promise<() => Promise<void>> | null = null;
+  #watching: Promise<(() => Promise<void>) | null> | null = null;
 
   constructor(
     private readonly store: JobStore,
@@ -67,7 +67,12 @@ export class JobRunner {
     const leaseMsByName = new Map(names.map((name) => [name, this.catalog.require(name).leaseMs]));
     this.#stopping = false;
     this.#loop = this.#poll(names, leaseMsByName, concurrency, pollIntervalMs, options.paused);
-    this.#watching = this.store.watch?.(() => this.nudge()) ?? null;
+    this.#watching =
+      this.store.watch?.(() => this.nudge()).catch((error: unknown) => {
+        // Without notifications the worker still polls.
+        this.logger.warn({ err: error }, 'job notifications unavailable; polling only');
+        return null;
+      }) ?? null;
   }
 
   /**
@@ -84,11 +89,13 @@ export class JobRunner {
     if (!this.#loop) return;
     const timeoutMs = options.timeoutMs ?? 30_000;
     this.#stopping = true;
+    // Taken now: a start() while this stop() awaits installs a watch of its own, left alone.
+    const watching = this.#watching;
+    this.#watching = null;
     this.#wake?.();
     await this.#loop;
     this.#loop = null;
-    const unwatch = await this.#watching;
-    this.#watching = null;
+    const unwatch = await watching;
     await unwatch?.();
 
     const pending = [...this.#running.values()];

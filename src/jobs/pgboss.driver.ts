@@ -33,6 +33,28 @@ const PENDING_RETENTION = "interval '30 days'";
 const JOBS_CHANNEL = 'printsync_jobs';
 // A lost LISTEN connection only costs latency (workers still poll); it is opened again after this.
 const LISTEN_RETRY_MS = 5_000;
+/** How often the listening connection proves it is alive, and how long an answer may take. */
+const LISTEN_HEARTBEAT_MS = 30_000;
+const LISTEN_TIMEOUT_MS = 10_000;
+/** A polite goodbye waits for the server; a dead connection is cut after this. */
+const LISTEN_CLOSE_MS = 1_000;
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Ends a listening client; one whose server does not answer (half-open) has its socket cut. */
+async function close(client: pg.Client): Promise<void> {
+  await withTimeout(client.end(), LISTEN_CLOSE_MS).catch(() => {
+    (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+  });
+}
 
 /**
  * Jobs in pg-boss 10 (schema `pgboss`), for any number of API and worker processes.
@@ -108,7 +130,9 @@ export class PgBossJobStore implements JobStore {
     });
     // Delivered when the caller's transaction commits, and never if it rolls back (see watch()).
     if (sent !== null && (!job.runAt || job.runAt.getTime() <= Date.now())) {
-      await trx.executeQuery(CompiledQuery.raw('select pg_notify($1, $2)', [JOBS_CHANNEL, job.name]));
+      // One payload for every job: PostgreSQL delivers identical notifications of a transaction
+      // once, so a create that enqueues several jobs wakes each worker once (it claims every name).
+      await trx.executeQuery(CompiledQuery.raw('select pg_notify($1, $2)', [JOBS_CHANNEL, '']));
     }
     return sent;
   }
@@ -117,15 +141,19 @@ export class PgBossJobStore implements JobStore {
     let client: pg.Client | null = null;
     let stopped = false;
     let retry: NodeJS.Timeout | undefined;
+    let heartbeat: NodeJS.Timeout | undefined;
     const lost = (from: pg.Client, error?: unknown) => {
       if (stopped || client !== from) return;
       client = null;
+      clearInterval(heartbeat);
       this.logger.warn({ err: error }, `job notifications lost; listening again in ${LISTEN_RETRY_MS / 1000} s (workers poll meanwhile)`);
-      from.end().catch(() => undefined);
+      void close(from);
       retry = setTimeout(() => void listen(), LISTEN_RETRY_MS);
     };
     const listen = async () => {
-      const next = new pg.Client({ connectionString: this.postgresUrl });
+      // Keepalive and a heartbeat: a connection a NAT or a failover left half-open sends no error
+      // and no end, and notifications would stop without a word.
+      const next = new pg.Client({ connectionString: this.postgresUrl, keepAlive: true, keepAliveInitialDelayMillis: 10_000, connectionTimeoutMillis: LISTEN_TIMEOUT_MS });
       client = next;
       next.on('notification', () => onEnqueued());
       next.on('error', (error) => lost(next, error));
@@ -133,19 +161,27 @@ export class PgBossJobStore implements JobStore {
       try {
         await next.connect();
         await next.query(`LISTEN ${JOBS_CHANNEL}`);
+        if (client !== next) return;
+        heartbeat = setInterval(() => {
+          withTimeout(next.query('select 1'), LISTEN_TIMEOUT_MS).catch((error: unknown) => lost(next, error));
+        }, LISTEN_HEARTBEAT_MS);
+        heartbeat.unref();
         // Jobs committed while nobody listened are waiting: look now.
         if (!stopped) onEnqueued();
       } catch (error) {
         lost(next, error);
       }
     };
-    await listen();
+    // Not awaited: a worker starts (and stops) at once even when the server does not answer;
+    // until it listens, it polls.
+    void listen();
     return async () => {
       stopped = true;
       clearTimeout(retry);
+      clearInterval(heartbeat);
       const last = client;
       client = null;
-      await last?.end().catch(() => undefined);
+      if (last) await close(last);
     };
   }
 

@@ -120,7 +120,18 @@ async function connectBitrix24Emulator(services: AppServices, emulator: Bitrix24
   await services.stores.settings.save('bitrix24', {
     expectedVersion: 0,
     enabled: true,
-    settings: { portalUrl: emulator.url, userId: Number(webhook[1]), webhookCode: webhook[2], applicationToken: emulator.applicationToken },
+    settings: {
+      portalUrl: emulator.url,
+      userId: Number(webhook[1]),
+      webhookCode: webhook[2],
+      applicationToken: emulator.applicationToken,
+      // The portal's standard company types, in the shop's words (the demo's organizations use them).
+      companyTypes: [
+        { bitrixType: 'CUSTOMER', companyType: 'Клиент' },
+        { bitrixType: 'PARTNER', companyType: 'Партнёр' },
+        { bitrixType: 'SUPPLIER', companyType: 'Поставщик' },
+      ],
+    },
     by: 'demo',
   });
   const backfill = services.integrations.find('bitrix24')?.backfill;

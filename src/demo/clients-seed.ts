@@ -17,18 +17,18 @@ const DEMO_PERSONS = [
 
 const DEMO_ORGANIZATIONS = [
   {
-    organization: { title: 'ООО «Кофейня на Пятницкой»', inn: '7707083893', kpp: '773601001', companyType: 'CUSTOMER' },
+    organization: { title: 'ООО «Кофейня на Пятницкой»', inn: '7707083893', kpp: '773601001', companyType: 'Клиент' },
     employees: [{ lastName: 'Белова', firstName: 'Ирина', phones: ['+7 495 123-45-67 доб. 12'], emails: ['marketing@coffee-pyatnitskaya.example.ru'] }],
   },
   {
-    organization: { title: 'АО «СтройИнвест»', inn: '5008004581', kpp: '500801001', companyType: 'CUSTOMER' },
+    organization: { title: 'АО «СтройИнвест»', inn: '5008004581', kpp: '500801001', companyType: 'Клиент' },
     employees: [
       { lastName: 'Григорьев', firstName: 'Павел', phones: ['+7 926 300-20-10'], emails: ['p.grigoriev@stroyinvest.example.ru'] },
       { lastName: 'Орлова', firstName: 'Наталья', phones: [], emails: ['office@stroyinvest.example.ru'] },
     ],
   },
   {
-    organization: { title: 'ИП Захаров Андрей Викторович', inn: '500100732259', companyType: 'CUSTOMER' },
+    organization: { title: 'ИП Захаров Андрей Викторович', inn: '500100732259', companyType: 'Клиент' },
     employees: [{ lastName: 'Захаров', firstName: 'Андрей', middleName: 'Викторович', phones: ['+7 915 777-88-99'], emails: ['zakharov@example.ru'] }],
   },
 ];

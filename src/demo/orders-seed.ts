@@ -105,16 +105,19 @@ export async function seedOrders(
  * their times from the moment things happen.
  */
 async function backdate(db: Kysely<Database>, orderId: number, placedAt: Date): Promise<void> {
-  const at = (hours: number) => new Date(placedAt.getTime() + hours * 3_600_000).toISOString();
   const history = await db.selectFrom('order_status_history').select('id').where('order_id', '=', orderId).orderBy('id').execute();
+  const comments = await db.selectFrom('order_comments').select('id').where('order_id', '=', orderId).orderBy('id').execute();
+  // An hour apart as a rule, closer for the newest orders: nothing may happen after now.
+  const lastStep = Math.max(0, history.length - 1) * 3 + comments.length * 2;
+  const stepMs = Math.min(3_600_000, (Date.now() - 60_000 - placedAt.getTime()) / Math.max(1, lastStep));
+  const at = (hours: number) => new Date(placedAt.getTime() + hours * stepMs).toISOString();
   for (const [step, row] of history.entries()) {
     await db.updateTable('order_status_history').set({ changed_at: at(step * 3) }).where('id', '=', row.id).execute();
   }
-  const comments = await db.selectFrom('order_comments').select('id').where('order_id', '=', orderId).orderBy('id').execute();
   for (const [index, row] of comments.entries()) {
     await db.updateTable('order_comments').set({ created_at: at(1 + index * 2) }).where('id', '=', row.id).execute();
   }
-  const lastChange = at(Math.max(0, history.length - 1) * 3 + comments.length * 2);
+  const lastChange = at(lastStep);
   await db.updateTable('orders').set({ created_at: at(0), updated_at: lastChange }).where('id', '=', orderId).execute();
 }
 

@@ -13,6 +13,7 @@ interface PersonBody {
 }
 interface OrganizationBody {
   title: string;
+  version: number;
   companyType: string | null;
   externalIds: Record<string, Record<string, string>>;
 }
@@ -94,10 +95,12 @@ describe.each(TEST_DIALECTS)('Bitrix24 back-sync: contacts, companies, leads on 
   });
 
   it('a company renamed or given another type changes the organization; delete unlinks', async () => {
-    const organizationId = await h.organization({ title: 'ООО «Старое имя»' });
+    // The organization's type goes to the portal through «Типы компаний» read backwards.
+    const organizationId = await h.organization({ title: 'ООО «Старое имя»', companyType: 'Клиент' });
     const personId = await h.person({ firstName: 'Олег', phones: ['+7 927 200-00-10'], organizationId });
     const deal = await h.dealOf((await h.order({ personId, organizationId })).id);
     const companyId = deal.COMPANY_ID!;
+    expect((await portalCall<{ COMPANY_TYPE: string }>(h.b24, 'crm.company.get', { id: companyId })).COMPANY_TYPE).toBe('CUSTOMER');
     await quiet();
 
     await admin(h.b24, 'POST', `/companies/${companyId}/rename`, { title: 'ООО «Новое имя»' });
@@ -109,10 +112,16 @@ describe.each(TEST_DIALECTS)('Bitrix24 back-sync: contacts, companies, leads on 
     h.b24.manager.update('company', Number(companyId), { COMPANY_TYPE: 'COMPETITOR', TITLE: 'ООО «Третье имя»' });
     await eventually(async () => expect((await organization(organizationId)).title).toBe('ООО «Третье имя»'));
     expect((await organization(organizationId)).companyType).toBe('Партнёр');
+    // A change made in printsync sends the portal's code, never the shop's word for it.
+    const current = await organization(organizationId);
+    expect((await h.api.request('PATCH', `/api/v1/organizations/${organizationId}`, { version: current.version, title: 'ООО «Четвёртое имя»' })).status).toBe(200);
+    await eventually(async () => expect((await portalCall<{ TITLE: string }>(h.b24, 'crm.company.get', { id: companyId })).TITLE).toBe('ООО «Четвёртое имя»'));
+    expect((await portalCall<{ COMPANY_TYPE: string }>(h.b24, 'crm.company.get', { id: companyId })).COMPANY_TYPE).toBe('PARTNER');
+    await quiet();
 
     h.b24.manager.delete('company', Number(companyId));
     await eventually(async () => expect((await organization(organizationId)).externalIds.bitrix24?.company).toBeUndefined());
-    expect((await organization(organizationId)).title).toBe('ООО «Третье имя»');
+    expect((await organization(organizationId)).title).toBe('ООО «Четвёртое имя»');
   });
 
   it('a lead converted by a manager: its contact, company and deal are linked to the client and the client’s order', async () => {

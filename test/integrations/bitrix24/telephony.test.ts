@@ -166,7 +166,7 @@ describe('Bitrix24 back-sync: what the panel shows of it', () => {
       const rows = Object.fromEntries(answer.body.rows.map((r) => [r.label, r.value]));
       expect(rows['Итог']).toBe('применено');
       expect(rows['Что']).toMatch(/стадия LOSE/);
-      expect(rows['Событие']).toBe(`Сделка изменен(а) (ONCRMDEALUPDATE), ID ${deal.ID}`);
+      expect(rows['Событие']).toBe(`Изменение сделки (ONCRMDEALUPDATE), ID ${deal.ID}`);
       expect(answer.body.rows.find((r) => r.label === 'Когда')?.at).toMatch(/^\d{4}-/);
     });
     // The client card: its contact's events (printsync's own writes, dropped as echo).

@@ -71,7 +71,7 @@ export class ClientExporter {
 
     const commands: PlannedCommand[] = [];
     if (what.organization && !companyId) {
-      commands.push({ name: `company_${what.organization.id}`, method: 'crm.company.add', params: { fields: companyFields(what.organization, { responsibleId }) }, unit: 'client' });
+      commands.push({ name: `company_${what.organization.id}`, method: 'crm.company.add', params: { fields: companyFields(what.organization, { responsibleId, companyTypes: saved.settings.companyTypes }) }, unit: 'client' });
     }
     for (const person of what.persons) {
       if (contacts.has(person.id)) continue;
@@ -106,11 +106,12 @@ export class ClientExporter {
     const kind = entityType === 'person' ? 'contact' : 'company';
     const externalId = await context.stores.links.externalIdOf({ entityType, entityId: id, system: context.name, kind });
     if (!externalId) return null;
-    const transport = this.portal.transport(await this.portal.settings());
+    const saved = await this.portal.settings();
+    const transport = this.portal.transport(saved);
     return this.portal.locks.run([`${entityType}:${id}`], async () => {
       if (entityType === 'organization') {
         const organization = await context.stores.organizations.get(id);
-        const { TITLE, COMMENTS, COMPANY_TYPE } = companyFields(organization, { responsibleId: 0 });
+        const { TITLE, COMMENTS, COMPANY_TYPE } = companyFields(organization, { responsibleId: 0, companyTypes: saved.settings.companyTypes });
         await transport.call('crm.company.update', { id: externalId, fields: { TITLE, ...(COMMENTS ? { COMMENTS } : {}), ...(COMPANY_TYPE ? { COMPANY_TYPE } : {}) } }, { signal });
         return externalId;
       }

@@ -258,7 +258,7 @@ export class OrderExporter {
       if (organization) {
         companyId = companies.get(organization.id) ?? ref(`company_${organization.id}`);
         if (!companies.has(organization.id) && !plannedClients.has(`company_${organization.id}`)) {
-          commands.push({ name: `company_${organization.id}`, method: 'crm.company.add', params: { fields: companyFields(organization, { responsibleId }) }, unit });
+          commands.push({ name: `company_${organization.id}`, method: 'crm.company.add', params: { fields: companyFields(organization, { responsibleId, companyTypes: settings.companyTypes }) }, unit });
           plannedClients.add(`company_${organization.id}`);
         }
       }

@@ -107,7 +107,7 @@ export function reconciler(context: IntegrationContext<Bitrix24Settings>, portal
 }
 
 /**
- * The schedule: every «Сверка с порталом, раз в минут» minutes, what changed since the last one;
+ * The schedule: every «Сверка с порталом, интервал в минутах», what changed since the last one;
  * the first run after each midnight UTC, everything (see `FULL_RECONCILE_EVERY_MS`).
  */
 export function reconcileJob(reconcile: IntegrationReconcile, context: IntegrationContext<Bitrix24Settings>): JobDefinition<ScheduledJobPayload> {

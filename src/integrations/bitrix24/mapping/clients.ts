@@ -1,4 +1,5 @@
 import type { Organization, Person } from '../../../domain/clients.js';
+import type { Bitrix24Settings } from '../settings.js';
 import { ORIGINATOR_ID, originId } from './origin.js';
 
 /** Bitrix24's multifield entry. Values are capped at 250 characters by the portal. */
@@ -35,12 +36,25 @@ export function contactFields(person: Person, options: { companyId?: string | nu
   };
 }
 
-/** An organization as a company: title, and the ИНН/КПП in its comments (requisites need another scope). */
-export function companyFields(organization: Organization, options: { responsibleId: number }): Record<string, unknown> {
+/**
+ * The portal's «Тип компании» for an organization's type: «Типы компаний» read backwards (the
+ * same table brings a manager's change back); a type that is itself a portal code (`CUSTOMER`)
+ * as it is; any other text has no counterpart on the portal and is not sent.
+ */
+export function bitrixCompanyType(companyType: string | null, companyTypes: Bitrix24Settings['companyTypes']): string | null {
+  if (!companyType) return null;
+  const mapped = companyTypes.find((row) => row.companyType === companyType)?.bitrixType;
+  if (mapped) return mapped;
+  return /^[A-Z][A-Z0-9_]*$/.test(companyType) ? companyType : null;
+}
+
+/** An organization as a company: title, type, and the ИНН/КПП in its comments (requisites need another scope). */
+export function companyFields(organization: Organization, options: { responsibleId: number; companyTypes: Bitrix24Settings['companyTypes'] }): Record<string, unknown> {
   const requisites = [organization.inn && `ИНН ${organization.inn}`, organization.kpp && `КПП ${organization.kpp}`].filter(Boolean).join(', ');
+  const companyType = bitrixCompanyType(organization.companyType, options.companyTypes);
   return {
     TITLE: organization.title,
-    ...(organization.companyType ? { COMPANY_TYPE: organization.companyType } : {}),
+    ...(companyType ? { COMPANY_TYPE: companyType } : {}),
     ...(requisites ? { COMMENTS: requisites } : {}),
     ASSIGNED_BY_ID: options.responsibleId,
     OPENED: 'Y',

@@ -8,8 +8,9 @@ type CardEntity = 'order' | 'person' | 'organization';
 /** The Bitrix24 records a card's entity is linked to, whose events it shows. */
 const KINDS: Record<CardEntity, readonly string[]> = { order: ['deal'], person: ['contact', 'lead'], organization: ['company', 'lead'] };
 
-const RECORD: Record<string, string> = { DEAL: 'Сделка', CONTACT: 'Контакт', COMPANY: 'Компания', LEAD: 'Лид', PRODUCT: 'Товар' };
-const ACTION: Record<string, string> = { ADD: 'создан(а)', UPDATE: 'изменен(а)', DELETE: 'удален(а)' };
+// What happened to what, as a noun phrase («Изменение сделки»): no gender to agree with.
+const OF_RECORD: Record<string, string> = { DEAL: 'сделки', CONTACT: 'контакта', COMPANY: 'компании', LEAD: 'лида', PRODUCT: 'товара' };
+const ACTION: Record<string, string> = { ADD: 'Создание', UPDATE: 'Изменение', DELETE: 'Удаление' };
 
 const OUTCOME: Record<string, string> = {
   pending: 'в очереди на применение',
@@ -20,10 +21,10 @@ const OUTCOME: Record<string, string> = {
   failed: 'не применено: ошибка',
 };
 
-/** `ONCRMDEALUPDATE` → «Сделка изменен(а) (ONCRMDEALUPDATE)». */
+/** `ONCRMDEALUPDATE` → «Изменение сделки (ONCRMDEALUPDATE)». */
 export function describeEvent(event: string): string {
   const match = /^ONCRM(DEAL|CONTACT|COMPANY|LEAD|PRODUCT)(ADD|UPDATE|DELETE)$/.exec(event);
-  return match ? `${RECORD[match[1]!]} ${ACTION[match[2]!]} (${event})` : event;
+  return match ? `${ACTION[match[2]!]} ${OF_RECORD[match[1]!]} (${event})` : event;
 }
 
 /**

@@ -21,6 +21,22 @@ export interface PgBossDriverOptions {
   supervise?: boolean;
   /** Connections of pg-boss's own pool (claims, leases, admin queries). @default 4 */
   poolSize?: number;
+  /**
+   * The connection that listens for committed jobs (see `watch`). `url`: where it connects, when
+   * that is not where the pool goes — LISTEN needs a session of its own, which PgBouncer in
+   * transaction mode does not give; point it at PostgreSQL itself. The timings are for tests.
+   */
+  listen?: Partial<ListenOptions>;
+}
+
+export interface ListenOptions {
+  url: string;
+  /** How often the listening connection proves it is alive. @default 30_000 */
+  heartbeatMs: number;
+  /** How long a connect or a heartbeat may take. @default 10_000 */
+  timeoutMs: number;
+  /** The pause before listening again after the connection was lost. @default 5_000 */
+  retryMs: number;
 }
 
 // Keyless jobs still need a singleton key: the `short` policy's unique index treats a null
@@ -32,10 +48,7 @@ const PENDING_RETENTION = "interval '30 days'";
 // Told (NOTIFY) when a job commits, so workers in every process take it at once.
 const JOBS_CHANNEL = 'printsync_jobs';
 // A lost LISTEN connection only costs latency (workers still poll); it is opened again after this.
-const LISTEN_RETRY_MS = 5_000;
-/** How often the listening connection proves it is alive, and how long an answer may take. */
-const LISTEN_HEARTBEAT_MS = 30_000;
-const LISTEN_TIMEOUT_MS = 10_000;
+const LISTEN_DEFAULTS = { heartbeatMs: 30_000, timeoutMs: 10_000, retryMs: 5_000 };
 /** A polite goodbye waits for the server; a dead connection is cut after this. */
 const LISTEN_CLOSE_MS = 1_000;
 
@@ -82,7 +95,7 @@ export class PgBossJobStore implements JobStore {
     private readonly boss: PgBoss,
     private readonly db: Kysely<Database>,
     schema: string,
-    private readonly postgresUrl: string,
+    private readonly listening: ListenOptions,
     private readonly logger: JobLogger,
   ) {
     this.#schema = sql.raw(schema);
@@ -110,7 +123,7 @@ export class PgBossJobStore implements JobStore {
       // Idempotent (insert … on conflict do nothing); every API and worker process runs it.
       await boss.createQueue(name, { name, policy: 'short' });
     }
-    return new PgBossJobStore(boss, db, schema, postgresUrl, logger);
+    return new PgBossJobStore(boss, db, schema, { url: postgresUrl, ...LISTEN_DEFAULTS, ...options.listen }, logger);
   }
 
   async enqueue(trx: Kysely<Database>, job: JobRequest, defaults: EnqueueDefaults): Promise<string | null> {
@@ -138,6 +151,7 @@ export class PgBossJobStore implements JobStore {
   }
 
   async watch(onEnqueued: () => void): Promise<() => Promise<void>> {
+    const { url, heartbeatMs, timeoutMs, retryMs } = this.listening;
     let client: pg.Client | null = null;
     let stopped = false;
     let retry: NodeJS.Timeout | undefined;
@@ -146,14 +160,14 @@ export class PgBossJobStore implements JobStore {
       if (stopped || client !== from) return;
       client = null;
       clearInterval(heartbeat);
-      this.logger.warn({ err: error }, `job notifications lost; listening again in ${LISTEN_RETRY_MS / 1000} s (workers poll meanwhile)`);
+      this.logger.warn({ err: error }, `job notifications lost; listening again in ${retryMs / 1000} s (workers poll meanwhile)`);
       void close(from);
-      retry = setTimeout(() => void listen(), LISTEN_RETRY_MS);
+      retry = setTimeout(() => void listen(), retryMs);
     };
     const listen = async () => {
       // Keepalive and a heartbeat: a connection a NAT or a failover left half-open sends no error
       // and no end, and notifications would stop without a word.
-      const next = new pg.Client({ connectionString: this.postgresUrl, keepAlive: true, keepAliveInitialDelayMillis: 10_000, connectionTimeoutMillis: LISTEN_TIMEOUT_MS });
+      const next = new pg.Client({ connectionString: url, keepAlive: true, keepAliveInitialDelayMillis: 10_000, connectionTimeoutMillis: timeoutMs });
       client = next;
       next.on('notification', () => onEnqueued());
       next.on('error', (error) => lost(next, error));
@@ -163,8 +177,8 @@ export class PgBossJobStore implements JobStore {
         await next.query(`LISTEN ${JOBS_CHANNEL}`);
         if (client !== next) return;
         heartbeat = setInterval(() => {
-          withTimeout(next.query('select 1'), LISTEN_TIMEOUT_MS).catch((error: unknown) => lost(next, error));
-        }, LISTEN_HEARTBEAT_MS);
+          withTimeout(next.query('select 1'), timeoutMs).catch((error: unknown) => lost(next, error));
+        }, heartbeatMs);
         heartbeat.unref();
         // Jobs committed while nobody listened are waiting: look now.
         if (!stopped) onEnqueued();

@@ -9,6 +9,9 @@ import { Bitrix24Error, Bitrix24Transport } from './transport/client.js';
 import { PortalPacing } from './transport/pacing.js';
 import { dealStages } from './transport/portal-lists.js';
 
+/** Bitrix24's request limit on every plan but «Энтерпрайз» (2 per second, 50 at once). */
+const STANDARD_PLAN_LIMIT = { perSecond: 2, burst: 50 } as const;
+
 /**
  * «Битрикс24» under «Заказы / Настройка / Выгрузка заказов / ERP и CRM системы» (B24-1..5, B24-8,
  * B24-18, B24-19). Labels are those of the Pixlpark screens and the seed, so the shop's admin can
@@ -281,8 +284,8 @@ export const bitrix24Settings = defineSettings<Bitrix24Settings>({
     telephonyEnabled: false,
     stageToStatus: [...DEFAULT_STAGE_TO_STATUS],
     statusToStage: [...DEFAULT_STATUS_TO_STAGE],
-    requestsPerSecond: 2,
-    requestBurst: 50,
+    requestsPerSecond: STANDARD_PLAN_LIMIT.perSecond,
+    requestBurst: STANDARD_PLAN_LIMIT.burst,
     companyTypes: [],
     reconcileMinutes: 10,
   },
@@ -331,6 +334,12 @@ export const bitrix24Settings = defineSettings<Bitrix24Settings>({
  * retries a refusal for the rate) instead of being refused with QUERY_LIMIT_EXCEEDED.
  */
 function pacedTransport(settings: Bitrix24Settings, context: SettingsHookContext): Bitrix24Transport {
-  const bucket = context.rateBucket(settings.portalUrl, { perSecond: settings.requestsPerSecond, burst: settings.requestBurst });
+  // A form's limits are not yet known to be the portal's: above the standard plan's, a refusal
+  // would fill the shared bucket to a level the saved limits read as a long queue, and hold the
+  // export back for minutes. A check makes two or three requests; the standard pace is plenty.
+  const bucket = context.rateBucket(settings.portalUrl, {
+    perSecond: Math.min(settings.requestsPerSecond, STANDARD_PLAN_LIMIT.perSecond),
+    burst: Math.min(settings.requestBurst, STANDARD_PLAN_LIMIT.burst),
+  });
   return new Bitrix24Transport(settings, { pacing: new PortalPacing(bucket) });
 }

@@ -169,15 +169,6 @@ export async function admin<T = unknown>(b24: Bitrix24Emulator, method: string, 
 }
 
 /**
- * Counts the REST requests the portal receives (each one takes a slot of its rate limit, which
- * is where the emulator sees every request arrive).
- */
-/**
- * Waits until nothing of printsync's talks to the portal: the reconciliation schedule has fired
- * its first run (it fires as soon as the integration is on, then every «Сверка с порталом»
- * minutes) and no job is waiting or running. A test counting the export's requests starts here.
- */
-/**
  * Every event the portal fired has arrived and been settled: none on the wire (the emulator
  * delivers over HTTP, after printsync's request that caused it has been answered), none pending in
  * the inbox. Checking the inbox alone can pass while an event of an export is still on its way.
@@ -189,6 +180,11 @@ export async function eventsSettled(h: Harness): Promise<void> {
   }, { timeoutMs: 10_000, intervalMs: 50 });
 }
 
+/**
+ * Waits until nothing of printsync's talks to the portal: the reconciliation schedule has fired
+ * its first run (it fires as soon as the integration is on, then every «Сверка с порталом»
+ * minutes) and no job is waiting or running. A test counting the export's requests starts here.
+ */
 export async function portalQuiet(h: Harness): Promise<void> {
   await expectEventually(async () => {
     const fired = await h.api.services.database.db.selectFrom('schedules').select('last_fired_at').where('name', '=', 'bitrix24.reconcile').executeTakeFirst();
@@ -197,6 +193,10 @@ export async function portalQuiet(h: Harness): Promise<void> {
   }, { timeoutMs: 15_000, intervalMs: 100 });
 }
 
+/**
+ * Counts the REST requests the portal receives (each one takes a slot of its rate limit, which
+ * is where the emulator sees every request arrive).
+ */
 export function countRequests(b24: Bitrix24Emulator): { readonly count: number; readonly refused: number; stop(): void } {
   const limiter = b24.limits.rate;
   const original = limiter.admit.bind(limiter);

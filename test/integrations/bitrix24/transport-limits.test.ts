@@ -5,7 +5,7 @@ import { Bitrix24Error, Bitrix24Transport } from '../../../src/integrations/bitr
 import { PortalPacing } from '../../../src/integrations/bitrix24/transport/pacing.js';
 import { parseOutboundPolicy, setOutboundPolicy } from '../../../src/platform/outbound-policy.js';
 import { SharedRateBucket } from '../../../src/store/rate-bucket.js';
-import { webhookFields } from '../../support/bitrix24-portal.js';
+import { portalCall, webhookFields } from '../../support/bitrix24-portal.js';
 import { openTestDatabase, TEST_DIALECTS } from '../../support/databases.js';
 import type { Harness } from './harness.js';
 import { startHarness } from './harness.js';
@@ -149,5 +149,28 @@ describe('Bitrix24 settings checks share the portal’s budget with the export',
     const tested = await h.api.request<{ ok: boolean; message: string }>('POST', '/api/v1/integrations/bitrix24/test-connection', {});
     expect(tested.body, tested.body.message).toMatchObject({ ok: true });
     expect(h.b24.limits.rate.counts.refused).toBe(0);
+  });
+});
+
+describe('a settings form claiming limits the portal does not have', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    // A standard portal (2 per second, 50 at once), saved as such.
+    h = await startHarness({ emulator: { rate: { drainPerSecond: 2, burst: 50 } } });
+    await h.connect();
+  });
+  afterAll(async () => h?.close());
+
+  it('«Проверить подключение» with «Энтерпрайз» limits on a spent portal does not hold the export back for minutes', async () => {
+    // Another program on this address has spent the portal's budget: the check is refused at first.
+    await Promise.allSettled(Array.from({ length: 60 }, () => portalCall(h.b24, 'scope')));
+    const draft = { ...webhookFields(h.b24.webhookUrl), requestsPerSecond: 5, requestBurst: 250 };
+    const tested = await h.api.request<{ ok: boolean; message: string }>('POST', '/api/v1/integrations/bitrix24/test-connection', { settings: draft });
+    expect(tested.body, tested.body.message).toMatchObject({ ok: true });
+    // The export, pacing itself by the saved limits, gets its next slot within a second or two:
+    // the refused check filled the shared bucket as the standard plan, not as 250 at once.
+    const exportBucket = new SharedRateBucket(h.api.services.database.db, `bitrix24:${draft.portalUrl}`, { perSecond: 2, burst: 50 });
+    expect(await exportBucket.reserve()).toBeLessThan(3_000);
   });
 });

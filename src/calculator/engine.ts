@@ -65,8 +65,21 @@ export interface EngineQuote {
   warnings: string[];
   /** The parameters the price is for, by key, defaults filled in. */
   parameters: Record<string, ParameterValue>;
+  /**
+   * The same choices as a person reads them — by label, options by their labels — when the keys
+   * are an engine's codes (`p-paper: coated-300` is «Бумага: Мелованная 300 г/м²»). An order line
+   * priced from the quote keeps these: the card, Bitrix24 and 1C show them. Absent when the keys
+   * are the names already.
+   */
+  readable?: Record<string, ParameterValue> | undefined;
   /** Where the price came from. */
   source: QuoteSource;
+}
+
+/** Whether two sets of choices are the same: the same keys with the same values. */
+export function sameChoices(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.prototype.hasOwnProperty.call(b, key) && a[key] === b[key]);
 }
 
 export interface QuoteSource {

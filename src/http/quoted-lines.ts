@@ -1,5 +1,6 @@
 import type { FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import type { Kysely } from 'kysely';
+import { sameChoices } from '../calculator/engine.js';
 import type { Database } from '../db/schema.js';
 import { invalidField } from '../domain/errors.js';
 import type { Order } from '../domain/orders.js';
@@ -30,7 +31,8 @@ export function fillFromQuotes(issued: IssuedQuoteStore, products: ProductStore)
       if (!quote) continue;
       line.productId ??= quote.productId;
       line.quantity ??= quote.quantity;
-      line.parameters ??= { ...quote.parameters };
+      // As a person reads them (the engine's codes would show as `p-paper: coated-300`).
+      line.parameters ??= { ...(quote.readable ?? quote.parameters) };
       if (line.total === undefined && line.unitPrice === undefined) {
         line.total = quote.total;
         line.unitPrice = quote.unitPrice;
@@ -62,15 +64,10 @@ export async function quotesOfLines(
     if ((item.productId ?? null) !== q.productId) throw invalidField(`${path}.productId`, `quote ${q.quoteId} is for product ${q.productId}`);
     if (item.quantity !== q.quantity) throw invalidField(`${path}.quantity`, `quote ${q.quoteId} is for ${q.quantity}`);
     if (item.total !== q.total) throw invalidField(`${path}.total`, `quote ${q.quoteId} prices this line at ${q.total}; leave the price out to take it from the quote`);
-    if (!sameParameters(item.parameters, q.parameters)) throw invalidField(`${path}.parameters`, `differ from those of quote ${q.quoteId}; leave them out to take them from the quote`);
+    if (!sameChoices(item.parameters, q.parameters) && !(q.readable && sameChoices(item.parameters, q.readable))) throw invalidField(`${path}.parameters`, `differ from those of quote ${q.quoteId}; leave them out to take them from the quote`);
     result.set(index + 1, q.quoteId);
   }
   return result;
-}
-
-function sameParameters(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => Object.prototype.hasOwnProperty.call(b, key) && a[key] === b[key]);
 }
 
 /** The order with each line's quote id (null for a line priced otherwise). */

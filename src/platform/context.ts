@@ -7,6 +7,7 @@ import type { JobDefinition, JobPayload } from '../jobs/catalog.js';
 import type { JobQueueDriver } from '../jobs/driver.js';
 import type { SettingsDefinition, SettingsShape } from '../settings/definition.js';
 import type { CategoryStore } from '../store/categories.js';
+import type { IssuedQuoteStore } from '../store/widget.js';
 import type { ExternalLinkStore } from '../store/external-links.js';
 import type { OrderStore } from '../store/orders.js';
 import type { OrganizationStore } from '../store/organizations.js';
@@ -43,6 +44,8 @@ export interface IntegrationStores {
   products: ProductStore;
   /** Ids of our entities in other systems (this integration's and the others'). */
   links: ExternalLinkStore;
+  /** Quotes issued by the calculators, and which order lines were priced from them. */
+  issuedQuotes: IssuedQuoteStore;
 }
 
 /** The integration's own settings, typed by its form. No cache: every read sees the latest save. */
@@ -191,6 +194,7 @@ export function createIntegrationContext<S extends SettingsShape>(
       categories: stores.categories,
       products: stores.products,
       links: stores.links,
+      issuedQuotes: stores.issuedQuotes,
     },
     settings,
     syncLog: {

@@ -154,6 +154,7 @@ describe('admin panel: a manager creates an order priced by the calculators', ()
     expect(panelMoney(await rows.nth(0).locator('td').last().textContent())).toBe(money(1_990_00));
     expect(panelMoney(await rows.nth(1).locator('td').last().textContent())).toBe(money(expected.body.total));
     expect(await rows.nth(1).textContent()).toContain('Визитки 90x50');
+    expect(await rows.nth(1).textContent()).toContain('Красочность: 4+4 (двусторонняя)');
     await screenshot(page, 'new-order-card');
     expect(await text(page.getByTestId('order-ready-at'))).toContain('11.12.2026, 17:00');
     // «Дата выдачи (редактировать)» on the card moves it. A year the browser lets one type but no
@@ -184,7 +185,8 @@ describe('admin panel: a manager creates an order priced by the calculators', ()
     const [flyerLine, cardLine] = order.items;
     expect(flyerLine).toMatchObject({ productId: flyers, name: 'Листовки А5', quantity: 500, total: 1_990_00 });
     expect(cardLine).toMatchObject({ productId: cards, name: 'Визитки 90x50', quantity: 1000, total: expected.body.total, unitPrice: expected.body.unitPrice });
-    expect(cardLine!.parameters).toMatchObject(cardsChoice.parameters);
+    // The line keeps the choices as the manager read them (site label «Бумага для визиток»).
+    expect(cardLine!.parameters).toMatchObject({ 'Бумага для визиток': 'Мелованная 300 г/м²', Красочность: '4+4 (двусторонняя)', Ламинация: 'Матовая 1+1' });
     const flyerQuote = await h.api.request<QuoteAnswer>('POST', `/api/v1/products/${flyers}/quote`, { quantity: 500 });
     expect(flyerLine!.total).toBe(flyerQuote.body.total);
     for (const line of [flyerLine!, cardLine!]) {

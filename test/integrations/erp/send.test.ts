@@ -73,6 +73,29 @@ describe.each(ERP_KINDS)('orders to $product', (kind) => {
     expect(ordersFor(order.number)).toHaveLength(1);
   });
 
+  it('a line priced from a quote reads as a person chose it, and reaches the ERP by its codes', async () => {
+    const issued = await h.api.request<{ quoteId: string; parameters: Record<string, unknown> }>('POST', `/api/v1/products/${cards}/quotes`, {
+      quantity: 500,
+      parameters: { 'p-paper': 'coated-350', 'p-colors': '4+4' },
+    });
+    expect(issued.status, JSON.stringify(issued.body)).toBe(201);
+    const person = await h.api.request<{ id: number }>('POST', '/api/v1/persons', { lastName: 'Котова', firstName: 'Мария', phones: ['+7 916 555-44-33'] });
+    const created = await h.api.request<{ id: number; number: string; items: Array<{ parameters: Record<string, unknown> }> }>('POST', '/api/v1/orders', {
+      source: 'site',
+      personId: person.body.id,
+      items: [{ quoteId: issued.body.quoteId }],
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    // What the card, Bitrix24 and 1C show: the labels and the options' labels, not `p-paper: coated-350`.
+    expect(created.body.items[0]!.parameters).toMatchObject({ Бумага: 'Мелованная 350 г/м²', Красочность: '4+4 (двусторонняя)', Ламинация: 'Без ламинации', Формат: '90×50 мм' });
+    expect(Object.keys(created.body.items[0]!.parameters).some((key) => key.startsWith('p-'))).toBe(false);
+
+    await h.send(created.body.id);
+    await h.settled(created.body.id);
+    const [sent] = ordersFor(created.body.number);
+    expect(sent!.request.orderParams).toMatchObject({ Бумага: 'coated-350', Красочность: '4+4', Ламинация: 'none' });
+  });
+
   it('finds an extra parameter by the name the shop mapped it to, and skips one the template lacks', async () => {
     const unmapped = await h.order([{ productId: flyers, quantity: 500, parameters: { 'Вид оплаты': 'cash' } }]);
     await h.send(unmapped.id);

@@ -140,7 +140,7 @@ export class ErpCalculator<S extends ErpSettingsBase> implements CalculatorEngin
       }
       throw this.#refusal(error, template, labels, path);
     }
-    return this.#toQuote(answer, template, values, quantity);
+    return this.#toQuote(answer, template, labels, values, quantity);
   }
 
   #refusal(error: ErpError, template: ErpTemplate, labels: SiteLabels, path: string): Error {
@@ -157,7 +157,7 @@ export class ErpCalculator<S extends ErpSettingsBase> implements CalculatorEngin
     return new DomainError('unavailable', `Калькулятор ${product} временно недоступен: ${error.message}`);
   }
 
-  #toQuote(answer: CalcAnswer, template: ErpTemplate, values: Map<string, ParameterValue>, quantity: number): EngineQuote {
+  #toQuote(answer: CalcAnswer, template: ErpTemplate, labels: SiteLabels, values: Map<string, ParameterValue>, quantity: number): EngineQuote {
     if (typeof answer.price !== 'number' || !Number.isFinite(answer.price) || answer.price < 0) {
       throw new DomainError('unavailable', `Калькулятор ${this.member.product} временно недоступен: ответ без цены`);
     }
@@ -175,6 +175,7 @@ export class ErpCalculator<S extends ErpSettingsBase> implements CalculatorEngin
       breakdown,
       warnings: Array.isArray(answer.warnings) ? answer.warnings.filter((w): w is string => typeof w === 'string') : [],
       parameters: Object.fromEntries(values),
+      ...readableChoices(template, labels, values),
       source: {
         engine: this.engine,
         templateId: template.id,
@@ -185,6 +186,26 @@ export class ErpCalculator<S extends ErpSettingsBase> implements CalculatorEngin
       },
     };
   }
+}
+
+/**
+ * The choices by label, options by their labels — for an order line a person reads. Given only
+ * when they read back to exactly the same choices (two parameters with one label, or an option
+ * label that is another option's value, would not), so the line can always be priced again.
+ */
+function readableChoices(template: ErpTemplate, labels: SiteLabels, values: ReadonlyMap<string, ParameterValue>): { readable?: Record<string, ParameterValue> } {
+  const params = pricedParams(template);
+  const readable: Record<string, ParameterValue> = {};
+  for (const [key, value] of values) {
+    const located = params.find((p) => p.key === key);
+    if (!located) return {};
+    const label = labelOf(located, labels);
+    if (Object.prototype.hasOwnProperty.call(readable, label)) return {};
+    readable[label] = located.param.type === 'select' ? (located.param.options?.find((o) => o.value === value)?.label ?? value) : value;
+  }
+  const back = resolveChoices(template, labels, readable, 'readable');
+  const same = back.problems.length === 0 && back.values.size === values.size && [...values].every(([key, value]) => back.values.get(key) === value);
+  return same ? { readable } : {};
 }
 
 function toKopecks(rubles: number): number {

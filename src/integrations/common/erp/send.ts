@@ -1,6 +1,7 @@
 import type { Order, OrderItem } from '../../../domain/orders.js';
 import type { IntegrationContext } from '../../../platform/context.js';
 import { IntegrationError } from '../../../platform/errors.js';
+import { sameChoices } from '../../../calculator/engine.js';
 import type { ParameterValue } from '../../../calculator/engine.js';
 import { resolveChoices, toErpValues } from './choices.js';
 import { ErpError } from './client.js';
@@ -38,6 +39,8 @@ interface BoundItem {
   item: OrderItem;
   template: ErpTemplate;
   labels: Record<string, string>;
+  /** What is sent: the quote's own choices (keys, stable across renames) while the line still shows them, else the line's. */
+  choices: Record<string, ParameterValue>;
   externalId: string;
 }
 
@@ -128,19 +131,31 @@ export class OrderSender<S extends ErpSettingsBase> {
 
   async #boundItems(order: Order): Promise<BoundItem[]> {
     const lines: Array<Omit<BoundItem, 'externalId'>> = [];
+    const quoted = await this.context.stores.issuedQuotes.ofOrder(order.id);
     for (const item of order.items) {
       if (item.productId === null || !(await this.templates.binding(item.productId))) continue;
       const { template, binding, missingSince } = await this.templates.templateOf(item.productId);
       if (missingSince) throw this.#rejected(`шаблон «${template.name}» товара «${item.name}» удалён в ${this.member.product}: выберите для товара другой шаблон`);
-      lines.push({ item, template, labels: binding.labels });
+      lines.push({ item, template, labels: binding.labels, choices: await this.#choicesOf(item, quoted.get(item.position)) });
     }
     if (!lines.length) throw this.#rejected(`в заказе ${order.number} нет товаров, связанных с шаблоном ${this.member.product}`);
     return lines.map((line) => ({ ...line, externalId: lines.length === 1 ? order.number : `${order.number}-${line.item.position}` }));
   }
 
+  /**
+   * A line priced from a quote shows the choices as a person reads them; the quote keeps them by
+   * key, which survives a label renamed since. Used while the line still says what the quote
+   * says — a manager who changed the line's parameters meant the new ones.
+   */
+  async #choicesOf(item: OrderItem, quoteId: string | undefined): Promise<Record<string, ParameterValue>> {
+    const quote = quoteId ? await this.context.stores.issuedQuotes.find(quoteId) : null;
+    if (quote && (sameChoices(item.parameters, quote.parameters) || (quote.readable && sameChoices(item.parameters, quote.readable)))) return quote.parameters;
+    return item.parameters;
+  }
+
   #request(order: Order, line: BoundItem, settings: S): Record<string, unknown> {
     const index = order.items.indexOf(line.item);
-    const { values, problems } = resolveChoices(line.template, line.labels, line.item.parameters, `items[${index}].parameters`);
+    const { values, problems } = resolveChoices(line.template, line.labels, line.choices, `items[${index}].parameters`);
     if (problems.length) throw this.#rejected(`строка «${line.item.name}» не подходит шаблону «${line.template.name}»: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
     const erpValues = toErpValues(line.template, values);
     const extras = extraParamValues(order);

@@ -62,6 +62,24 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   }
 }
 
+/** The advisory lock printsync's processes take to create pg-boss queues one at a time ('printsyn'). */
+const QUEUE_CREATION_LOCK = '8102099357864587630';
+
+async function withAdvisoryLock<T>(postgresUrl: string, key: string, work: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock($1::bigint)', [key]);
+    try {
+      return await work();
+    } finally {
+      await client.query('select pg_advisory_unlock($1::bigint)', [key]);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 /** Ends a listening client; one whose server does not answer (half-open) has its socket cut. */
 async function close(client: pg.Client): Promise<void> {
   await withTimeout(client.end(), LISTEN_CLOSE_MS).catch(() => {
@@ -119,10 +137,13 @@ export class PgBossJobStore implements JobStore {
     });
     boss.on('error', (error: unknown) => logger.error({ err: error }, 'pg-boss error'));
     await boss.start();
-    for (const name of names) {
-      // Idempotent (insert … on conflict do nothing); every API and worker process runs it.
-      await boss.createQueue(name, { name, policy: 'short' });
-    }
+    // Idempotent (insert … on conflict do nothing); every API and worker process runs it. A queue
+    // is a table partition, and two processes creating queues at once can deadlock in PostgreSQL
+    // (`serve` and `worker` started together): one process at a time, the others wait their turn.
+    await withAdvisoryLock(postgresUrl, QUEUE_CREATION_LOCK, async () => {
+      const existing = new Set((await boss.getQueues()).map((queue) => queue.name));
+      for (const name of names) if (!existing.has(name)) await boss.createQueue(name, { name, policy: 'short' });
+    });
     return new PgBossJobStore(boss, db, schema, { url: postgresUrl, ...LISTEN_DEFAULTS, ...options.listen }, logger);
   }
 

@@ -125,9 +125,12 @@ describe('admin panel: integration extension points', () => {
       new Date().toISOString(),
     );
     await api.services.stores.orders.as({ kind: 'integration', name: 'testcrm', title: 'Тестовая CRM' }).changeStatus(orderId, { status: 'Printing' });
-    await api.services.stores.syncLog.record({ entityType: 'order', entityId: orderId, system: 'testcrm', operation: 'deal.add', outcome: 'error', error: 'портал ответил 500' });
     await page.goto(`${api.baseUrl}/orders/${orderId}`);
     const section = page.getByTestId('sync-testcrm');
+    // Never sent from here, yet linked there: «Связан», not «Не отправлялся» beside the deal's id.
+    await expect.poll(() => section.getByTestId('sync-state-testcrm').textContent()).toBe('Связан');
+    await api.services.stores.syncLog.record({ entityType: 'order', entityId: orderId, system: 'testcrm', operation: 'deal.add', outcome: 'error', error: 'портал ответил 500' });
+    await page.reload();
     await section.getByText('Тестовая CRM').waitFor();
     expect(await section.getByTestId('external-id-shown-testcrm-deal').textContent()).toBe('D-77');
     const link = section.getByTestId('external-id-link-testcrm-deal');

@@ -63,7 +63,7 @@ describe.each(ERP_KINDS)('orders to $product', (kind) => {
     const card = await h.api.request<{ externalIds: Record<string, Record<string, string>> }>('GET', `/api/v1/orders/${order.id}`);
     expect(card.body.externalIds[kind.name]).toEqual({ order: sent!.id, number: sent!.number });
     const details = await h.api.request<{ rows: Array<{ value: string }> }>('GET', `${h.base}/orders/${order.id}/erp-orders`);
-    expect(details.body.rows[0]!.value).toContain(sent!.number);
+    expect(details.body.rows[0]!.value).toBe(`${sent!.number}, ID ${sent!.id}, новый`);
 
     // «Отправить» again, and «Отправить повторно» from the sync card: nothing new in the ERP.
     await h.send(order.id);
@@ -94,6 +94,20 @@ describe.each(ERP_KINDS)('orders to $product', (kind) => {
     await h.settled(created.body.id);
     const [sent] = ordersFor(created.body.number);
     expect(sent!.request.orderParams).toMatchObject({ Бумага: 'coated-350', Красочность: '4+4', Ламинация: 'none' });
+  });
+
+  it('«Отправить» for an order with nothing of this ERP says so at once; nothing is queued or sent', async () => {
+    const person = await h.api.request<{ id: number }>('POST', '/api/v1/persons', { lastName: 'Фотолюбова', phones: ['+7 916 555-44-22'] });
+    const order = await h.api.request<{ id: number; number: string }>('POST', '/api/v1/orders', {
+      source: 'site',
+      personId: person.body.id,
+      items: [{ name: 'Фото 10×15', quantity: 20, unitPrice: 1_500 }],
+    });
+    const refused = await h.api.request<{ code: string; message: string }>('POST', `${h.base}/orders/${order.body.id}/send`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toBe(`В заказе ${order.body.number} нет товаров, связанных с шаблоном ${kind.product}: отправлять нечего`);
+    expect(await h.api.services.queue.list({ name: `${kind.name}.sendOrder` })).toEqual(expect.not.arrayContaining([expect.objectContaining({ key: `order:${order.body.id}` })]));
+    expect(ordersFor(order.body.number)).toEqual([]);
   });
 
   it('finds an extra parameter by the name the shop mapped it to, and skips one the template lacks', async () => {

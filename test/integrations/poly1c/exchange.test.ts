@@ -53,9 +53,17 @@ describe.each(TEST_DIALECTS)('1С:Полиграфия: orders to 1C over the Co
     // Nothing is due any more: the next exchange carries nothing.
     expect((await oneC.cycle()).orders.map((o) => o.siteNumber)).not.toContain(order.number);
 
+    const inbound = async () =>
+      (await h.api.request<{ items: Array<{ name: string; counts: { received: number; applied: number; echo: number; pending: number } }> }>('GET', '/api/v1/integrations/inbound')).body.items.find((i) => i.name === 'poly1c')!.counts;
+    const before = await inbound();
     oneC.setStatus(mine.siteId, { status: 'Выполнен', paidAt: '2026-03-02', shippedAt: '2026-03-03' });
     const sent = await oneC.reportAll();
     expect(sent.text).toBe('success');
+    // Each document 1C sent is counted on the health page with what came of it.
+    const counted = await inbound();
+    expect(counted.received).toBeGreaterThan(before.received);
+    expect(counted.applied).toBe(before.applied + 1);
+    expect(counted.pending).toBe(0);
 
     const after = await h.getOrder(order.id);
     expect(after.status).toBe('Printed');
@@ -66,9 +74,13 @@ describe.each(TEST_DIALECTS)('1С:Полиграфия: orders to 1C over the Co
     expect(rows).toMatchObject({
       'Номер по 1С': expect.stringContaining(mine.number),
       'Статус 1С': 'Выполнен → «Выполнен»',
-      'Дата оплаты по 1С': '2026-03-02',
-      'Дата отгрузки по 1С': '2026-03-03',
+      'Дата оплаты по 1С': '02.03.2026',
+      'Дата отгрузки по 1С': '03.03.2026',
     });
+    // The same document again says nothing new: counted as what printsync already has.
+    expect((await oneC.reportAll()).text).toBe('success');
+    expect((await inbound()).echo).toBeGreaterThan(counted.echo);
+    expect((await inbound()).applied).toBe(counted.applied);
     // What 1C changed is not handed back to it.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await h.card(order.id)).rows.map((r) => r.label)).not.toContain('Ожидает выгрузки в 1С');

@@ -188,7 +188,10 @@ function SystemSection<T extends SectionEntity>({
           {!section.enabled && section.title && <Badge>{t('ext.off')}</Badge>}
           {sync && (
             <Badge tone={syncTone(sync.state)}>
-              <span data-testid={`sync-state-${system}`}>{t(`sync.${sync.state}` as 'sync.ok')}</span>
+              <span data-testid={`sync-state-${system}`}>
+                {/* Never sent from here, yet known there (linked by hand, by a lead's conversion, by the other side). */}
+                {sync.state === 'never' && Object.keys(entity.externalIds[system] ?? {}).length > 0 ? t('sync.linked') : t(`sync.${sync.state}` as 'sync.ok')}
+              </span>
             </Badge>
           )}
         </span>

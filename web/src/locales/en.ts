@@ -193,6 +193,7 @@ export const en: Record<MessageKey, string> = {
   'sync.error': 'Error',
   'sync.skipped': 'Skipped',
   'sync.never': 'Not sent yet',
+  'sync.linked': 'Linked',
 
   'render.none': 'Not started',
   'render.pending': 'Queued',
@@ -242,8 +243,8 @@ export const en: Record<MessageKey, string> = {
   'orgs.kpp': 'KPP',
   'orgs.type': 'Company type',
   'orgs.empty': 'No organizations yet.',
-  'org.info': 'Info',
-  'org.main': 'Main information',
+  'org.info': 'Main information',
+  'org.main': 'Edit organization',
   'org.title': 'Name:',
   'org.inn': 'INN:',
   'org.kpp': 'KPP:',
@@ -303,6 +304,8 @@ export const en: Record<MessageKey, string> = {
   'widget.siteOriginsHint': 'Separated by spaces or commas, e.g. https://shop.example https://www.shop.example',
   'widget.removeSite': 'Remove',
 
+  'integrations.saved': 'Settings saved {at} (version {version})',
+  'integrations.savedBy': 'Settings saved {at} by {by} (version {version})',
   'integrations.title': 'Settings',
   'integrations.tab': 'Order export',
   'integrations.erp': 'ERP and CRM systems',

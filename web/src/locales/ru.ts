@@ -191,6 +191,7 @@ export const ru = {
   'sync.error': 'Ошибка',
   'sync.skipped': 'Пропущено',
   'sync.never': 'Не отправлялся',
+  'sync.linked': 'Связан',
 
   'render.none': 'Не запускался',
   'render.pending': 'В очереди',
@@ -240,8 +241,8 @@ export const ru = {
   'orgs.kpp': 'КПП',
   'orgs.type': 'Тип компании',
   'orgs.empty': 'Организаций нет.',
-  'org.info': 'Инфо',
-  'org.main': 'Основная информация',
+  'org.info': 'Основная информация',
+  'org.main': 'Редактирование организации',
   'org.title': 'Название:',
   'org.inn': 'ИНН:',
   'org.kpp': 'КПП:',
@@ -301,6 +302,8 @@ export const ru = {
   'widget.siteOriginsHint': 'Через пробел или запятую, например https://shop.example https://www.shop.example',
   'widget.removeSite': 'Удалить',
 
+  'integrations.saved': 'Настройки сохранены {at} (версия {version})',
+  'integrations.savedBy': 'Настройки сохранены {at}, {by} (версия {version})',
   'integrations.title': 'Настройка',
   'integrations.tab': 'Выгрузка заказов',
   'integrations.erp': 'ERP и CRM системы',

@@ -103,7 +103,9 @@ function IntegrationRow({ summary, sections, onSaved }: { summary: IntegrationSu
       <div className="accordion-head">
         <Toggle checked={enabled} disabled={switching || !isAdmin} onChange={(on) => void toggle(on)} label={<strong>{summary.title[locale]}</strong>} testId={`toggle-${summary.name}`} />
         <span className="muted small">
-          {summary.version > 0 && summary.updatedAt ? `v${summary.version} · ${formatDateTime(summary.updatedAt, locale)}${summary.updatedBy ? ` · ${summary.updatedBy}` : ''}` : ''}
+          {summary.version > 0 && summary.updatedAt
+            ? t(summary.updatedBy ? 'integrations.savedBy' : 'integrations.saved', { version: summary.version, at: formatDateTime(summary.updatedAt, locale), by: summary.updatedBy ?? '' })
+            : ''}
         </span>
       </div>
       {summary.alert && (

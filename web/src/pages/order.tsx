@@ -37,7 +37,8 @@ export function OrderPage({ id }: { id: number }) {
       <PageHeader
         crumbs={
           <>
-            <Link to="/orders">{t('nav.orders')}</Link> / {statusLabel(statuses.data, o.status, locale)}
+            {/* The orders, then those in this order's status (as «Заказы» groups them). */}
+            <Link to="/orders">{t('nav.orders')}</Link> / <Link to={`/orders?status=${encodeURIComponent(o.status)}`}>{statusLabel(statuses.data, o.status, locale)}</Link>
           </>
         }
         title={

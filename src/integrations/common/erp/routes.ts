@@ -4,6 +4,7 @@ import type { JobDefinition } from '../../../jobs/catalog.js';
 import type { IntegrationContext } from '../../../platform/context.js';
 import type { CardDetailsAnswer, LiveOptions } from '../../../platform/panel.js';
 import type { ApiRoutes } from '../../../platform/routes.js';
+import { DomainError } from '../../../domain/errors.js';
 import { safeKey } from '../../../domain/keys.js';
 import { labelOf } from './choices.js';
 import { ErpError } from './client.js';
@@ -90,6 +91,9 @@ export function erpApiRoutes<S extends ErpSettingsBase>(
 
       router.post('/orders/:id/send', { schema: { summary: `«Отправить в ${product}»`, params: idParams } }, async (request) => {
         const order = await context.stores.orders.get(request.params.id);
+        // Said now, next to the button, rather than by a job that could only fail.
+        const bound = await Promise.all(order.items.map((item) => (item.productId === null ? null : templates.binding(item.productId))));
+        if (!bound.some(Boolean)) throw new DomainError('conflict', `В заказе ${order.number} нет товаров, связанных с шаблоном ${product}: отправлять нечего`);
         const jobId = await context.enqueue(sendOrder, { eventId: null, type: 'sync.send', entityType: 'order', entityId: order.id, data: {}, origin: null }, { key: `order:${order.id}` });
         return { jobId, message: `Заказ ${order.number} поставлен в очередь на отправку в ${product}` };
       });
@@ -98,11 +102,18 @@ export function erpApiRoutes<S extends ErpSettingsBase>(
         const sent = await sender.sentOrders(request.params.id);
         return {
           rows: sent.flatMap((o) => [
-            { label: `Заказ ${product} (${o.externalId})`, value: [o.number ?? '—', `ID ${o.id}`, o.status].filter(Boolean).join(', '), at: o.sentAt },
+            { label: `Заказ ${product} (${o.externalId})`, value: [o.number ?? '—', `ID ${o.id}`, o.status && erpStatusText(o.status)].filter(Boolean).join(', '), at: o.sentAt },
           ]),
           empty: `Заказ ещё не отправлен в ${product}`,
         };
       });
     },
   };
+}
+
+/** An ERP order's status (docs/erp-contract.md) as staff read it; one the contract does not name, as the ERP said it. */
+const ERP_STATUS_TEXT: Record<string, string> = { new: 'новый', in_work: 'в работе', ready: 'готов', shipped: 'отгружен', cancelled: 'отменён' };
+
+function erpStatusText(status: string): string {
+  return ERP_STATUS_TEXT[status] ?? status;
 }

@@ -36,15 +36,23 @@ export function registerExchangeCardRoute(router: IntegrationRouter, context: In
     if (due) rows.push({ label: 'Ожидает выгрузки в 1С', value: state?.handedOver ? 'изменён после передачи' : 'ещё не передан', at: due.updatedAt });
     const r = report?.data;
     if (r) {
-      if (r.number) rows.push({ label: 'Номер по 1С', value: r.date ? `${r.number} от ${r.date}` : r.number });
+      if (r.number) rows.push({ label: 'Номер по 1С', value: r.date ? `${r.number} от ${readableDate(r.date)}` : r.number });
       if (r.status || r.cancelled) {
         const applied = r.appliedStatus ? ` → «${orderStatusLabel(r.appliedStatus)}»` : '';
         rows.push({ label: 'Статус 1С', value: `${r.cancelled ? 'Отменён' : r.status}${applied}`, at: r.receivedAt });
       }
-      if (r.paidAt) rows.push({ label: 'Дата оплаты по 1С', value: r.paidAt });
-      if (r.shippedAt) rows.push({ label: 'Дата отгрузки по 1С', value: r.shippedAt });
+      if (r.paidAt) rows.push({ label: 'Дата оплаты по 1С', value: readableDate(r.paidAt) });
+      if (r.shippedAt) rows.push({ label: 'Дата отгрузки по 1С', value: readableDate(r.shippedAt) });
       for (const note of r.notes) rows.push({ label: 'Замечание', value: note });
     }
     return { rows, empty: 'Заказ ещё не передавался в 1С' };
   });
+}
+
+/** 1C's `2026-03-02` (or `2026-03-02T10:15:00`) as staff read a date: `02.03.2026`; anything else as 1C wrote it. */
+function readableDate(text: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}))?/.exec(text);
+  if (!match) return text;
+  const [, year, month, day, time] = match;
+  return `${day}.${month}.${year}${time && time !== '00:00' ? ` ${time}` : ''}`;
 }

@@ -121,15 +121,27 @@ export class StatusImport {
     const { documents, encoding } = parseStatusFile(bytes);
     const receivedAt = this.context.clock.now().toISOString();
     const journal: FileJournal = { receivedAt, encoding, documents: documents.length, applied: [], unknown: [] };
-    for (const doc of documents) {
+    for (const [index, doc] of documents.entries()) {
+      // Each document is an event from 1C: the health page counts them with the other systems'.
+      const externalId = doc.id ?? doc.number ?? `${filename}#${index}`;
+      await this.context.inbox.accept({ dedupeKey: `${filename}#${index}@${receivedAt}`, event: 'commerceml.status', entityKind: 'order', externalId });
       const order = await this.findOrder(doc);
       if (!order) {
         journal.unknown.push({ id: doc.id, number: doc.number });
         this.context.logger.warn({ file: filename, id: doc.id, number: doc.number }, '1C sent a document for an order printsync does not have; nothing changed');
+        await this.context.inbox.settle('order', externalId, 'ignored', 'такого заказа нет в printsync');
         continue;
       }
-      const changes = await this.applyDocument(order, doc, filename, receivedAt);
+      const { changes, notes, sameAsOrder } = await this.applyDocument(order, doc, filename, receivedAt);
       journal.applied.push({ orderId: order.id, number: order.number, changes });
+      const [outcome, note] = notes.length
+        ? (['failed', notes.join('; ')] as const)
+        : changes.length
+          ? (['applied', changes.join(', ')] as const)
+          : sameAsOrder
+            ? (['echo', 'то же, что уже в printsync'] as const)
+            : (['ignored', 'ничего нового с прошлого раза'] as const);
+      await this.context.inbox.settle('order', externalId, outcome, note);
     }
     await this.context.records.put(FILE, filename, journal);
     return journal;
@@ -144,7 +156,7 @@ export class StatusImport {
     return null;
   }
 
-  private async applyDocument(order: Order, doc: OneCDocument, filename: string, receivedAt: string): Promise<string[]> {
+  private async applyDocument(order: Order, doc: OneCDocument, filename: string, receivedAt: string): Promise<{ changes: string[]; notes: string[]; sameAsOrder: boolean }> {
     const { context } = this;
     const get = (name: string) => {
       const value = doc.requisites.get(name.toLowerCase());
@@ -206,7 +218,7 @@ export class StatusImport {
       request: { file: filename, id: doc.id, number: doc.number, requisites: Object.fromEntries(doc.requisites) },
       response: { changes, notes: report.notes },
     });
-    return changes;
+    return { changes, notes: report.notes, sameAsOrder: report.appliedStatus !== null && report.appliedStatus === current.status };
   }
 
   /** Marks the order paid in full; a staff edit in between is a version conflict, read again once. */

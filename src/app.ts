@@ -17,6 +17,7 @@ import { IntegrationHost } from './platform/host.js';
 import { QuoteService } from './calculator/quotes.js';
 import type { IntegrationDefinition } from './platform/integration.js';
 import { setOutboundPolicy } from './platform/outbound-policy.js';
+import { setShopTimeZone } from './domain/shop-time.js';
 import { SettingsRegistry } from './settings/registry.js';
 import { ApiTokenStore } from './store/api-tokens.js';
 import { CategoryStore } from './store/categories.js';
@@ -95,6 +96,7 @@ export async function createApp(config: Config, options: CreateAppOptions): Prom
   const clock = options.clock ?? systemClock;
   // Process-wide: transports are made where no app context reaches (settings hooks, jobs).
   setOutboundPolicy(config.allowPrivateNetworks);
+  setShopTimeZone(config.shopTimeZone);
   const database = openDatabase(config.databaseUrl);
   let host: IntegrationHost | null = null;
   let queueRef: JobQueue | null = null;

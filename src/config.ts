@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from './db/connection.js';
+import { DEFAULT_SHOP_TIME_ZONE, checkTimeZone } from './domain/shop-time.js';
 import { parseOutboundPolicy } from './platform/outbound-policy.js';
 
 /** Everything printsync reads from the environment, parsed and validated once at start. */
@@ -31,6 +32,17 @@ const configSchema = z.object({
   /** The public quote API (the storefront widget): requests per second per client address, and the burst. */
   widgetRatePerSecond: z.coerce.number().min(0.1).max(100_000).default(10),
   widgetRateBurst: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  /**
+   * The shop's time zone (IANA): the day an order is due, the times in what the ERPs, 1C and
+   * Bitrix24 are sent (`domain/shop-time.ts`).
+   */
+  shopTimeZone: z
+    .string()
+    .default(DEFAULT_SHOP_TIME_ZONE)
+    .superRefine((zone, ctx) => {
+      const problem = checkTimeZone(zone);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   /**
    * Internal addresses integrations may call (`platform/outbound-policy.ts`): none by default;
    * `1` for every private and loopback address; or a list of hosts and networks.
@@ -68,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     trustProxyHops: env.TRUST_PROXY_HOPS,
     widgetRatePerSecond: env.WIDGET_RATE_PER_SECOND,
     widgetRateBurst: env.WIDGET_RATE_BURST,
+    shopTimeZone: env.SHOP_TIMEZONE || undefined,
     allowPrivateNetworks: env.ALLOW_PRIVATE_NETWORKS,
   });
   if (!result.success) {
@@ -89,6 +102,7 @@ function envName(key: PropertyKey | undefined): string {
     trustProxyHops: 'TRUST_PROXY_HOPS',
     widgetRatePerSecond: 'WIDGET_RATE_PER_SECOND',
     widgetRateBurst: 'WIDGET_RATE_BURST',
+    shopTimeZone: 'SHOP_TIMEZONE',
     allowPrivateNetworks: 'ALLOW_PRIVATE_NETWORKS',
   };
   return names[String(key)] ?? String(key);

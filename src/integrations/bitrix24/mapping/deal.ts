@@ -1,6 +1,6 @@
 import type { Order, OrderComment } from '../../../domain/orders.js';
 import { orderStatusLabel } from '../../../domain/order-status.js';
-import { moscowDay } from '../../../domain/shop-time.js';
+import { shopDay, shopTimeZone } from '../../../domain/shop-time.js';
 import type { Bitrix24Settings } from '../settings.js';
 import { ORIGINATOR_ID, originId } from './origin.js';
 
@@ -58,7 +58,7 @@ export function dealFields(order: Order, links: DealLinks, settings: Bitrix24Set
     BEGINDATE: order.createdAt,
     // «Дата выдачи» is when the deal is to close; the shop's day, which the portal reads as its
     // own midnight. Without one the portal's default (a week after creation) stays.
-    ...(order.readyAt ? { CLOSEDATE: moscowDay(order.readyAt) } : {}),
+    ...(order.readyAt ? { CLOSEDATE: shopDay(order.readyAt) } : {}),
     COMMENTS: dealComments(order, links.orderUrl),
     UF_CRM_PRINTSYNC_DELIVERY: order.delivery?.method ?? '',
     UF_CRM_PRINTSYNC_ADDRESS: order.delivery?.address ?? '',
@@ -123,10 +123,9 @@ export function commentMarker(comment: Pick<OrderComment, 'id'>): string {
   return `[printsync #${comment.id}]`;
 }
 
-const COMMENT_TIME = new Intl.DateTimeFormat('ru-RU', { timeZone: 'Europe/Moscow', dateStyle: 'short', timeStyle: 'short' });
 
 export function timelineComment(comment: OrderComment): string {
-  const when = COMMENT_TIME.format(new Date(comment.createdAt));
+  const when = new Intl.DateTimeFormat('ru-RU', { timeZone: shopTimeZone(), dateStyle: 'short', timeStyle: 'short' }).format(new Date(comment.createdAt));
   return `${comment.author}, ${when}:\n${comment.text}\n${commentMarker(comment)}`;
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Order } from '../../../domain/orders.js';
 import { PAYMENT_STATUSES } from '../../../domain/order-status.js';
-import { moscowDay, moscowMinute } from '../../../domain/shop-time.js';
+import { shopDay, shopMinute } from '../../../domain/shop-time.js';
 
 /**
  * The template's optional info-only order parameters (AS-3): never shown to the buyer, never
@@ -58,9 +58,9 @@ export function extraParamValues(order: Order): Partial<Record<ExtraParamKey, st
     paymentStatus: paymentText(order),
   };
   if (order.render.status === 'ready' && order.render.archiveUrl) values.files = order.render.archiveUrl;
-  if (order.comments.length) values.comment = order.comments.map((c) => `[${c.author}][${moscowMinute(c.createdAt)}][${c.text}]`).join('\n');
+  if (order.comments.length) values.comment = order.comments.map((c) => `[${c.author}][${shopMinute(c.createdAt)}][${c.text}]`).join('\n');
   // A `date` parameter of the contract (docs/erp-contract.md): the day, in the shop's time.
-  if (order.readyAt) values.issueDate = moscowDay(order.readyAt);
+  if (order.readyAt) values.issueDate = shopDay(order.readyAt);
   if (order.delivery) {
     values.deliveryMethod = order.delivery.method;
     if (order.delivery.address) values.deliveryAddress = order.delivery.address;

@@ -3,7 +3,7 @@ import iconv from 'iconv-lite';
 import type { Organization, Person } from '../../../domain/clients.js';
 import { orderStatusLabel, PAYMENT_STATUSES } from '../../../domain/order-status.js';
 import type { Order, OrderItem } from '../../../domain/orders.js';
-import { moscowDateTime, moscowDay } from '../../../domain/shop-time.js';
+import { shopDateTime, shopDay } from '../../../domain/shop-time.js';
 import type { ExchangeEncoding, SchemaVersion } from '../settings.js';
 
 /**
@@ -13,7 +13,7 @@ import type { ExchangeEncoding, SchemaVersion } from '../settings.js';
  * contact person as `Представитель`), each line as a `Товар` with the parameters the client
  * chose as `ХарактеристикиТовара`, the delivery as one more `Товар` (`ORDER_DELIVERY`, a
  * service), and payment and status as the document's `ЗначенияРеквизитов`. Dates and times are
- * Moscow time, as 1C of a Russian shop expects them; money in roubles with a point.
+ * the shop's (`SHOP_TIMEZONE`, Moscow by default), as its 1C expects them; money in roubles with a point.
  */
 
 export interface OrderForExchange {
@@ -43,7 +43,7 @@ export function ordersDocument(orders: readonly OrderForExchange[], options: Doc
     '@_xmlns:xs': 'http://www.w3.org/2001/XMLSchema',
     '@_xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
     '@_ВерсияСхемы': options.schemaVersion,
-    '@_ДатаФормирования': moscowDateTime(options.now),
+    '@_ДатаФормирования': shopDateTime(options.now),
     Документ: orders.map(orderDocument),
   };
   const declaration = `<?xml version="1.0" encoding="${options.encoding === 'windows-1251' ? 'windows-1251' : 'UTF-8'}"?>\n`;
@@ -71,7 +71,7 @@ const WINDOWS_1251 = new Set(
 
 function orderDocument({ order, person, organization }: OrderForExchange) {
   const created = new Date(order.createdAt);
-  const [date, time] = moscowDateTime(created).split('T') as [string, string];
+  const [date, time] = shopDateTime(created).split('T') as [string, string];
   const currency = order.currency === 'RUB' ? 'руб' : order.currency;
   const lines = [...order.items.map(itemLine)];
   if (order.delivery) lines.push(deliveryLine(order.delivery.method, order.delivery.price));
@@ -180,7 +180,7 @@ function requisites(order: Order) {
   const list: Array<{ Наименование: string; Значение: string }> = [
     { Наименование: 'Статус заказа', Значение: orderStatusLabel(order.status) },
     { Наименование: 'Статуса заказа ИД', Значение: order.status },
-    { Наименование: 'Дата изменения статуса', Значение: moscowDateTime(new Date(lastChange)).replace('T', ' ') },
+    { Наименование: 'Дата изменения статуса', Значение: shopDateTime(new Date(lastChange)).replace('T', ' ') },
     { Наименование: 'Заказ оплачен', Значение: order.payment.status === 'paid' ? 'true' : 'false' },
     { Наименование: 'Статус оплаты', Значение: payment },
     { Наименование: 'Метод оплаты', Значение: text(order.payment.method ?? '') },
@@ -192,7 +192,7 @@ function requisites(order: Order) {
     if (order.delivery.address) list.push({ Наименование: 'Адрес доставки', Значение: text(order.delivery.address) });
     if (order.delivery.recipient) list.push({ Наименование: 'Получатель', Значение: text(order.delivery.recipient) });
   }
-  if (order.readyAt) list.push({ Наименование: 'Дата выдачи', Значение: moscowDay(order.readyAt) });
+  if (order.readyAt) list.push({ Наименование: 'Дата выдачи', Значение: shopDay(order.readyAt) });
   if (order.site) list.push({ Наименование: 'Сайт', Значение: text(order.site) });
   if (order.render.archiveUrl) list.push({ Наименование: 'Файлы заказа', Значение: text(order.render.archiveUrl) });
   return list.filter((entry) => entry.Значение !== '');

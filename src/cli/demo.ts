@@ -10,6 +10,8 @@ import { EVENTS_PATH } from '../integrations/bitrix24/inbound/events.js';
 import { createAdminUser } from './users.js';
 import { connectDemoErps, startDemoErps } from './demo-erp.js';
 import { startDemo1c } from './demo-1c.js';
+import { startDemoRenderer } from './demo-render.js';
+import type { DemoRenderer } from './demo-render.js';
 import type { Demo1c } from './demo-1c.js';
 import { startDemoShop } from './demo-shop.js';
 import type { DemoShop } from './demo-shop.js';
@@ -48,7 +50,9 @@ export function registerDemoCommand(program: Command): void {
     bitrix24.events.addHandler(`${app.url}${EVENTS_PATH}`);
     let oneC: Demo1c | null = null;
     let shop: DemoShop | null = null;
+    let renderer: DemoRenderer | null = null;
     const stopAll = async () => {
+      await renderer?.stop();
       await shop?.stop();
       await oneC?.stop();
       await bitrix24.stop();
@@ -63,6 +67,7 @@ export function registerDemoCommand(program: Command): void {
       const deals = await connectBitrix24Emulator(app.services, bitrix24);
       const erpProducts = await connectDemoErps(app.url ?? '', token, erps);
       oneC = await startDemo1c(app.services, app.url ?? '');
+      renderer = startDemoRenderer(app.services);
       shop = await startDemoShop(config.host, app.url ?? '', token);
       process.stdout.write(
         [
@@ -90,6 +95,8 @@ export function registerDemoCommand(program: Command): void {
           `  1С:Полиграфия (an emulated 1C runs the site exchange every 20 s: takes the orders, sends back its numbers)`,
           `    exchange address     ${oneC.exchangeUrl}`,
           `    login / password     ${oneC.login} / ${oneC.password}`,
+          '',
+          `  New orders' print files are reported ready 5 s after they are placed (a stand-in renderer; the archive links are placeholders)`,
           '',
           `  Sample shop with the calculator («Магазин с калькулятором»: a shop's page on another origin, the widget on demo products)`,
           `    shop page            ${shop.url}/`,

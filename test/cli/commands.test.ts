@@ -187,6 +187,24 @@ describe('printsync CLI', () => {
       },
       { timeoutMs: 15_000, intervalMs: 250 },
     );
+    // The seeded histories lie in the past, never after now (the newest orders' steps are closer together).
+    for (const { id } of (await linked()).slice(0, 10)) {
+      const history = (await (await fetch(`${base}/api/v1/orders/${id}`, { headers: auth })).json()) as { statusHistory: Array<{ changedAt: string }> };
+      expect(history.statusHistory.filter((step) => Date.parse(step.changedAt) > Date.now())).toEqual([]);
+    }
+    // A new order's print files are reported ready a few seconds after it is placed (the stand-in renderer).
+    await demo.waitFor(/stand-in renderer/);
+    const placed = (await (
+      await fetch(`${base}/api/v1/orders`, { method: 'POST', headers: auth, body: JSON.stringify({ source: 'api', personId: 1, items: [{ name: 'Визитки', quantity: 100, unitPrice: 500 }] }) })
+    ).json()) as { id: number; render: { status: string } };
+    expect(placed.render.status).toBe('pending');
+    await expectEventually(
+      async () => {
+        const now = (await (await fetch(`${base}/api/v1/orders/${placed.id}`, { headers: auth })).json()) as { render: { status: string; archiveUrl: string | null } };
+        expect(now.render).toMatchObject({ status: 'ready', archiveUrl: expect.stringMatching(/^https:\/\/files\.example\.ru\/demo\//) });
+      },
+      { timeoutMs: 20_000, intervalMs: 500 },
+    );
     // The bundled ASystem and Axiom emulators price their demo products.
     await demo.waitFor(/priced by them/);
     for (const [search, engine] of [['Визитная карточка ASystem', 'asystem'], ['Евролистовка Axiom', 'axiom']] as const) {

@@ -7,7 +7,6 @@
 export const DEFAULT_SHOP_TIME_ZONE = 'Europe/Moscow';
 
 let formatter = formatterFor(DEFAULT_SHOP_TIME_ZONE);
-let zone = DEFAULT_SHOP_TIME_ZONE;
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return new Intl.DateTimeFormat('en-CA', {
@@ -37,11 +36,10 @@ export function setShopTimeZone(timeZone: string): void {
   const problem = checkTimeZone(timeZone);
   if (problem) throw new Error(problem);
   formatter = formatterFor(timeZone);
-  zone = timeZone;
 }
 
 export function shopTimeZone(): string {
-  return zone;
+  return formatter.resolvedOptions().timeZone;
 }
 
 /** `YYYY-MM-DDTHH:MM:SS` in the shop's time. */

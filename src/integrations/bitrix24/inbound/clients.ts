@@ -1,6 +1,7 @@
 import type { Person } from '../../../domain/clients.js';
 import { emailInputSchema, phoneInputSchema } from '../../../domain/clients.js';
 import type { IntegrationContext } from '../../../platform/context.js';
+import { printsyncCompanyType } from '../mapping/clients.js';
 import type { Bitrix24Settings } from '../settings.js';
 import type { Bitrix24Transport } from '../transport/client.js';
 import type { Applied, LinkedEntity, RecordApplier } from './appliers.js';
@@ -97,7 +98,7 @@ async function applyCompany(context: IntegrationContext<Bitrix24Settings>, _tran
   if (fresh.stale) return fresh.stale;
   const organization = await context.stores.organizations.get(linked.entityId);
   const { settings } = await context.settings.require();
-  const mapped = settings.companyTypes.find((row) => row.bitrixType === company.COMPANY_TYPE)?.companyType;
+  const mapped = printsyncCompanyType(company.COMPANY_TYPE, settings.companyTypes);
   const title = company.TITLE.trim() || organization.title;
   const companyType = mapped ?? organization.companyType;
   if (title === organization.title && companyType === organization.companyType) return { outcome: 'echo', note: 'компания совпадает с организацией', entity: linked };

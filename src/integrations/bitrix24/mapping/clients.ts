@@ -36,6 +36,11 @@ export function contactFields(person: Person, options: { companyId?: string | nu
   };
 }
 
+/** The organization's type for the portal's «Тип компании», through «Типы компаний»; null when the table has no row for it. */
+export function printsyncCompanyType(bitrixType: string | null | undefined, companyTypes: Bitrix24Settings['companyTypes']): string | null {
+  return companyTypes.find((row) => row.bitrixType === bitrixType)?.companyType ?? null;
+}
+
 /**
  * The portal's «Тип компании» for an organization's type: «Типы компаний» read backwards (the
  * same table brings a manager's change back); a type that is itself a portal code (`CUSTOMER`)

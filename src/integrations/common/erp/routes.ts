@@ -92,8 +92,7 @@ export function erpApiRoutes<S extends ErpSettingsBase>(
       router.post('/orders/:id/send', { schema: { summary: `«Отправить в ${product}»`, params: idParams } }, async (request) => {
         const order = await context.stores.orders.get(request.params.id);
         // Said now, next to the button, rather than by a job that could only fail.
-        const bound = await Promise.all(order.items.map((item) => (item.productId === null ? null : templates.binding(item.productId))));
-        if (!bound.some(Boolean)) throw new DomainError('conflict', `В заказе ${order.number} нет товаров, связанных с шаблоном ${product}: отправлять нечего`);
+        if (!(await sender.hasBoundItems(order))) throw new DomainError('conflict', `В заказе ${order.number} нет товаров, связанных с шаблоном ${product}: отправлять нечего`);
         const jobId = await context.enqueue(sendOrder, { eventId: null, type: 'sync.send', entityType: 'order', entityId: order.id, data: {}, origin: null }, { key: `order:${order.id}` });
         return { jobId, message: `Заказ ${order.number} поставлен в очередь на отправку в ${product}` };
       });
